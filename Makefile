@@ -1,0 +1,139 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# multus: a netlink-native meta CNI plugin.
+#
+#   make              build/multus with the strict warning set
+#   make test         unit tests (no root) and netns tests (root)
+#   make asan         the same tests against an ASan+UBSan build (in build-asan/)
+#   make fuzz         every libFuzzer target for FUZZ_SECONDS each (default 60)
+#   make bench        benchmarks: multus against calling the delegates directly
+#   make demo         the main job: a pod with three interfaces in a throwaway netns
+#   make install      PREFIX/DESTDIR; binary to $(DESTDIR)$(CNI_BIN_DIR)
+#   make deps         install the Debian packages the build and the tests need
+#   make format-check CI's clang-format gate
+#   make docker-build the DaemonSet image
+
+VERSION ?= 0.1.0
+B ?= build
+CC ?= cc
+PKGS := libmnl libnftnl jansson libcurl yaml-0.1
+PREFIX ?= /usr
+CNI_BIN_DIR ?= /opt/cni/bin
+IMAGE ?= multus:$(VERSION)
+
+WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \
+	-Wold-style-definition -Wpointer-arith -Wcast-align -Wwrite-strings -Wundef \
+	-Wvla -Wnull-dereference -Wimplicit-fallthrough -Wno-unused-parameter
+ifeq ($(CI),true)
+WARN += -Werror
+endif
+ifdef WERROR
+WARN += -Werror
+endif
+OPT ?= -O2 -g
+SAN ?=
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = -std=gnu11 $(OPT) $(WARN) $(SAN) -D_GNU_SOURCE -DMULTUS_VERSION='"$(VERSION)"' \
+	-Isrc $(PKG_CFLAGS) -fstack-protector-strong -D_FORTIFY_SOURCE=2 $(CFLAGS)
+ALL_LDFLAGS = $(SAN) $(LDFLAGS)
+
+# Rooms, lowest first. A room's archive may use only the rooms after it in its DEPS line.
+ROOMS := util cni netns netlink k8s multus
+DEPS_util := util
+DEPS_cni := cni util
+DEPS_netns := netns util
+DEPS_netlink := netlink netns util
+DEPS_k8s := k8s util
+DEPS_multus := multus k8s netlink netns cni util
+
+src_of = $(sort $(wildcard src/$(1)/*.c))
+obj_of = $(patsubst src/%.c,$(B)/obj/%.o,$(call src_of,$(1)))
+lib_of = $(foreach r,$(DEPS_$(1)),$(B)/lib$(r).a)
+
+all: $(B)/multus
+
+$(B)/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+define ROOM_RULE
+$(B)/lib$(1).a: $(call obj_of,$(1))
+	@rm -f $$@
+	$(AR) rcs $$@ $$^
+endef
+$(foreach r,$(ROOMS),$(eval $(call ROOM_RULE,$(r))))
+
+$(B)/multus: $(B)/obj/main.o $(call lib_of,multus)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# Unit tests: tests/unit/test_<room>_<what>.c links that room and the rooms below it.
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
+room_of_test = $(word 2,$(subst _, ,$(notdir $(1))))
+
+$(B)/tests/%: tests/unit/%.c $(B)/tests/.rooms
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< \
+		$(call lib_of,$(call room_of_test,$*)) $(ALL_LDFLAGS) $(PKG_LIBS) -lcmocka
+
+# Every unit test binary depends on all archives; building them once keeps the rule simple.
+$(B)/tests/.rooms: $(foreach r,$(ROOMS),$(B)/lib$(r).a)
+	@mkdir -p $(dir $@)
+	@touch $@
+
+unit: $(UNIT_BIN)
+	@sh tests/unit/run.sh $(UNIT_BIN)
+
+netns: $(B)/multus
+	@sh tests/netns/run.sh $(abspath $(B)/multus)
+
+test: unit netns
+
+asan:
+	$(MAKE) B=build-asan OPT='-O1 -g -fno-omit-frame-pointer' \
+		SAN='-fsanitize=address,undefined -fno-sanitize-recover=undefined' test
+
+# Fuzzing (clang, libFuzzer). Each target is tests/fuzz/fuzz_<room>_<what>.c.
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -g -O1
+build-fuzz/%: tests/fuzz/%.c $(wildcard src/*/*.c src/*/*.h)
+	@mkdir -p build-fuzz
+	clang -std=gnu11 $(FUZZ_FLAGS) -D_GNU_SOURCE -DMULTUS_VERSION='"$(VERSION)"' -Isrc \
+		$(PKG_CFLAGS) -o $@ $< $(foreach r,$(DEPS_$(call room_of_test,$*)),$(call src_of,$(r))) \
+		$(PKG_LIBS)
+fuzz-build: $(FUZZ_BIN)
+fuzz: $(FUZZ_BIN)
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
+# A few seconds each over the kept corpus: part of the test command.
+fuzz-smoke: $(FUZZ_BIN)
+	@sh tests/fuzz/run.sh 5 $(FUZZ_BIN)
+
+bench: $(B)/multus
+	@sh tests/bench/run.sh $(abspath $(B)/multus)
+
+demo: $(B)/multus
+	@sh tests/demo.sh $(abspath $(B)/multus)
+
+install: $(B)/multus
+	install -d $(DESTDIR)$(CNI_BIN_DIR)
+	install -m 0755 $(B)/multus $(DESTDIR)$(CNI_BIN_DIR)/multus
+
+deps:
+	@sh tests/deps.sh
+
+format-check:
+	@clang-format --dry-run --Werror $(wildcard src/*.c src/*/*.c src/*/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c)
+
+docker-build:
+	docker build -t $(IMAGE) -f deploy/Dockerfile .
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+.PHONY: all unit netns test asan fuzz fuzz-build fuzz-smoke bench demo install deps format-check \
+	docker-build clean
+.SECONDARY:
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * CNI results and errors as printed by delegates, and their conversion between versions.
+ * Results are kept as jansson objects in the *canonical* form: the 1.1.0 shape (interfaces
+ * with name/mac/mtu/sandbox/socketPath/pciID, ips without "version", routes with the 1.1.0
+ * fields, dns), "cniVersion" set to the version the result was produced in. Converting to a
+ * version drops what that version does not know and adds what it needs (ips[].version for
+ * 0.3.x/0.4.0).
+ */
+#pragma once
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "util/err.h"
+
+/*
+ * Parses a delegate's stdout as a result of `version` (the version it was spoken to in; a
+ * "cniVersion" inside the result wins when present and valid). Accepts 0.1.0/0.2.0 results
+ * (ip4/ip6) and converts them; tolerates "dns":{} and unknown keys. Validates the shape:
+ * every address a CIDR, every gateway an address, every "interface" index in range, every
+ * mac parseable when present. Errors: -EBADMSG with e->code 6 (decode) or 7, message naming
+ * the bad field.
+ */
+int cni_result_parse(const char *buf, size_t len, const char *version, json_t **ret,
+		     struct err *e);
+
+/* A new result in `version`'s shape (deep copy). -ENOTSUP (code 1) for an unknown version. */
+int cni_result_convert(json_t *canonical, const char *version, json_t **ret, struct err *e);
+
+/*
+ * Does stdout hold a CNI error ({"code":N,"msg":...}, with or without cniVersion, any code,
+ * 999 included)? Then 1 with the fields (ret_* may be NULL; strings malloc'd, "" when absent);
+ * 0 when it is no error object.
+ */
+int cni_error_parse(const char *buf, size_t len, int *ret_code, char **ret_msg,
+		    char **ret_details);
+
+/* Accessors on a canonical result (borrowed pointers; NULL/-1 when absent). */
+/* Index in interfaces[] of the interface with a sandbox named ifname; -1 if none. */
+int cni_result_find_sandbox_iface(json_t *res, const char *ifname);
+/* The first interface with a non-empty sandbox: index, or -1. */
+int cni_result_first_sandbox_iface(json_t *res);
+/* Rename interfaces[idx].name (ips[].interface indices stay valid). */
+int cni_result_rename_iface(json_t *res, int idx, const char *new_name);

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A bounded Kubernetes API client on libcurl. One client per invocation: one connection,
+ * reused for every call; all calls together bounded by the timeout given at creation
+ * (connect, retries and backoff included). Never call it while inside a pod netns.
+ */
+#pragma once
+
+#include <jansson.h>
+
+#include "k8s/kubeconfig.h"
+
+struct k8s_client;
+
+/* timeout_ms: the bound on all API work of this client, from now. */
+int k8s_client_new(const struct k8s_config *cfg, long timeout_ms, struct k8s_client **ret,
+		   struct err *e);
+void k8s_client_free(struct k8s_client *c);
+void k8s_client_freep(struct k8s_client **c);
+
+/*
+ * Errors: -ENOENT (404), -EACCES (401, 403), -ETIMEDOUT (the bound ran out), -ECONNREFUSED
+ * (could not connect, after retries), -EPROTO (bad reply), -EIO (other HTTP errors). The
+ * message quotes the Kubernetes Status message when there is one, e.g.
+ * `pods "x" is forbidden: ...`, and says which HTTP status it was.
+ */
+int k8s_get_pod(struct k8s_client *c, const char *ns, const char *name, json_t **ret_pod,
+		struct err *e);
+int k8s_get_nad(struct k8s_client *c, const char *ns, const char *name, json_t **ret_nad,
+		struct err *e);
+/* One merge PATCH of metadata.annotations (`annotations`: object of string values). */
+int k8s_patch_pod_annotations(struct k8s_client *c, const char *ns, const char *name,
+			      json_t *annotations, struct err *e);
+
+/* Number of HTTP requests made and of connections opened (for tests and benchmarks). */
+unsigned k8s_client_requests(const struct k8s_client *c);
+unsigned k8s_client_connections(const struct k8s_client *c);
+
+/* Turns a reply body of HTTP status `http_status` into an error (exposed for fuzzing). */
+int k8s_status_error(long http_status, const char *body, size_t len, struct err *e);

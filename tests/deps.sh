@@ -1,0 +1,17 @@
+#!/bin/sh
+# Installs the Debian packages that the build and the tests need, when any is missing.
+set -eu
+pkgs="build-essential pkg-config clang libclang-rt-14-dev libmnl-dev libnftnl-dev libjansson-dev
+libcurl4-openssl-dev libyaml-dev libcmocka-dev containernetworking-plugins iproute2 nftables
+iptables python3 openssl jq clang-format util-linux procps valgrind"
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
