@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The multus netconf (stdin): every key of PRODUCT.md section 2, type-checked. Strings and
+ * arrays are borrowed from `raw` and live as long as the netconf.
+ */
+#pragma once
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "util/err.h"
+
+enum log_level {
+	LOG_LEVEL_PANIC,
+	LOG_LEVEL_ERROR,
+	LOG_LEVEL_WARNING,
+	LOG_LEVEL_INFO,
+	LOG_LEVEL_VERBOSE,
+	LOG_LEVEL_DEBUG,
+};
+
+struct cni_netconf {
+	json_t *raw;
+	const char *cni_version; /* validated: one we speak */
+	const char *name, *type;
+	const char *kubeconfig;
+	const char *default_delegates;
+	json_t *delegates; /* array of objects, or NULL */
+	const char *cluster_network;
+	json_t *default_networks; /* array of strings, or NULL */
+	const char *conf_dir, *cni_dir, *bin_dir;
+	const char *ifname_prefix;
+	const char *multus_namespace;
+	json_t *system_namespaces; /* array of strings; NULL: default ["kube-system"] */
+	bool namespace_isolation;
+	const char *global_namespaces;
+	const char *readiness_indicator_file;
+	double api_timeout_seconds, delegate_timeout_seconds;
+	const char *log_file;
+	enum log_level log_level;
+	bool log_to_stderr;
+	json_t *runtime_config; /* object or NULL */
+	json_t *capabilities;   /* object or NULL */
+	json_t *prev_result;    /* object or NULL */
+};
+
+#define NETCONF_MAX_BYTES (4 << 20)
+
+/*
+ * Parses stdin bytes. Errors: code 6 (not JSON / not an object), code 1 (cniVersion missing
+ * = 0.1.0, or not one we speak), code 7 (a key of the wrong type or value, named).
+ * With `version_only`, only cniVersion is looked at (VERSION command).
+ */
+int cni_netconf_parse(const char *buf, size_t len, struct cni_netconf *ret, struct err *e);
+void cni_netconf_done(struct cni_netconf *nc);
+
+/* Case-insensitive key lookup on an object (exact match preferred). */
+json_t *json_object_get_ci(json_t *obj, const char *key);
+
+int log_level_parse(const char *text, enum log_level *ret);
+const char *log_level_name(enum log_level l);
+
+/* Is ns in the system namespaces list (default ["kube-system"])? */
+bool cni_netconf_is_system_namespace(const struct cni_netconf *nc, const char *ns);
