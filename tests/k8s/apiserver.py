@@ -1,0 +1,558 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""A tiny stand-in for kube-apiserver, for the multus tests only.
+
+It serves, over HTTPS on 127.0.0.1, exactly the calls the plugin makes: GET and
+merge-PATCH of a pod, GET of a NetworkAttachmentDefinition and the NAD list.
+Objects, tokens and injected faults live in plain files under --dir and are
+re-read on every request, so a test changes the cluster by writing a file.
+See README.md next to this file for the layout.  Standard library only.
+"""
+
+import argparse
+import http.server
+import json
+import os
+import re
+import signal
+import socket
+import socketserver
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+
+USER = "system:serviceaccount:kube-system:multus"
+NAD_GROUP = "k8s.cni.cncf.io"
+MAX_BODY = 3 * 1024 * 1024  # kube-apiserver's own request size limit
+HANDSHAKE_TIMEOUT = 10
+# No leading dot and no slash: a name can never walk out of objects/.
+NAME = r"[A-Za-z0-9_][-A-Za-z0-9_.]*"
+
+# (regex, resource kind, whether the path names one object)
+ROUTES = [
+    (re.compile(r"^/api/v1/namespaces/(%s)/pods/(%s)$" % (NAME, NAME)), "pods", True),
+    (re.compile(r"^/apis/k8s\.cni\.cncf\.io/v1/namespaces/(%s)/network-attachment-definitions/(%s)$"
+                % (NAME, NAME)), "nads", True),
+    (re.compile(r"^/apis/k8s\.cni\.cncf\.io/v1/namespaces/(%s)/network-attachment-definitions$"
+                % NAME), "nads", False),
+]
+# Per resource: store dir, API resource name, API group, kind, apiVersion.
+KINDS = {
+    "pods": ("pods", "", "Pod", "v1"),
+    "nads": ("network-attachment-definitions", NAD_GROUP, "NetworkAttachmentDefinition",
+             NAD_GROUP + "/v1"),
+}
+
+
+# ---- files -------------------------------------------------------------------------------
+
+def write_atomic(path, data, mode=0o644):
+    """Readers (the tests, this server's other threads) never see half a file."""
+    d = os.path.dirname(path) or "."
+    fd, tmp = tempfile.mkstemp(dir=d, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(data)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def read_lines(path):
+    try:
+        with open(path) as f:
+            return [l.strip() for l in f if l.strip()]
+    except FileNotFoundError:
+        return []
+
+
+def openssl(*args):
+    subprocess.run(["openssl", *args], check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.PIPE)
+
+
+def sign(d, name, cn, ext):
+    """A P-256 key and a certificate for it signed by the test CA (EC: fast to make)."""
+    key, crt, csr = (os.path.join(d, name + s) for s in (".key", ".crt", ".csr"))
+    extfile = os.path.join(d, name + ".ext")
+    with open(extfile, "w") as f:
+        f.write("basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n"
+                "subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid,issuer\n" + ext)
+    openssl("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+            "-nodes", "-keyout", key, "-out", csr, "-subj", "/CN=" + cn)
+    openssl("x509", "-req", "-in", csr, "-CA", os.path.join(d, "ca.crt"),
+            "-CAkey", os.path.join(d, "ca.key"), "-set_serial", str(uuid.uuid4().int >> 64),
+            "-days", "3650", "-extfile", extfile, "-out", crt)
+    os.chmod(key, 0o600)
+    os.unlink(csr)
+    os.unlink(extfile)
+
+
+def make_certs(d):
+    p = lambda n: os.path.join(d, n)
+    if not (os.path.exists(p("ca.crt")) and os.path.exists(p("ca.key"))):
+        # A new CA invalidates whatever it signed before.
+        for n in ("server.crt", "server.key", "client.crt", "client.key"):
+            if os.path.exists(p(n)):
+                os.unlink(p(n))
+        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                "-nodes", "-keyout", p("ca.key"), "-out", p("ca.crt"), "-days", "3650",
+                "-subj", "/CN=multus-test-ca",
+                "-addext", "basicConstraints=critical,CA:TRUE",
+                "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+        os.chmod(p("ca.key"), 0o600)
+    if not (os.path.exists(p("server.crt")) and os.path.exists(p("server.key"))):
+        sign(d, "server", "kube-apiserver", "extendedKeyUsage=serverAuth\n"
+             "subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes.default.svc\n")
+    if not (os.path.exists(p("client.crt")) and os.path.exists(p("client.key"))):
+        sign(d, "client", "multus-client", "extendedKeyUsage=clientAuth\n")
+
+
+def yaml_str(s):
+    # JSON strings are valid YAML double-quoted scalars; quote only when needed.
+    return s if re.fullmatch(r"[A-Za-z0-9/._:-]+", s) else json.dumps(s)
+
+
+def kubeconfig(server, ca, token_file):
+    return ("apiVersion: v1\nkind: Config\n"
+            "clusters:\n- name: test\n  cluster:\n"
+            "    server: %s\n    certificate-authority: %s\n"
+            "users:\n- name: multus\n  user:\n    tokenFile: %s\n"
+            "contexts:\n- name: test\n  context:\n    cluster: test\n    user: multus\n"
+            "current-context: test\npreferences: {}\n"
+            % (yaml_str(server), yaml_str(ca), yaml_str(token_file)))
+
+
+# ---- Kubernetes objects ------------------------------------------------------------------
+
+def merge_patch(target, patch):
+    """RFC 7386."""
+    if not isinstance(patch, dict):
+        return patch
+    out = dict(target) if isinstance(target, dict) else {}
+    for k, v in patch.items():
+        if v is None:
+            out.pop(k, None)
+        else:
+            out[k] = merge_patch(out.get(k), v)
+    return out
+
+
+def with_defaults(obj, kind, ns, name):
+    """What kube-apiserver always returns even if the test's file left it out."""
+    _, _, kind_name, api_version = KINDS[kind]
+    meta = dict(obj.get("metadata") or {})
+    meta.setdefault("name", name)
+    meta.setdefault("namespace", ns)
+    meta.setdefault("uid", str(uuid.uuid5(uuid.NAMESPACE_URL, "multus-test/%s/%s/%s"
+                                          % (kind, ns, name))))
+    meta.setdefault("resourceVersion", "1")
+    out = {"kind": obj.get("kind", kind_name), "apiVersion": obj.get("apiVersion", api_version),
+           "metadata": meta}
+    out.update((k, v) for k, v in obj.items() if k not in out)
+    return out
+
+
+def status(code, reason, message, details=None, headers=None):
+    body = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+            "message": message, "reason": reason}
+    if details is not None:
+        body["details"] = details
+    body["code"] = code
+    return code, body, headers or {}
+
+
+class Target:
+    """What a request is about, so every error message can name it as kube-apiserver does."""
+
+    def __init__(self, method, path):
+        self.path, self.kind, self.ns, self.name = path, None, None, None
+        self.verb = {"GET": "get", "PATCH": "patch", "POST": "create", "PUT": "update",
+                     "DELETE": "delete"}.get(method, method.lower())
+        for rx, kind, single in ROUTES:
+            m = rx.match(path)
+            if m:
+                self.kind, self.ns = kind, m.group(1)
+                self.name = m.group(2) if single else None
+                if not single and self.verb == "get":
+                    self.verb = "list"
+                break
+
+    def qualified(self):  # "pods", "network-attachment-definitions.k8s.cni.cncf.io"
+        res, group = KINDS[self.kind][:2]
+        return res + "." + group if group else res
+
+    def details(self):
+        res, group = KINDS[self.kind][:2]
+        d = {"name": self.name} if self.name else {}
+        if group:
+            d["group"] = group
+        d["kind"] = res
+        return d
+
+    def named(self):
+        return '%s "%s"' % (self.qualified(), self.name) if self.name else self.qualified()
+
+    def error(self, code):
+        if code == 401:
+            return status(401, "Unauthorized", "Unauthorized")
+        if code == 403:
+            if not self.kind:
+                return status(403, "Forbidden", 'forbidden: User "%s" cannot %s path "%s"'
+                              % (USER, self.verb, self.path), {})
+            res, group = KINDS[self.kind][:2]
+            return status(403, "Forbidden",
+                          '%s is forbidden: User "%s" cannot %s resource "%s" in API group "%s"'
+                          ' in the namespace "%s"'
+                          % (self.named(), USER, self.verb, res, group, self.ns),
+                          self.details())
+        if code == 404:
+            if not self.kind:
+                return status(404, "NotFound", "the server could not find the requested resource",
+                              {})
+            return status(404, "NotFound", "%s not found" % self.named(), self.details())
+        if code == 405:
+            return status(405, "MethodNotAllowed",
+                          "the server does not allow this method on the requested resource", {})
+        if code == 409:
+            return status(409, "Conflict", "Operation cannot be fulfilled on %s: the object has "
+                          "been modified; please apply your changes to the latest version and "
+                          "try again" % self.named(), self.details() if self.kind else {})
+        if code == 429:
+            return status(429, "TooManyRequests", "Too many requests, please try again later.",
+                          {"retryAfterSeconds": 1}, {"Retry-After": "1"})
+        if code == 500:
+            return status(500, "InternalError", "Internal error occurred: injected",
+                          {"causes": [{"message": "injected"}]})
+        if code == 503:
+            return status(503, "ServiceUnavailable",
+                          "the server is currently unable to handle the request", {})
+        if code == 504:
+            return status(504, "Timeout", "the server was unable to return a response in the "
+                          "time allotted, but may still be processing the request", {})
+        if code == 400:
+            return status(400, "BadRequest", "injected", {})
+        return status(code, "", "injected", {})
+
+
+# ---- the server --------------------------------------------------------------------------
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive: the plugin reuses one connection
+    server_version = "multus-test-apiserver"
+    sys_version = ""
+
+    def setup(self):
+        super().setup()
+        # Counted per TLS connection so tests can tell reuse from reconnects.
+        self.conn_id = self.server.next_conn_id()
+
+    def log_message(self, fmt, *args):
+        pass  # requests.log is the log; stderr stays quiet for the tests' output
+
+    def do_GET(self):
+        self.serve()
+
+    do_PATCH = do_POST = do_PUT = do_DELETE = do_GET
+
+    def read_body(self):
+        """Always drain the body first, or the next request on this connection is garbage."""
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            data = b""
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline().strip():  # trailers
+                        pass
+                    return data
+                if len(data) + size > MAX_BODY:
+                    return None
+                data += self.rfile.read(size)
+                self.rfile.readline()
+        n = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(n) if 0 <= n <= MAX_BODY else None
+
+    def auth(self):
+        """-> ("token"|"cert"|"none", forbidden)"""
+        srv = self.server
+        h = self.headers.get("Authorization", "")
+        token = h[7:].strip() if h[:7].lower() == "bearer " else None
+        if token:
+            if token in read_lines(os.path.join(srv.dir, "tokens.forbidden")):
+                return "token", True
+            if token in read_lines(os.path.join(srv.dir, "tokens")):
+                return "token", False
+        # CERT_OPTIONAL: the handshake already rejected certificates not signed by our CA,
+        # so any peer certificate here is a valid one.
+        if self.connection.getpeercert():
+            return "cert", False
+        return "none", False
+
+    def serve(self):
+        path = self.path.split("?", 1)[0]
+        target = Target(self.command, path)
+        body = self.read_body()
+        how, forbidden = self.auth()
+        fault = self.server.take_fault(self.command, path)
+        fname = None
+        if fault:
+            fname, action = fault
+            if action.get("close"):
+                self.log(path, None, how, fname)
+                self.close_connection = True
+                return
+            if action.get("hang"):
+                self.log(path, None, how, fname)
+                self.hang()
+                return
+            if "delay" in action:
+                self.server.stopping.wait(float(action["delay"]))
+        if fault and "status" in action:
+            code, obj, headers = target.error(int(action["status"]))
+        elif body is None:
+            code, obj, headers = status(413, "RequestEntityTooLarge",
+                                        "Request entity too large: limit is 3145728", {})
+            self.close_connection = True
+        elif how == "none":
+            code, obj, headers = target.error(401)
+        elif forbidden:
+            code, obj, headers = target.error(403)
+        else:
+            code, obj, headers = self.server.dispatch(self.command, target, body,
+                                                    self.headers.get("Content-Type", ""))
+        self.reply(code, obj, headers)
+        self.log(path, code, how, fname)
+
+    def reply(self, code, obj, headers):
+        data = (json.dumps(obj, separators=(",", ":")) + "\n").encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Cache-Control", "no-cache, private")
+        for k, v in headers.items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def hang(self):
+        """Never answer, but notice the client leaving or the server stopping."""
+        self.close_connection = True
+        self.connection.settimeout(0.2)
+        while not self.server.stopping.is_set():
+            try:
+                if not self.connection.recv(4096):
+                    return
+            except (socket.timeout, ssl.SSLWantReadError):
+                continue
+            except (OSError, ssl.SSLError):
+                return
+
+    def log(self, path, code, how, fault):
+        # Never the token: only how the client authenticated.
+        self.server.log({"t": time.time(), "method": self.command, "path": path,
+                         "status": code, "conn": self.conn_id, "auth": how, "fault": fault})
+
+
+class APIServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True  # idle keep-alive connections must not hold up exit
+
+    def __init__(self, addr, state_dir):
+        self.dir = state_dir
+        self.stopping = threading.Event()
+        self.lock = threading.Lock()  # faults.json, object read-modify-write, requests.log
+        self.conns = 0
+        self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.ctx.load_cert_chain(os.path.join(state_dir, "server.crt"),
+                                 os.path.join(state_dir, "server.key"))
+        self.ctx.load_verify_locations(os.path.join(state_dir, "ca.crt"))
+        self.ctx.verify_mode = ssl.CERT_OPTIONAL  # accept tokens and client certs alike
+        super().__init__(addr, Handler)
+
+    def server_bind(self):
+        # HTTPServer.server_bind does a reverse DNS lookup; we have no use for it.
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = self.server_address[:2]
+
+    def finish_request(self, request, client_address):
+        # The TLS handshake runs here, in the connection's own thread, so a client that
+        # stalls mid-handshake cannot block accept() for everybody else.
+        try:
+            request.settimeout(HANDSHAKE_TIMEOUT)
+            tls = self.ctx.wrap_socket(request, server_side=True)
+        except (OSError, ssl.SSLError) as e:
+            print("apiserver: TLS handshake from %s failed: %s" % (client_address[0], e),
+                  file=sys.stderr)
+            return
+        try:
+            tls.settimeout(None)
+            self.RequestHandlerClass(tls, client_address, self)
+        except (OSError, ssl.SSLError):
+            pass  # client went away mid-request
+        finally:
+            tls.close()
+
+    def next_conn_id(self):
+        with self.lock:
+            self.conns += 1
+            return self.conns
+
+    def log(self, entry):
+        with self.lock, open(os.path.join(self.dir, "requests.log"), "a") as f:
+            f.write(json.dumps(entry) + "\n")
+            f.flush()
+
+    def take_fault(self, method, path):
+        """First matching rule with count left wins; its count goes down on disk."""
+        fpath = os.path.join(self.dir, "faults.json")
+        with self.lock:
+            try:
+                with open(fpath) as f:
+                    rules = json.load(f)
+            except FileNotFoundError:
+                return None
+            except (OSError, ValueError) as e:
+                print("apiserver: ignoring bad faults.json: %s" % e, file=sys.stderr)
+                return None
+            for rule in rules if isinstance(rules, list) else []:
+                if rule.get("method", "*") not in ("*", method):
+                    continue
+                try:
+                    if not re.search(rule.get("path", ""), path):
+                        continue
+                except re.error as e:
+                    print("apiserver: bad fault path regex: %s" % e, file=sys.stderr)
+                    continue
+                if "count" in rule:
+                    if rule["count"] <= 0:
+                        continue
+                    rule["count"] -= 1
+                    write_atomic(fpath, json.dumps(rules, indent=2) + "\n")
+                action = rule.get("action", {})
+                name = rule.get("name") or next(
+                    ("%s:%s" % (k, action[k]) if k in ("status", "delay") else k
+                     for k in ("status", "delay", "hang", "close") if k in action), "none")
+                return name, action
+        return None
+
+    def obj_path(self, kind, ns, name):
+        return os.path.join(self.dir, "objects", kind, ns, name + ".json")
+
+    def load(self, kind, ns, name):
+        with open(self.obj_path(kind, ns, name)) as f:
+            return json.load(f)
+
+    def dispatch(self, method, t, body, ctype):
+        """Dispatch an authenticated request."""
+        if not t.kind:
+            return t.error(404)
+        if t.name is None:  # the NAD list
+            if method != "GET":
+                return t.error(405)
+            d = os.path.join(self.dir, "objects", t.kind, t.ns)
+            items = []
+            for fn in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+                if fn.endswith(".json") and not fn.startswith("."):
+                    try:
+                        items.append(with_defaults(self.load(t.kind, t.ns, fn[:-5]),
+                                                   t.kind, t.ns, fn[:-5]))
+                    except (OSError, ValueError):
+                        continue  # a file being written or a broken one: skip it
+            return 200, {"kind": "NetworkAttachmentDefinitionList",
+                         "apiVersion": NAD_GROUP + "/v1", "metadata": {"resourceVersion": "1"},
+                         "items": items}, {}
+        if method == "GET":
+            try:
+                return 200, with_defaults(self.load(t.kind, t.ns, t.name), t.kind, t.ns,
+                                          t.name), {}
+            except FileNotFoundError:
+                return t.error(404)
+            except (OSError, ValueError) as e:
+                return status(500, "InternalError", "Internal error occurred: %s" % e)
+        if method == "PATCH" and t.kind == "pods":
+            return self.patch(t, body, ctype)
+        return t.error(405)
+
+    def patch(self, t, body, ctype):
+        if ctype.split(";")[0].strip().lower() != "application/merge-patch+json":
+            return status(415, "UnsupportedMediaType",
+                          "the body of the request was in an unknown format - accepted media "
+                          "types include: application/merge-patch+json", {})
+        try:
+            patch = json.loads(body)
+        except ValueError as e:
+            return status(400, "BadRequest", "error decoding patch: %s" % e, {})
+        if not isinstance(patch, dict):
+            return status(400, "BadRequest", "error decoding patch: not a JSON object", {})
+        with self.lock:  # concurrent PATCHes must not lose each other's changes
+            try:
+                cur = with_defaults(self.load(t.kind, t.ns, t.name), t.kind, t.ns, t.name)
+            except FileNotFoundError:
+                return t.error(404)
+            except (OSError, ValueError) as e:
+                return status(500, "InternalError", "Internal error occurred: %s" % e)
+            # Like kube-apiserver: a resourceVersion in the patch is a precondition.
+            want = (patch.get("metadata") or {}).get("resourceVersion")
+            rv = cur["metadata"]["resourceVersion"]
+            if want is not None and str(want) != str(rv):
+                return t.error(409)
+            new = merge_patch(cur, patch)
+            meta = new.setdefault("metadata", {})
+            meta["resourceVersion"] = str(int(rv) + 1) if str(rv).isdigit() else "2"
+            write_atomic(self.obj_path(t.kind, t.ns, t.name), json.dumps(new, indent=2) + "\n")
+            return 200, new, {}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--dir", required=True)
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--bind", default="127.0.0.1")
+    ap.add_argument("--max-seconds", type=float, default=3600)
+    a = ap.parse_args()
+
+    d = os.path.abspath(a.dir)
+    os.makedirs(os.path.join(d, "objects"), exist_ok=True)
+    for stale in ("ready", "port"):  # never let a waiter see the previous run's files
+        if os.path.exists(os.path.join(d, stale)):
+            os.unlink(os.path.join(d, stale))
+    make_certs(d)
+    if not os.path.exists(os.path.join(d, "tokens")):
+        write_atomic(os.path.join(d, "tokens"), "test-token\n", 0o600)
+    first = (read_lines(os.path.join(d, "tokens")) or [""])[0]
+    write_atomic(os.path.join(d, "token"), first + "\n", 0o600)
+
+    srv = APIServer((a.bind, a.port), d)
+    port = srv.server_address[1]
+    host = "[%s]" % a.bind if ":" in a.bind else a.bind
+    write_atomic(os.path.join(d, "pid"), "%d\n" % os.getpid())
+    write_atomic(os.path.join(d, "kubeconfig"),
+                 kubeconfig("https://%s:%d" % (host, port), os.path.join(d, "ca.crt"),
+                            os.path.join(d, "token")), 0o600)
+    write_atomic(os.path.join(d, "port"), "%d\n" % port)
+    open(os.path.join(d, "ready"), "w").close()
+
+    signal.signal(signal.SIGTERM, lambda *_: srv.stopping.set())
+    signal.signal(signal.SIGINT, lambda *_: srv.stopping.set())
+    # serve_forever in a thread: the main thread must stay free for signals, and
+    # shutdown() deadlocks when called from the thread that serves.
+    th = threading.Thread(target=srv.serve_forever, daemon=True)
+    th.start()
+    srv.stopping.wait(a.max_seconds)
+    srv.stopping.set()  # also wakes hanging and delayed requests
+    try:
+        os.unlink(os.path.join(d, "ready"))
+    except FileNotFoundError:
+        pass
+    srv.shutdown()
+    srv.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
