@@ -1,0 +1,634 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * CNI results. One table per object kind drives both the validation and the per-version
+ * copy, so parsing (into the canonical 1.1.0 shape) and converting (out of it) cannot
+ * disagree about which field exists in which version.
+ */
+#include <arpa/inet.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cni/result.h"
+#include "cni/version.h"
+
+/* A result is a few KiB; anything near these limits is not a result. */
+#define RESULT_MAX_BYTES (1024 * 1024)
+#define RESULT_MAX_DEPTH 64
+
+#define CODE_VERSION 1
+#define CODE_DECODE 6
+#define CODE_INVALID 7
+
+/* Versions as cni_version_parse() encodes them. */
+#define V030 300
+#define V100 10000
+#define V110 10100
+
+enum result_kind {
+	K_STR,
+	K_UINT, /* integer from 0 to field.max */
+	K_STRS, /* array of strings */
+	K_MAC,
+	K_IP,
+	K_CIDR,
+	K_IFINDEX, /* index into the result's interfaces[] */
+	K_IPVER, /* "4"/"6": checked on input, derived from the address on output */
+};
+
+struct result_field {
+	const char *key;
+	enum result_kind kind;
+	bool required;
+	int since; /* the first version that has the field */
+	long long max; /* K_UINT only */
+};
+
+static const struct result_field iface_fields[] = {
+	{ "name", K_STR, true, V030, 0 },	 { "mac", K_MAC, false, V030, 0 },
+	{ "mtu", K_UINT, false, V110, INT_MAX }, { "sandbox", K_STR, false, V030, 0 },
+	{ "socketPath", K_STR, false, V110, 0 }, { "pciID", K_STR, false, V110, 0 },
+};
+
+static const struct result_field ip_fields[] = {
+	{ "version", K_IPVER, false, 0, 0 },
+	{ "interface", K_IFINDEX, false, V030, 0 },
+	{ "address", K_CIDR, true, V030, 0 },
+	{ "gateway", K_IP, false, V030, 0 },
+};
+
+static const struct result_field route_fields[] = {
+	{ "dst", K_CIDR, true, V030, 0 },
+	{ "gw", K_IP, false, V030, 0 },
+	{ "mtu", K_UINT, false, V110, INT_MAX },
+	{ "advmss", K_UINT, false, V110, INT_MAX },
+	{ "priority", K_UINT, false, V110, UINT32_MAX },
+	{ "table", K_UINT, false, V110, UINT32_MAX },
+	{ "scope", K_UINT, false, V110, UINT8_MAX },
+};
+
+static const struct result_field dns_fields[] = {
+	{ "nameservers", K_STRS, false, 0, 0 },
+	{ "domain", K_STR, false, 0, 0 },
+	{ "search", K_STRS, false, 0, 0 },
+	{ "options", K_STRS, false, 0, 0 },
+};
+
+/* 0.1.0/0.2.0: "ip4" and "ip6" hold one address each, plus routes. */
+static const struct result_field old_ip_fields[] = {
+	{ "ip", K_CIDR, true, 0, 0 },
+	{ "gateway", K_IP, false, 0, 0 },
+};
+
+struct result_ctx {
+	int target; /* the version copied for */
+	size_t n_ifaces; /* for K_IFINDEX */
+};
+
+/* AF_INET or AF_INET6 for an address, 0 for anything else. */
+static int result_ip_family(const char *s)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+
+	if (inet_pton(AF_INET, s, buf) == 1)
+		return AF_INET;
+	if (inet_pton(AF_INET6, s, buf) == 1)
+		return AF_INET6;
+	return 0;
+}
+
+/* The family of "address/prefix" with a prefix in range, 0 if it is no such thing. */
+static int result_cidr_family(const char *s)
+{
+	char addr[INET6_ADDRSTRLEN];
+	const char *slash = strrchr(s, '/'), *p;
+	unsigned int prefix = 0;
+	size_t n;
+	int family;
+
+	if (!slash)
+		return 0;
+	n = (size_t)(slash - s);
+	if (n >= sizeof(addr))
+		return 0;
+	memcpy(addr, s, n);
+	addr[n] = '\0';
+	family = result_ip_family(addr);
+	if (!family)
+		return 0;
+	p = slash + 1;
+	if (*p == '\0' || strlen(p) > 3)
+		return 0;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return 0;
+		prefix = prefix * 10 + (unsigned int)(*p - '0');
+	}
+	if (prefix > (family == AF_INET ? 32u : 128u))
+		return 0;
+	return family;
+}
+
+static bool result_is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* Pairs of hex digits split by ':' or '-' (one of them throughout), as Go's net.ParseMAC
+ * reads them: 6 octets (Ethernet), 8 (EUI-64) or 20 (InfiniBand). */
+static bool result_mac_valid(const char *s)
+{
+	size_t octets = 0;
+	char sep = '\0';
+
+	for (;;) {
+		if (!result_is_hex(s[0]) || !result_is_hex(s[1]))
+			return false;
+		octets++;
+		s += 2;
+		if (*s == '\0')
+			break;
+		if ((*s != ':' && *s != '-') || (sep && *s != sep))
+			return false;
+		sep = *s++;
+	}
+	return octets == 6 || octets == 8 || octets == 20;
+}
+
+static const char *result_type_name(const json_t *v)
+{
+	static const char *const names[] = {
+		[JSON_OBJECT] = "an object", [JSON_ARRAY] = "an array",
+		[JSON_STRING] = "a string",  [JSON_INTEGER] = "an integer",
+		[JSON_REAL] = "a number",    [JSON_TRUE] = "a boolean",
+		[JSON_FALSE] = "a boolean",  [JSON_NULL] = "null",
+	};
+
+	return v ? names[json_typeof(v)] : "nothing";
+}
+
+/* Go's omitempty prints none of these, so a delegate printing them means "absent". */
+static bool result_is_empty(const json_t *v)
+{
+	return !v || json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0) ||
+	       (json_is_array(v) && json_array_size(v) == 0);
+}
+
+static int result_bad_type(struct err *e, const char *where, const char *want, const json_t *v)
+{
+	return err_setc(e, CODE_INVALID, -EBADMSG, "result: %s: expected %s, got %s", where, want,
+			result_type_name(v));
+}
+
+/* ips[].version is never kept: it is checked against the address and re-derived. */
+static int result_ipver_copy(json_t *src, const json_t *v, const struct result_ctx *c,
+			     const char *where, json_t *out, struct err *e)
+{
+	const char *addr = json_string_value(json_object_get(src, "address"));
+	int family = addr ? result_cidr_family(addr) : 0;
+
+	if (!result_is_empty(v)) {
+		const char *s = json_string_value(v);
+
+		if (!s)
+			return result_bad_type(e, where, "a string", v);
+		if (!streq(s, "4") && !streq(s, "6"))
+			return err_setc(e, CODE_INVALID, -EBADMSG,
+					"result: %s: \"%s\" is not 4 or 6", where, s);
+		/* An invalid address is reported by its own field. */
+		if (family && family != (streq(s, "4") ? AF_INET : AF_INET6))
+			return err_setc(e, CODE_INVALID, -EBADMSG,
+					"result: %s: \"%s\" does not match the address \"%s\"",
+					where, s, addr);
+	}
+	if (c->target >= V100 || !family)
+		return 0;
+	if (json_object_set_new(out, "version", json_string(family == AF_INET ? "4" : "6")) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+static int result_check_string(const struct result_field *f, const json_t *v, const char *where,
+			       struct err *e)
+{
+	const char *s = json_string_value(v);
+
+	if (!s)
+		return result_bad_type(e, where, "a string", v);
+	if (f->kind == K_MAC && !result_mac_valid(s))
+		return err_setc(e, CODE_INVALID, -EBADMSG,
+				"result: %s: \"%s\" is not a MAC address", where, s);
+	if (f->kind == K_IP && !result_ip_family(s))
+		return err_setc(e, CODE_INVALID, -EBADMSG,
+				"result: %s: \"%s\" is not an IP address", where, s);
+	if (f->kind == K_CIDR && !result_cidr_family(s))
+		return err_setc(e, CODE_INVALID, -EBADMSG,
+				"result: %s: \"%s\" is not an IP address with prefix length", where,
+				s);
+	return 0;
+}
+
+/* Checks src[f->key] and copies it into out when the target version has it. */
+static int result_field_copy(json_t *src, const struct result_field *f, const struct result_ctx *c,
+			     const char *path, json_t *out, struct err *e)
+{
+	json_t *v = json_object_get(src, f->key), *item;
+	char where[128];
+	json_int_t n;
+	size_t i;
+	int r;
+
+	snprintf(where, sizeof(where), "%s%s%s", path, *path ? "." : "", f->key);
+	if (f->kind == K_IPVER)
+		return result_ipver_copy(src, v, c, where, out, e);
+	if (result_is_empty(v)) {
+		if (f->required)
+			return err_setc(e, CODE_INVALID, -EBADMSG, "result: %s is missing", where);
+		return 0;
+	}
+	switch (f->kind) {
+	case K_UINT:
+		n = json_integer_value(v);
+		if (!json_is_integer(v) || n < 0 || n > f->max)
+			return err_setc(e, CODE_INVALID, -EBADMSG,
+					"result: %s: expected an integer from 0 to %lld", where,
+					f->max);
+		break;
+	case K_IFINDEX:
+		if (!json_is_integer(v))
+			return result_bad_type(e, where, "an integer", v);
+		n = json_integer_value(v);
+		if (n < 0 || (unsigned long long)n >= c->n_ifaces)
+			return err_setc(e, CODE_INVALID, -EBADMSG,
+					"result: %s: %lld is not an index into interfaces (%zu)",
+					where, (long long)n, c->n_ifaces);
+		break;
+	case K_STRS:
+		if (!json_is_array(v))
+			return result_bad_type(e, where, "an array", v);
+		json_array_foreach (v, i, item) {
+			if (!json_is_string(item))
+				return err_setc(e, CODE_INVALID, -EBADMSG,
+						"result: %s[%zu]: expected a string, got %s", where,
+						i, result_type_name(item));
+		}
+		break;
+	default:
+		r = result_check_string(f, v, where, e);
+		if (r < 0)
+			return r;
+	}
+	if (c->target < f->since)
+		return 0;
+	if (json_object_set_new(out, f->key, json_deep_copy(v)) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+static int result_object_copy(json_t *src, const struct result_field *fields, size_t n_fields,
+			      const struct result_ctx *c, const char *path, json_t **ret,
+			      struct err *e)
+{
+	json_auto_t *out = NULL;
+	int r;
+
+	if (!json_is_object(src))
+		return result_bad_type(e, path, "an object", src);
+	out = json_object();
+	if (!out)
+		return -ENOMEM;
+	for (size_t i = 0; i < n_fields; i++) {
+		r = result_field_copy(src, &fields[i], c, path, out, e);
+		if (r < 0)
+			return r;
+	}
+	*ret = TAKE_PTR(out);
+	return 0;
+}
+
+/* Appends a copy of every element of the array `src` (absent is fine) to `out`. */
+static int result_list_copy(json_t *src, const char *path, const struct result_field *fields,
+			    size_t n_fields, const struct result_ctx *c, json_t *out, struct err *e)
+{
+	json_t *item;
+	size_t i;
+	int r;
+
+	if (result_is_empty(src))
+		return 0;
+	if (!json_is_array(src))
+		return result_bad_type(e, path, "an array", src);
+	json_array_foreach (src, i, item) {
+		char where[64];
+		json_t *copy;
+
+		snprintf(where, sizeof(where), "%s[%zu]", path, i);
+		r = result_object_copy(item, fields, n_fields, c, where, &copy, e);
+		if (r < 0)
+			return r;
+		if (json_array_append_new(out, copy) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Only non-empty containers are printed, as the Go plugins do with omitempty; v may be NULL. */
+static int result_set_nonempty(json_t *out, const char *key, json_t *v)
+{
+	if (json_is_array(v) ? json_array_size(v) == 0 : json_object_size(v) == 0)
+		return 0;
+	return json_object_set(out, key, v) < 0 ? -ENOMEM : 0;
+}
+
+/* Interfaces first: ips[].interface is checked against their number. */
+static const struct {
+	const char *key;
+	const struct result_field *fields;
+	size_t n_fields;
+} result_lists[] = {
+	{ "interfaces", iface_fields, ELEMENTSOF(iface_fields) },
+	{ "ips", ip_fields, ELEMENTSOF(ip_fields) },
+	{ "routes", route_fields, ELEMENTSOF(route_fields) },
+};
+
+/* Copies a 0.3.0+ shaped src into a new result with `target`'s fields. */
+static int result_build(json_t *src, int target, const char *version, json_t **ret, struct err *e)
+{
+	json_auto_t *out = json_pack("{s:s}", "cniVersion", version), *dns = NULL;
+	struct result_ctx c = { .target = target };
+	json_t *v;
+	int r;
+
+	if (!out)
+		return -ENOMEM;
+	for (size_t i = 0; i < ELEMENTSOF(result_lists); i++) {
+		json_auto_t *list = json_array();
+
+		if (!list)
+			return -ENOMEM;
+		r = result_list_copy(json_object_get(src, result_lists[i].key), result_lists[i].key,
+				     result_lists[i].fields, result_lists[i].n_fields, &c, list, e);
+		if (r >= 0)
+			r = result_set_nonempty(out, result_lists[i].key, list);
+		if (r < 0)
+			return r;
+		if (i == 0)
+			c.n_ifaces = json_array_size(list);
+	}
+	v = json_object_get(src, "dns");
+	if (!result_is_empty(v)) {
+		r = result_object_copy(v, dns_fields, ELEMENTSOF(dns_fields), &c, "dns", &dns, e);
+		if (r >= 0)
+			r = result_set_nonempty(out, "dns", dns);
+		if (r < 0)
+			return r;
+	}
+	*ret = TAKE_PTR(out);
+	return 0;
+}
+
+/* 0.1.0/0.2.0 "ip4"/"ip6" into the ips/routes/dns of the later versions. */
+static int result_from_old(json_t *root, json_t **ret, struct err *e)
+{
+	static const struct {
+		const char *key;
+		int family;
+	} old[] = { { "ip4", AF_INET }, { "ip6", AF_INET6 } };
+	json_auto_t *ips = json_array(), *routes = json_array(), *out = NULL;
+	struct result_ctx c = { .target = V110 };
+	json_t *v;
+	int r;
+
+	if (!ips || !routes)
+		return -ENOMEM;
+	for (size_t i = 0; i < ELEMENTSOF(old); i++) {
+		json_auto_t *ip = NULL, *entry = NULL;
+		const char *addr;
+		char where[32];
+		json_t *gw;
+
+		v = json_object_get(root, old[i].key);
+		if (result_is_empty(v))
+			continue;
+		r = result_object_copy(v, old_ip_fields, ELEMENTSOF(old_ip_fields), &c, old[i].key,
+				       &ip, e);
+		if (r < 0)
+			return r;
+		addr = json_string_value(json_object_get(ip, "ip"));
+		if (result_cidr_family(addr) != old[i].family)
+			return err_setc(e, CODE_INVALID, -EBADMSG,
+					"result: %s.ip: \"%s\" is not an IPv%c address", old[i].key,
+					addr, old[i].family == AF_INET ? '4' : '6');
+		entry = json_pack("{s:s}", "address", addr);
+		gw = json_object_get(ip, "gateway");
+		if (!entry || (gw && json_object_set(entry, "gateway", gw) < 0) ||
+		    json_array_append(ips, entry) < 0)
+			return -ENOMEM;
+		snprintf(where, sizeof(where), "%s.routes", old[i].key);
+		r = result_list_copy(json_object_get(v, "routes"), where, route_fields,
+				     ELEMENTSOF(route_fields), &c, routes, e);
+		if (r < 0)
+			return r;
+	}
+	out = json_pack("{s:O, s:O}", "ips", ips, "routes", routes);
+	if (!out)
+		return -ENOMEM;
+	v = json_object_get(root, "dns");
+	if (v && json_object_set(out, "dns", v) < 0)
+		return -ENOMEM;
+	*ret = TAKE_PTR(out);
+	return 0;
+}
+
+/* Brackets outside strings, counted before jansson builds (and recurses into) the tree. */
+static bool result_depth_ok(const char *buf, size_t len)
+{
+	bool in_string = false, escaped = false;
+	unsigned int depth = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char ch = buf[i];
+
+		if (in_string) {
+			if (escaped)
+				escaped = false;
+			else if (ch == '\\')
+				escaped = true;
+			else if (ch == '"')
+				in_string = false;
+		} else if (ch == '"') {
+			in_string = true;
+		} else if (ch == '[' || ch == '{') {
+			if (++depth > RESULT_MAX_DEPTH)
+				return false;
+		} else if ((ch == ']' || ch == '}') && depth > 0) {
+			depth--;
+		}
+	}
+	return true;
+}
+
+static int result_load(const char *buf, size_t len, json_t **ret, struct err *e)
+{
+	json_error_t jerr;
+	json_t *root;
+
+	if (!buf)
+		len = 0;
+	if (len > RESULT_MAX_BYTES)
+		return err_setc(e, CODE_DECODE, -EBADMSG,
+				"failed to decode result: %zu bytes, more than the limit of %d",
+				len, RESULT_MAX_BYTES);
+	if (len && !result_depth_ok(buf, len))
+		return err_setc(e, CODE_DECODE, -EBADMSG,
+				"failed to decode result: nested deeper than %d levels",
+				RESULT_MAX_DEPTH);
+	root = json_loadb(buf ? buf : "", len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root)
+		return err_setc(e, CODE_DECODE, -EBADMSG,
+				"failed to decode result: %s (line %d, column %d)", jerr.text,
+				jerr.line, jerr.column);
+	*ret = root;
+	return 0;
+}
+
+int cni_result_parse(const char *buf, size_t len, const char *version, json_t **ret, struct err *e)
+{
+	json_auto_t *root = NULL, *shaped = NULL;
+	const char *v;
+	int r, vnum;
+
+	if (!ret)
+		return -EINVAL;
+	r = result_load(buf, len, &root, e);
+	if (r < 0)
+		return r;
+	if (!json_is_object(root))
+		return err_setc(e, CODE_INVALID, -EBADMSG, "result: expected an object, got %s",
+				result_type_name(root));
+	/* The result's own word wins; a garbled one is no better than none. */
+	v = json_string_value(json_object_get(root, "cniVersion"));
+	if (cni_version_parse(v) < 0)
+		v = version;
+	vnum = cni_version_parse(v);
+	if (vnum < 0)
+		return err_setc(
+		    e, CODE_VERSION, -EINVAL,
+		    "incompatible CNI version: no cniVersion in the result, \"%s\" given",
+		    version ? version : "");
+	if (vnum < V030) {
+		r = result_from_old(root, &shaped, e);
+		if (r < 0)
+			return r;
+	}
+	return result_build(shaped ? shaped : root, V110, v, ret, e);
+}
+
+int cni_result_convert(json_t *canonical, const char *version, json_t **ret, struct err *e)
+{
+	char list[64] = "";
+
+	if (!ret)
+		return -EINVAL;
+	if (!cni_version_supported(version)) {
+		for (size_t i = 0; cni_supported_versions[i]; i++)
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+				 i ? ", " : "", cni_supported_versions[i]);
+		return err_setc(e, CODE_VERSION, -ENOTSUP,
+				"incompatible CNI version \"%s\": results are printed in %s",
+				version ? version : "", list);
+	}
+	if (!json_is_object(canonical))
+		return err_setc(e, CODE_INVALID, -EINVAL, "result: expected an object, got %s",
+				result_type_name(canonical));
+	return result_build(canonical, cni_version_parse(version), version, ret, e);
+}
+
+/* "" for absent or null, NULL when the value is no string. */
+static const char *result_opt_string(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (!v || json_is_null(v))
+		return "";
+	return json_string_value(v);
+}
+
+int cni_error_parse(const char *buf, size_t len, int *ret_code, char **ret_msg, char **ret_details)
+{
+	_cleanup_free_ char *msg = NULL, *details = NULL;
+	json_auto_t *root = NULL;
+	const char *m, *d;
+	json_t *code;
+	json_int_t n;
+
+	if (result_load(buf, len, &root, NULL) < 0 || !json_is_object(root))
+		return 0;
+	code = json_object_get(root, "code");
+	n = json_integer_value(code);
+	if (!json_is_integer(code) || n < INT_MIN || n > INT_MAX)
+		return 0;
+	m = result_opt_string(root, "msg");
+	d = result_opt_string(root, "details");
+	if (!m || !d)
+		return 0;
+	if (ret_msg && !(msg = strdup(m)))
+		return -ENOMEM;
+	if (ret_details && !(details = strdup(d)))
+		return -ENOMEM;
+	if (ret_code)
+		*ret_code = (int)n;
+	if (ret_msg)
+		*ret_msg = TAKE_PTR(msg);
+	if (ret_details)
+		*ret_details = TAKE_PTR(details);
+	return 1;
+}
+
+static const char *result_iface_sandbox(json_t *res, size_t idx, const char **ret_name)
+{
+	json_t *iface = json_array_get(json_object_get(res, "interfaces"), idx);
+	const char *sandbox = json_string_value(json_object_get(iface, "sandbox"));
+
+	*ret_name = json_string_value(json_object_get(iface, "name"));
+	return sandbox && sandbox[0] ? sandbox : NULL;
+}
+
+int cni_result_find_sandbox_iface(json_t *res, const char *ifname)
+{
+	size_t n = json_array_size(json_object_get(res, "interfaces"));
+	const char *name;
+
+	if (!ifname)
+		return -1;
+	for (size_t i = 0; i < n && i < INT_MAX; i++)
+		if (result_iface_sandbox(res, i, &name) && name && streq(name, ifname))
+			return (int)i;
+	return -1;
+}
+
+int cni_result_first_sandbox_iface(json_t *res)
+{
+	size_t n = json_array_size(json_object_get(res, "interfaces"));
+	const char *name;
+
+	for (size_t i = 0; i < n && i < INT_MAX; i++)
+		if (result_iface_sandbox(res, i, &name))
+			return (int)i;
+	return -1;
+}
+
+int cni_result_rename_iface(json_t *res, int idx, const char *new_name)
+{
+	json_t *iface;
+
+	if (idx < 0 || !new_name || !new_name[0])
+		return -EINVAL;
+	iface = json_array_get(json_object_get(res, "interfaces"), (size_t)idx);
+	if (!json_is_object(iface))
+		return -EINVAL;
+	/* json_string() refuses invalid UTF-8: that is a bad name, not a lack of memory. */
+	if (json_object_set_new(iface, "name", json_string(new_name)) < 0)
+		return -EINVAL;
+	return 0;
+}
