@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Internal to the netlink room: the rtnetlink socket, the reply state machine, attribute
+ * policies, and the pure message parsers and builders. Exposed here so unit tests and the
+ * fuzz target can build messages, parse them back and feed replies without root.
+ */
+#pragma once
+
+#include <libmnl/libmnl.h>
+#include <linux/netlink.h>
+
+#include "netlink/nl.h"
+
+/* Growing arrays of a dump stop here with -E2BIG instead of eating memory. */
+#define NL_DUMP_MAX 65536
+/* How often a dump is restarted when the kernel flags it NLM_F_DUMP_INTR. */
+#define NL_DUMP_INTR_RETRIES 8
+/* Largest datagram accepted from the kernel; larger ones are an error, never cut. */
+#define NL_RECV_MAX (1u << 20)
+/* Room for any request this room sends (header, fixed part, a few attributes). */
+#define NL_REQ_SIZE 512
+#define NL_EXTACK_MAX 256
+
+struct nl_sock {
+	struct mnl_socket *mnl;
+	uint32_t portid;
+	uint32_t seq;
+	uint8_t *buf;
+	size_t buf_size;
+};
+
+/* Next sequence number of s; never 0, so a zeroed header never matches a reply. */
+uint32_t nl_next_seq(struct nl_sock *s);
+
+/*
+ * Attribute policy, indexed by attribute type: the libmnl data type and, when non-zero,
+ * the exact payload length. MNL_TYPE_UNSPEC entries (and types above maxtype) are ignored.
+ */
+struct nl_policy {
+	uint8_t type;
+	uint16_t len;
+};
+
+/*
+ * Validates the attributes in [start, start + len) against policy and stores the last of
+ * each known type in tb[0..maxtype] (zeroed first). -EBADMSG on a malformed attribute, one
+ * that fails its policy, or trailing bytes that are no attribute.
+ */
+int nl_attr_table(const void *start, size_t len, const struct nl_policy *policy, uint16_t maxtype,
+		  const struct nlattr **tb);
+/* The same for the attributes of a message after a fixed header of hdrlen bytes. */
+int nl_msg_attrs(const struct nlmsghdr *nlh, size_t hdrlen, const struct nl_policy *policy,
+		 uint16_t maxtype, const struct nlattr **tb);
+
+/*
+ * NLMSG_ERROR or NLMSG_DONE: *ret_error is 0 (an ack, a clean end of dump) or the kernel's
+ * -errno, ret_msg (may be NULL) the extended-ack text or "". Returns 0, or -EBADMSG when
+ * the message is malformed (too short, error code out of range, bad TLVs).
+ */
+int nl_parse_error(const struct nlmsghdr *nlh, int *ret_error, char *ret_msg, size_t msg_len);
+
+/*
+ * RTM_NEWLINK / RTM_NEWADDR / RTM_NEWROUTE into the public structs. 1 filled, 0 a message
+ * of a family this room does not represent (addr, route: only AF_INET and AF_INET6),
+ * -EBADMSG malformed. *ret is written only when 1 is returned.
+ */
+int nl_parse_link(const struct nlmsghdr *nlh, struct nl_link *ret);
+int nl_parse_addr(const struct nlmsghdr *nlh, struct nl_addr *ret);
+int nl_parse_route(const struct nlmsghdr *nlh, struct nl_route *ret);
+
+/*
+ * Builds RTM_NEWROUTE (with the add defaults of nl.h) or RTM_DELROUTE (table defaults to
+ * main; protocol, type and scope 0 match any) for r into buf. -EINVAL on a bad family or
+ * prefix length, -EMSGSIZE when buf is too small.
+ */
+int nl_build_route(void *buf, size_t size, uint16_t type, uint16_t flags, const struct nl_route *r,
+		   struct nlmsghdr **ret);
+
+/* Called for each data message (not NOOP/ERROR/DONE) of a reply with our seq. */
+typedef int (*nl_msg_fn)(const struct nlmsghdr *nlh, void *data);
+
+/*
+ * The reply state machine, socket-free so it can be fed from tests. Messages with another
+ * seq or port are leftovers of an earlier request and skipped. A callback error is kept and
+ * the reply still read to its end, so the socket is left clean.
+ */
+struct nl_reply {
+	uint32_t seq;
+	uint32_t portid;
+	bool dump;
+	nl_msg_fn cb;
+	void *data;
+	/* results */
+	bool intr; /* some message carried NLM_F_DUMP_INTR */
+	int error; /* the kernel's -errno, or the callback's */
+	bool from_kernel; /* error came from the kernel (extack is its text) */
+	char extack[NL_EXTACK_MAX];
+};
+
+/*
+ * Feeds one datagram. 1 when the reply is complete (ack or NLMSG_DONE seen; see r->error),
+ * 0 when more datagrams are needed, -EBADMSG when the datagram is malformed.
+ */
+int nl_reply_feed(struct nl_reply *r, const void *buf, size_t len);
+
+/*
+ * Sends nlh (seq and flags REQUEST|ACK set here) and reads to its ack; cb (may be NULL)
+ * sees the data messages of the reply. e gets the kernel's error and extack text.
+ */
+int nl_request(struct nl_sock *s, struct nlmsghdr *nlh, nl_msg_fn cb, void *data, struct err *e);
+
+/*
+ * Fills one item from a dump message: 1 filled, 0 skip, -errno error.
+ */
+typedef int (*nl_item_fn)(const struct nlmsghdr *nlh, void *item);
+
+/*
+ * Runs the dump request nlh (seq and flags REQUEST|DUMP set here), restarting it when
+ * interrupted, and returns the items in a malloc'd array of item_size entries.
+ */
+int nl_dump(struct nl_sock *s, struct nlmsghdr *nlh, size_t item_size, nl_item_fn parse, void **ret,
+	    size_t *ret_n, struct err *e);
