@@ -167,11 +167,16 @@ static const char *result_type_name(const json_t *v)
 	return v ? names[json_typeof(v)] : "nothing";
 }
 
-/* Go's omitempty prints none of these, so a delegate printing them means "absent". */
-static bool result_is_empty(const json_t *v)
+/* Go's omitempty prints none of null, "" and [], so a delegate printing them means "absent";
+ * an empty value of another type than `want` is still a type error. */
+static bool result_is_empty(const json_t *v, json_type want)
 {
-	return !v || json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0) ||
-	       (json_is_array(v) && json_array_size(v) == 0);
+	if (!v || json_is_null(v))
+		return true;
+	if (json_typeof(v) != want)
+		return false;
+	return (want == JSON_STRING && json_string_length(v) == 0) ||
+	       (want == JSON_ARRAY && json_array_size(v) == 0);
 }
 
 static int result_bad_type(struct err *e, const char *where, const char *want, const json_t *v)
@@ -187,7 +192,7 @@ static int result_ipver_copy(json_t *src, const json_t *v, const struct result_c
 	const char *addr = json_string_value(json_object_get(src, "address"));
 	int family = addr ? result_cidr_family(addr) : 0;
 
-	if (!result_is_empty(v)) {
+	if (!result_is_empty(v, JSON_STRING)) {
 		const char *s = json_string_value(v);
 
 		if (!s)
@@ -234,6 +239,7 @@ static int result_field_copy(json_t *src, const struct result_field *f, const st
 {
 	json_t *v = json_object_get(src, f->key), *item;
 	char where[128];
+	json_type want;
 	json_int_t n;
 	size_t i;
 	int r;
@@ -241,7 +247,10 @@ static int result_field_copy(json_t *src, const struct result_field *f, const st
 	snprintf(where, sizeof(where), "%s%s%s", path, *path ? "." : "", f->key);
 	if (f->kind == K_IPVER)
 		return result_ipver_copy(src, v, c, where, out, e);
-	if (result_is_empty(v)) {
+	want = f->kind == K_UINT || f->kind == K_IFINDEX ? JSON_INTEGER : JSON_STRING;
+	if (f->kind == K_STRS)
+		want = JSON_ARRAY;
+	if (result_is_empty(v, want)) {
 		if (f->required)
 			return err_setc(e, CODE_INVALID, -EBADMSG, "result: %s is missing", where);
 		return 0;
@@ -314,7 +323,7 @@ static int result_list_copy(json_t *src, const char *path, const struct result_f
 	size_t i;
 	int r;
 
-	if (result_is_empty(src))
+	if (result_is_empty(src, JSON_ARRAY))
 		return 0;
 	if (!json_is_array(src))
 		return result_bad_type(e, path, "an array", src);
@@ -376,7 +385,7 @@ static int result_build(json_t *src, int target, const char *version, json_t **r
 			c.n_ifaces = json_array_size(list);
 	}
 	v = json_object_get(src, "dns");
-	if (!result_is_empty(v)) {
+	if (!result_is_empty(v, JSON_OBJECT)) {
 		r = result_object_copy(v, dns_fields, ELEMENTSOF(dns_fields), &c, "dns", &dns, e);
 		if (r >= 0)
 			r = result_set_nonempty(out, "dns", dns);
@@ -408,7 +417,7 @@ static int result_from_old(json_t *root, json_t **ret, struct err *e)
 		json_t *gw;
 
 		v = json_object_get(root, old[i].key);
-		if (result_is_empty(v))
+		if (result_is_empty(v, JSON_OBJECT))
 			continue;
 		r = result_object_copy(v, old_ip_fields, ELEMENTSOF(old_ip_fields), &c, old[i].key,
 				       &ip, e);
