@@ -8,6 +8,7 @@
 #include <linux/magic.h>
 #include <linux/nsfs.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -68,16 +69,19 @@ int netns_same(int fd_a, int fd_b)
 	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
-/* A strict decimal pid: digits only, no sign, no leading zero, fits a pid_t. */
+/* All digits: a pid (no sign, no leading zero, fits a pid_t). */
+static bool netns_is_digits(const char *s)
+{
+	return *s && strspn(s, "0123456789") == strlen(s);
+}
+
 static int netns_parse_pid(const char *s, long *ret)
 {
 	long v = 0;
 
-	if (!*s || *s == '0')
+	if (*s == '0')
 		return -EINVAL;
 	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -EINVAL;
 		v = v * 10 + (*s - '0');
 		if (v > INT_MAX)
 			return -ERANGE;
@@ -107,8 +111,10 @@ static int netns_resolve(const char *spec, char *path, size_t size, struct err *
 		return err_set(e, -EINVAL, "empty network namespace");
 	if (spec[0] == '/')
 		n = snprintf(path, size, "%s", spec);
-	else if (netns_parse_pid(spec, &pid) == 0)
+	else if (netns_is_digits(spec) && netns_parse_pid(spec, &pid) == 0)
 		n = snprintf(path, size, "/proc/%ld/ns/net", pid);
+	else if (netns_is_digits(spec))
+		return err_set(e, -EINVAL, "invalid pid \"%s\"", spec);
 	else if (netns_name_ok(spec))
 		n = snprintf(path, size, NETNS_RUN_DIR "/%s", spec);
 	else
