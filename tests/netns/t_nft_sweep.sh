@@ -1,0 +1,198 @@
+#!/bin/sh
+# The nftables sweep against rules that iptables-nft writes (by hand, then by the real bridge and
+# portmap plugins). run.sh gives this file a fresh netns, so the ruleset here is empty and ours.
+#
+#   ip  nat:    POSTROUTING -[A]-> CNI-a4 {2 x A}     POSTROUTING -[B]-> CNI-b4 {2 x B}
+#               POSTROUTING untagged accept
+#   ip6 nat:    POSTROUTING -[A]-> CNI-a6 {2 x A}     POSTROUTING -[B]-> CNI-b6 {2 x B}
+#   ip  filter: FORWARD -[A]-> CNI-keep1 {untagged}   (kept: not empty)
+#               FORWARD -[A]-> CNI-keep2 {A}, INPUT -> CNI-keep2   (kept: still referenced)
+#   ip  cnitest (nft, comment in rule userdata): base -[C]-> CNI-c {C}
+#
+# A = aaaa1111 is a prefix of B = aaaa11112: sweeping A must leave every B rule.
+. "$SRC/tests/netns/lib.sh"
+
+A=aaaa1111
+B=aaaa11112
+C=cccc
+TOOL=$T/nfttool
+
+# NFTTOOL_CFLAGS='-fsanitize=address,undefined' runs the same checks under the sanitizers.
+# shellcheck disable=SC2086
+if ! cc -std=gnu11 -D_GNU_SOURCE -g ${NFTTOOL_CFLAGS:-} -I"$SRC/src" -o "$TOOL" "$SRC/tests/netns/nfttool.c" \
+	"$SRC/src/netlink/nft.c" "$SRC/src/util/err.c" -lnftnl -lmnl >"$T/cc.out" 2>&1; then
+	not_ok "build nfttool"
+	sed 's/^/#   /' "$T/cc.out"
+	done_testing
+	exit 1
+fi
+if ! iptables -V 2>/dev/null | grep -q nf_tables; then
+	skip "nft sweep" "iptables is not the nf_tables flavour"
+	done_testing
+	exit 0
+fi
+if ! nft list ruleset >/dev/null 2>&1; then
+	skip "nft sweep" "no nftables support in this kernel"
+	done_testing
+	exit 0
+fi
+
+# expect DESCRIPTION WANT COMMAND...: passes when the command succeeds and prints WANT.
+expect() {
+	d=$1 want=$2
+	shift 2
+	got=$("$@" 2>"$T/expect.err")
+	rc=$?
+	if [ "$rc" -eq 0 ] && [ "$got" = "$want" ]; then
+		ok "$d"
+	else
+		not_ok "$d"
+		echo "#   want '$want', got '$got' (exit $rc)"
+		sed 's/^/#   /' "$T/expect.err" | head -n 10
+	fi
+}
+# Rules whose comment tags exactly this id, in both families.
+tagged() { { iptables-save; ip6tables-save; } | grep -cF "id: \\\"$1\\\"" || true; }
+# Lines of iptables-save (both families) that mention this text anywhere.
+mentions() { { iptables-save; ip6tables-save; } | grep -cF "$1" || true; }
+tag() { printf 'name: "net" id: "%s"' "$1"; }
+
+# Like the bridge plugin's ipMasq (plugins/pkg/ip/ipmasq_linux.go), per family.
+masq() { # masq iptables|ip6tables CHAIN SUBNET MCAST SOURCE ID
+	$1 -t nat -N "$2"
+	$1 -t nat -A "$2" -d "$3" -j ACCEPT -m comment --comment "$(tag "$6")"
+	$1 -t nat -A "$2" ! -d "$4" -j MASQUERADE -m comment --comment "$(tag "$6")"
+	$1 -t nat -A POSTROUTING -s "$5" -j "$2" -m comment --comment "$(tag "$6")"
+}
+
+# --- 1. hand-made iptables-nft rules -----------------------------------------------------------
+masq iptables CNI-a4 10.1.0.0/24 224.0.0.0/4 10.1.0.5 $A
+masq iptables CNI-b4 10.1.0.0/24 224.0.0.0/4 10.1.0.6 $B
+masq ip6tables CNI-a6 fd00:1::/64 ff00::/8 fd00:1::5 $A
+masq ip6tables CNI-b6 fd00:1::/64 ff00::/8 fd00:1::6 $B
+iptables -t nat -A POSTROUTING -s 10.1.0.99 -j ACCEPT
+iptables -N CNI-keep1
+iptables -A CNI-keep1 -j ACCEPT
+iptables -A FORWARD -s 10.1.0.5 -j CNI-keep1 -m comment --comment "$(tag $A)"
+iptables -N CNI-keep2
+iptables -A CNI-keep2 -j ACCEPT -m comment --comment "$(tag $A)"
+iptables -A FORWARD -s 10.1.0.5 -j CNI-keep2 -m comment --comment "$(tag $A)"
+iptables -A INPUT -j CNI-keep2
+# A comment in the rule's userdata, as nft writes it (JSON input: quotes need no escaping).
+nft add table ip cnitest
+nft add chain ip cnitest CNI-c
+nft add chain ip cnitest base '{ type filter hook forward priority 0; }'
+cat >"$T/c.json" <<EOF
+{"nftables": [
+ {"rule": {"family": "ip", "table": "cnitest", "chain": "base",
+  "expr": [{"jump": {"target": "CNI-c"}}], "comment": "name: \"net\" id: \"$C\""}},
+ {"rule": {"family": "ip", "table": "cnitest", "chain": "CNI-c",
+  "expr": [{"accept": null}], "comment": "name: \"net\" id: \"$C\" trailing"}}]}
+EOF
+nft -j -f "$T/c.json"
+
+expect "tagged with A: 9 rules (3 ip nat, 3 ip6 nat, 3 ip filter)" 9 tagged $A
+expect "tagged with B: 6 rules" 6 tagged $B
+
+# --- 3. count mode: the right numbers, nothing deleted -----------------------------------------
+nft list ruleset >"$T/before" 2>/dev/null
+expect "count A: 9 rules, 2 chains (CNI-a4, CNI-a6; the CNI-keep ones stay)" \
+	"rules=9 chains=2" "$TOOL" count $A
+expect "count B: 6 rules, 2 chains" "rules=6 chains=2" "$TOOL" count $B
+expect "count C (rule userdata comments): 2 rules, 1 chain" "rules=2 chains=1" "$TOOL" count $C
+expect "count of an unknown id: nothing" "rules=0 chains=0" "$TOOL" count aaaa111
+nft list ruleset >"$T/after" 2>/dev/null
+check "count deletes nothing" cmp "$T/before" "$T/after"
+
+# --- 1 (cont.). sweep A ------------------------------------------------------------------------
+expect "sweep A: 9 rules, 2 chains" "rules=9 chains=2" "$TOOL" sweep $A
+expect "no rule tagged with A is left" 0 tagged $A
+check "chain ip nat CNI-a4 is gone" sh -c '! iptables -t nat -S CNI-a4'
+check "chain ip6 nat CNI-a6 is gone" sh -c '! ip6tables -t nat -S CNI-a6'
+check "nft agrees: no CNI-a4/CNI-a6 in the ruleset" sh -c '! nft list ruleset 2>/dev/null | grep -q "CNI-a[46]"'
+expect "all 6 rules of B remain" 6 tagged $B
+check "chain ip nat CNI-b4 remains with its 2 rules" \
+	sh -c '[ "$(iptables -t nat -S CNI-b4 | grep -c "^-A")" -eq 2 ]'
+check "chain ip6 nat CNI-b6 remains with its 2 rules" \
+	sh -c '[ "$(ip6tables -t nat -S CNI-b6 | grep -c "^-A")" -eq 2 ]'
+check "the untagged POSTROUTING rule remains" \
+	sh -c 'iptables -t nat -S POSTROUTING | grep -q -- "-s 10.1.0.99/32 -j ACCEPT"'
+check "CNI-keep1 (holds an untagged rule) remains with it" \
+	sh -c '[ "$(iptables -S CNI-keep1 | grep -c "^-A CNI-keep1 -j ACCEPT")" -eq 1 ]'
+check "CNI-keep2 (an untagged rule jumps to it) remains, emptied" \
+	sh -c 'iptables -S CNI-keep2 && [ "$(iptables -S CNI-keep2 | grep -c "^-A")" -eq 0 ]'
+check "the untagged jump to CNI-keep2 remains" sh -c 'iptables -S INPUT | grep -q -- "-j CNI-keep2"'
+expect "sweep A again: nothing" "rules=0 chains=0" "$TOOL" sweep $A
+expect "count B after sweeping A: unchanged" "rules=6 chains=2" "$TOOL" count $B
+expect "sweep C (userdata comments): 2 rules, 1 chain" "rules=2 chains=1" "$TOOL" sweep $C
+check "chain ip cnitest CNI-c is gone" sh -c '! nft list chain ip cnitest CNI-c'
+expect "sweep B: 6 rules, 2 chains" "rules=6 chains=2" "$TOOL" sweep $B
+check "only untagged rules are left" sh -c '! { iptables-save; ip6tables-save; } | grep -q "id: "'
+
+# --- 2. the real bridge (ipMasq) and portmap plugins, whose DEL never ran ------------------------
+ID1=0f3a8e1c2b7d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7
+ID2=0f3a8e1c2b7d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d8
+cat >"$T/bridge.json" <<EOF
+{"cniVersion": "1.0.0", "name": "mynet", "type": "bridge", "bridge": "cni0",
+ "isGateway": true, "ipMasq": true,
+ "ipam": {"type": "host-local", "subnet": "10.88.0.0/24", "dataDir": "$T/ipam"}}
+EOF
+# plugin NAME ID POD CONFIG: ADD, the result into $T/res-POD.json
+plugin() {
+	CNI_COMMAND=ADD CNI_CONTAINERID=$2 CNI_NETNS=/run/netns/$3 CNI_IFNAME=eth0 \
+		CNI_PATH=$PLUGINS "$PLUGINS/$1" <"$4" >"$T/res-$3.json"
+}
+# The CNI-* chain that a rule tagged with this id jumps to from the given chain.
+jump_of() { iptables-save -t nat | grep -F "id: \\\"$1\\\"" | grep -- "-A $2 " | sed -n 's/.*-j \(CNI-[^ ]*\).*/\1/p'; }
+
+if [ ! -x "$PLUGINS/bridge" ] || [ ! -x "$PLUGINS/host-local" ]; then
+	skip "real bridge plugin" "$PLUGINS/bridge or host-local not installed"
+	done_testing
+	exit $?
+fi
+ip netns add pod1
+ip netns add pod2
+check "bridge ADD with ipMasq for pod1" plugin bridge $ID1 pod1 "$T/bridge.json"
+check "bridge ADD with ipMasq for pod2" plugin bridge $ID2 pod2 "$T/bridge.json"
+MASQ1=$(jump_of $ID1 POSTROUTING)
+expect "bridge tagged 3 rules for pod1" 3 tagged $ID1
+check "bridge made a CNI-* masquerade chain for pod1 ($MASQ1)" iptables -t nat -S "$MASQ1"
+expect "count pod1: 3 rules, 1 chain" "rules=3 chains=1" "$TOOL" count $ID1
+
+want1="rules=3 chains=1"
+if [ -x "$PLUGINS/portmap" ]; then
+	cat >"$T/portmap.json" <<EOF
+{"cniVersion": "1.0.0", "name": "mynet", "type": "portmap",
+ "capabilities": {"portMappings": true},
+ "runtimeConfig": {"portMappings": [{"hostPort": 8080, "containerPort": 80, "protocol": "tcp"}]},
+ "prevResult": $(cat "$T/res-pod1.json")}
+EOF
+	if plugin portmap $ID1 pod1 "$T/portmap.json" 2>"$T/portmap.err"; then
+		ok "portmap ADD for pod1"
+		DN1=$(jump_of $ID1 CNI-HOSTPORT-DNAT)
+		check "portmap made its CNI-DN chain ($DN1) with untagged DNAT rules" \
+			sh -c "iptables -t nat -S '$DN1' | grep -q DNAT"
+		# The tagged jump goes; CNI-DN holds untagged rules, so by the sweep's rule it stays.
+		want1="rules=4 chains=1"
+		expect "count pod1 with portmap: 4 rules, 1 chain" "$want1" "$TOOL" count $ID1
+	else
+		skip "portmap" "portmap ADD failed here: $(head -c 200 "$T/portmap.err")"
+	fi
+else
+	skip "portmap" "$PLUGINS/portmap not installed"
+fi
+
+# The failed DEL: the delegates never ran theirs, and the pod is gone.
+ip netns del pod1
+expect "sweep pod1: $want1" "$want1" "$TOOL" sweep $ID1
+expect "no rule mentions pod1's id any more" 0 mentions $ID1
+check "pod1's masquerade chain $MASQ1 is gone" sh -c "! iptables -t nat -S '$MASQ1'"
+if [ -n "${DN1:-}" ]; then
+	check "nothing jumps to pod1's $DN1 any more" \
+		sh -c "! iptables-save -t nat | grep -q -- '-j $DN1'"
+	check "portmap's shared chains remain" iptables -t nat -S CNI-HOSTPORT-DNAT
+fi
+expect "pod2's 3 rules remain" 3 tagged $ID2
+expect "count pod2: 3 rules, 1 chain" "rules=3 chains=1" "$TOOL" count $ID2
+expect "sweep pod1 again: nothing" "rules=0 chains=0" "$TOOL" sweep $ID1
+done_testing
