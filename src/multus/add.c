@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* ADD: plan, store, delegates one by one with the kernel checked after each, finish. */
+#include <stdio.h>
+
+#include "cni/cni.h"
+#include "cni/result.h"
+#include "multus/api.h"
+#include "multus/log.h"
+#include "multus/netcheck.h"
+#include "multus/store.h"
+
+static void log_stderr_cb(void *userdata, const char *plugin, const char *text)
+{
+	log_verbose("delegate %s stderr: %s", plugin, text);
+}
+
+void multus_invoke_for(const struct multus_ctx *ctx, const struct plan *p,
+		       const struct attachment *a, struct cni_invoke *ret)
+{
+	const char *netns = ctx->env.netns && ctx->env.netns[0] ? ctx->env.netns : p->netns;
+
+	*ret = (struct cni_invoke){
+		.container_id = p->container_id,
+		.netns = netns,
+		.ifname = a->ifname,
+		.args = a->cni_args ? a->cni_args : "",
+		.cni_path = ctx->env.path ? ctx->env.path : "",
+		.bin_dir = ctx->nc.bin_dir,
+		.caller_version = ctx->nc.cni_version,
+		.timeout_ms = (long)(ctx->nc.delegate_timeout_seconds * 1000),
+		.runtime_config = a->runtime_config,
+		.on_stderr = log_stderr_cb,
+	};
+}
+
+/* Undoes attachments [0, upto] after a failed ADD; the ADD's own error stays in e. */
+static void rollback(struct multus_ctx *ctx, struct plan *p, size_t upto)
+{
+	struct err e2 = { 0 };
+	size_t n = p->n;
+
+	/* Attachments after the failed one never ran: drop them from the record first. */
+	for (size_t i = upto + 1; i < n; i++)
+		p->att[i].state = ATT_PLANNED;
+	p->n = upto + 1;
+	if (multus_teardown(ctx, p, &e2) < 0)
+		log_error("rollback left something behind (kept in the store for DEL): %s",
+			  e2.msg);
+	p->n = n;
+}
+
+static int run_attachment(struct multus_ctx *ctx, struct plan *p, struct attachment *a,
+			  struct err *e)
+{
+	struct link_snap before = { 0 };
+	struct cni_invoke inv;
+	_cleanup_free_ char *version = NULL;
+	json_t *result = NULL;
+	int r, r2;
+
+	multus_invoke_for(ctx, p, a, &inv);
+	r = netcheck_before(ctx->nl, a, &before, e);
+	if (r < 0)
+		return r;
+	log_verbose("ADD %s as %s (type %s, CNI %s)", a->network, a->ifname,
+		    cni_conf_type(a->conf), a->version);
+	r = cni_delegate_add(a->conf, &inv, a->version, &result, &version, e);
+	if (r == 0) {
+		json_decref(a->result);
+		a->result = result;
+		free(a->version);
+		a->version = TAKE_PTR(version);
+	}
+	/* Even when the delegate failed: whatever it created is this attachment's. */
+	{
+		struct err e2 = { 0 };
+
+		r2 = netcheck_after(ctx->nl, a, &before, r == 0, r == 0 ? e : &e2);
+	}
+	link_snap_done(&before);
+	if (r < 0)
+		return r;
+	if (r2 < 0)
+		return r2;
+	if (r2 == 1)
+		log_info("network %s: the delegate named its interface otherwise; renamed to %s",
+			 a->network, a->ifname);
+	a->state = ATT_ADDED;
+	return 0;
+}
+
+/* A repeated ADD for the same container: what the first one set up goes first. */
+static int clear_stale(struct multus_ctx *ctx, struct err *e)
+{
+	_cleanup_plan_ struct plan *old = NULL;
+	int r;
+
+	r = store_load(ctx->nc.cni_dir, ctx->env.container_id, &old, e);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	log_warning("ADD for a container that has a store entry: tearing the old one down first");
+	return multus_teardown(ctx, old, e);
+}
+
+int multus_cmd_add(struct multus_ctx *ctx, struct err *e)
+{
+	_cleanup_plan_ struct plan *p = NULL;
+	struct attachment *master;
+	int lock = -1, r;
+
+	r = multus_wait_ready(ctx, e);
+	if (r < 0)
+		return r;
+	/* All API reads happen here, before anything touches a namespace. */
+	r = multus_api_open(ctx, e);
+	if (r < 0)
+		return r;
+	r = multus_pod_fetch(ctx, e);
+	if (r < 0)
+		return r;
+	r = multus_netns_open(ctx, e);
+	if (r < 0)
+		return r;
+	r = store_lock(ctx->nc.cni_dir, ctx->env.container_id, &lock, e);
+	if (r < 0)
+		return r;
+	r = clear_stale(ctx, e);
+	if (r < 0)
+		goto out;
+	r = multus_plan_build(ctx, &p, e);
+	if (r < 0)
+		goto out;
+	/* Before any delegate runs: a crash from here on still leaves DEL what it needs. */
+	r = store_save(ctx->nc.cni_dir, p, e);
+	if (r < 0)
+		goto out;
+	for (size_t i = 0; i < p->n; i++) {
+		r = run_attachment(ctx, p, &p->att[i], e);
+		if (r < 0) {
+			log_error("ADD failed at network %s: %s", p->att[i].network, e->msg);
+			rollback(ctx, p, i);
+			goto out;
+		}
+		r = store_save(ctx->nc.cni_dir, p, e);
+		if (r < 0) {
+			rollback(ctx, p, i);
+			goto out;
+		}
+	}
+	r = netcheck_finish(ctx->nl, p, e);
+	if (r == 0)
+		r = store_save(ctx->nc.cni_dir, p, e);
+	if (r < 0) {
+		rollback(ctx, p, p->n - 1);
+		goto out;
+	}
+	master = plan_master(p);
+	r = cni_result_convert(master->result, ctx->nc.cni_version, &ctx->result, e);
+	if (r < 0) {
+		rollback(ctx, p, p->n - 1);
+		goto out;
+	}
+	store_unlock(ctx->nc.cni_dir, ctx->env.container_id, lock, false);
+	lock = -1;
+	multus_status_patch(ctx, p);
+	log_info("ADD done: %zu network(s)", p->n);
+	return 0;
+out:
+	if (lock >= 0) {
+		/* A clean rollback removed the entry: the lock file can go too. */
+		struct plan *left = NULL;
+		bool gone = store_load(ctx->nc.cni_dir, ctx->env.container_id, &left, NULL) ==
+			    -ENOENT;
+
+		plan_free(left);
+		store_unlock(ctx->nc.cni_dir, ctx->env.container_id, lock, gone);
+	}
+	return r;
+}

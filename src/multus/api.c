@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The plugin's use of the Kubernetes API: opening it, the pod, the status annotations. All of
+ * it runs in the host netns, before any namespace switch and after every one. */
+#include <stdio.h>
+
+#include "cni/cni.h"
+#include "cni/result.h"
+#include "k8s/kubeconfig.h"
+#include "multus/api.h"
+#include "multus/log.h"
+#include "util/names.h"
+
+int multus_api_open(struct multus_ctx *ctx, struct err *e)
+{
+	_cleanup_(k8s_config_freep) struct k8s_config *cfg = NULL;
+	long timeout_ms = (long)(ctx->nc.api_timeout_seconds * 1000);
+	int r;
+
+	if (ctx->nc.kubeconfig[0])
+		r = k8s_config_load(ctx->nc.kubeconfig, &cfg, e);
+	else if (getenv("KUBERNETES_SERVICE_HOST") && getenv("KUBERNETES_SERVICE_PORT"))
+		r = k8s_config_in_cluster(getenv("MULTUS_SA_TOKEN_FILE"), getenv("MULTUS_SA_CA_FILE"),
+					  &cfg, e);
+	else
+		return 0; /* no API use at all */
+	if (r < 0)
+		return e->code ? r : err_setc(e, CNI_ERR_API, r, "%s", e->msg);
+	r = k8s_client_new(cfg, timeout_ms, &ctx->api, e);
+	if (r < 0 && !e->code)
+		e->code = CNI_ERR_API;
+	return r;
+}
+
+int multus_pod_fetch(struct multus_ctx *ctx, struct err *e)
+{
+	const char *ns = ctx->env.pod_namespace, *name = ctx->env.pod_name, *uid;
+	int r;
+
+	/* podman sends only a name: that is no pod we can look up. */
+	if (!ctx->api || !ns || !name || !ns[0] || !name[0])
+		return 0;
+	r = k8s_get_pod(ctx->api, ns, name, &ctx->pod, e);
+	if (r < 0) {
+		e->code = CNI_ERR_API;
+		return err_prefix(e, r, "cannot read pod %s/%s", ns, name);
+	}
+	uid = json_string_value(json_object_get(json_object_get(ctx->pod, "metadata"), "uid"));
+	if (ctx->env.pod_uid && ctx->env.pod_uid[0] && uid && !streq(uid, ctx->env.pod_uid))
+		return err_setc(e, CNI_ERR_UNKNOWN_CONTAINER, -ESTALE,
+				"pod %s/%s has UID %s, not K8S_POD_UID %s (a newer pod of the same name?)",
+				ns, name, uid, ctx->env.pod_uid);
+	return 0;
+}
+
+const char *multus_pod_annotation(const struct multus_ctx *ctx, const char *key)
+{
+	json_t *a = json_object_get(json_object_get(ctx->pod, "metadata"), "annotations");
+
+	return json_string_value(json_object_get(a, key));
+}
+
+/* Addresses of the attachment's sandbox interface, without prefix length. */
+static json_t *status_ips(json_t *res, int iface, json_t **ret_gw)
+{
+	json_t *ips = json_array(), *gws = json_array(), *ip;
+	size_t i;
+
+	json_array_foreach (json_object_get(res, "ips"), i, ip) {
+		json_t *idx = json_object_get(ip, "interface");
+		const char *addr = json_string_value(json_object_get(ip, "address"));
+		const char *gw = json_string_value(json_object_get(ip, "gateway"));
+
+		if (!addr || (idx && iface >= 0 && json_integer_value(idx) != iface))
+			continue;
+		json_array_append_new(ips, json_stringn(addr, strcspn(addr, "/")));
+		if (gw)
+			json_array_append_new(gws, json_string(gw));
+	}
+	*ret_gw = gws;
+	return ips;
+}
+
+json_t *multus_network_status(const struct plan *p)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < p->n; i++) {
+		const struct attachment *a = &p->att[i];
+		int iface = cni_result_find_sandbox_iface(a->result, a->ifname);
+		json_t *ifo = json_array_get(json_object_get(a->result, "interfaces"), (size_t)iface);
+		json_t *dns = json_object_get(a->result, "dns"), *gws = NULL;
+		json_t *o = json_object();
+
+		json_object_set_new(o, "name", json_string(a->network));
+		json_object_set_new(o, "interface", json_string(a->ifname));
+		json_object_set_new(o, "ips", status_ips(a->result, iface, &gws));
+		if (json_string_value(json_object_get(ifo, "mac")))
+			json_object_set(o, "mac", json_object_get(ifo, "mac"));
+		json_object_set_new(o, "default", json_boolean(a->master));
+		json_object_set_new(o, "dns", json_is_object(dns) ? json_incref(dns) : json_object());
+		if (a->default_route) {
+			json_decref(gws);
+			gws = json_incref(a->default_route);
+		}
+		if (json_array_size(gws))
+			json_object_set_new(o, "gateway", gws);
+		else
+			json_decref(gws);
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
+void multus_status_patch(struct multus_ctx *ctx, const struct plan *p)
+{
+	json_auto_t *status = NULL, *ann = NULL;
+	_cleanup_free_ char *text = NULL;
+	struct err e = { 0 };
+
+	if (!ctx->api || !ctx->pod)
+		return;
+	status = multus_network_status(p);
+	text = json_dumps(status, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (!text)
+		return;
+	ann = json_pack("{s:s,s:s}", "k8s.v1.cni.cncf.io/network-status", text,
+			"tke.cloud.tencent.com/networks-status", text);
+	/* Not fatal: the pod is wired; a missing status is a cosmetic loss. */
+	if (k8s_patch_pod_annotations(ctx->api, p->pod_namespace, p->pod_name, ann, &e) < 0)
+		log_warning("cannot write the network-status annotations of pod %s/%s: %s",
+			    p->pod_namespace, p->pod_name, e.msg);
+}

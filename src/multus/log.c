@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "multus/log.h"
+
+static struct {
+	enum log_level level;
+	int fd;
+	bool to_stderr;
+	char container[72];
+} log_state = { .level = LOG_LEVEL_INFO, .fd = -1, .to_stderr = true };
+
+void log_setup(enum log_level level, const char *file, bool to_stderr)
+{
+	log_state.level = level;
+	log_state.to_stderr = to_stderr;
+	if (log_state.fd >= 0) {
+		close(log_state.fd);
+		log_state.fd = -1;
+	}
+	if (file && file[0]) {
+		log_state.fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
+				    0600);
+		if (log_state.fd < 0)
+			log_warning("cannot open log file %s: %m", file);
+	}
+}
+
+void log_set_container(const char *id)
+{
+	snprintf(log_state.container, sizeof(log_state.container), "%s", id ? id : "");
+}
+
+void log_close(void)
+{
+	if (log_state.fd >= 0)
+		close(log_state.fd);
+	log_state.fd = -1;
+}
+
+void log_msg(enum log_level level, const char *fmt, ...)
+{
+	char line[4096], ts[40];
+	struct timespec now;
+	struct tm tm;
+	va_list ap;
+	int n, m;
+
+	if (level > log_state.level)
+		return;
+	clock_gettime(CLOCK_REALTIME, &now);
+	gmtime_r(&now.tv_sec, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+	n = snprintf(line, sizeof(line), "%s.%06ldZ %s [%s] ", ts, now.tv_nsec / 1000,
+		     log_level_name(level), log_state.container);
+	va_start(ap, fmt);
+	m = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	va_end(ap);
+	n = (m < 0) ? n : (n + m >= (int)sizeof(line) - 1 ? (int)sizeof(line) - 2 : n + m);
+	/* One line per message: a delegate's multi-line stderr stays one record. */
+	for (int i = 0; i < n; i++)
+		if (line[i] == '\n')
+			line[i] = ' ';
+	line[n++] = '\n';
+	/* One write each: lines from concurrent invocations do not interleave. */
+	if (log_state.to_stderr && write(STDERR_FILENO, line, (size_t)n) < 0) {
+		/* nothing sensible to do */
+	}
+	if (log_state.fd >= 0 && write(log_state.fd, line, (size_t)n) < 0) {
+		/* nothing sensible to do */
+	}
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Log lines `TIMESTAMP LEVEL [containerID] message` to stderr and, when set, a log file.
+ * Only the command layer (multus/) logs; lower rooms return errors.
+ */
+#pragma once
+
+#include "cni/netconf.h"
+#include "util/macro.h"
+
+void log_setup(enum log_level level, const char *file, bool to_stderr);
+void log_set_container(const char *id);
+void log_msg(enum log_level level, const char *fmt, ...) _printf_(2, 3);
+void log_close(void);
+
+#define log_error(...) log_msg(LOG_LEVEL_ERROR, __VA_ARGS__)
+#define log_warning(...) log_msg(LOG_LEVEL_WARNING, __VA_ARGS__)
+#define log_info(...) log_msg(LOG_LEVEL_INFO, __VA_ARGS__)
+#define log_verbose(...) log_msg(LOG_LEVEL_VERBOSE, __VA_ARGS__)
+#define log_debug(...) log_msg(LOG_LEVEL_DEBUG, __VA_ARGS__)

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The meta plugin: what one invocation knows, and its commands. */
+#pragma once
+
+#include <jansson.h>
+
+#include "cni/delegate.h"
+#include "cni/env.h"
+#include "cni/netconf.h"
+#include "k8s/client.h"
+#include "multus/plan.h"
+#include "netlink/nl.h"
+
+struct multus_ctx {
+	struct cni_env env;
+	struct cni_netconf nc;
+	struct k8s_client *api; /* NULL: no API use */
+	json_t *pod;            /* NULL: no pod */
+	int netns_fd;           /* the pod netns, -1 when none/gone */
+	struct nl_sock *nl;     /* one rtnetlink socket bound to the pod netns */
+	json_t *result;         /* ADD: what to print (caller's version) */
+};
+
+void multus_ctx_done(struct multus_ctx *ctx);
+
+/* API access per the netconf (kubeconfig / in-cluster); ctx->api stays NULL without one. */
+int multus_api_open(struct multus_ctx *ctx, struct err *e);
+/* Opens the pod netns and its rtnetlink socket (ctx->netns_fd, ctx->nl). */
+int multus_netns_open(struct multus_ctx *ctx, struct err *e);
+
+/* Step 2 of ADD: builds the plan (all API reads happen here). */
+int multus_plan_build(struct multus_ctx *ctx, struct plan **ret, struct err *e);
+
+/* The invocation parameters for a delegate of attachment `a`. */
+void multus_invoke_for(const struct multus_ctx *ctx, const struct plan *p,
+		       const struct attachment *a, struct cni_invoke *ret);
+
+int multus_cmd_add(struct multus_ctx *ctx, struct err *e);
+int multus_cmd_del(struct multus_ctx *ctx, struct err *e);
+int multus_cmd_check(struct multus_ctx *ctx, struct err *e);
+int multus_cmd_gc(struct multus_ctx *ctx, struct err *e);
+int multus_cmd_status(struct multus_ctx *ctx, struct err *e);
+
+/* Tears an entry down as DEL does (delegates in reverse, link and nft sweeps), updating or
+ * removing it in the store. Caller holds the lock. */
+int multus_teardown(struct multus_ctx *ctx, struct plan *p, struct err *e);
+
+/* Waits (bounded) for the readiness indicator file; 0 when there is none to wait for. */
+int multus_wait_ready(const struct multus_ctx *ctx, struct err *e);

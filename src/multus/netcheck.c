@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <linux/rtnetlink.h>
+
+#include "cni/cni.h"
+#include "cni/result.h"
+#include "multus/netcheck.h"
+
+void link_snap_done(struct link_snap *s)
+{
+	free(s->links);
+	s->links = NULL;
+	s->n = 0;
+}
+
+static const struct nl_link *snap_find_index(const struct link_snap *s, int index)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->links[i].index == index)
+			return &s->links[i];
+	return NULL;
+}
+
+int netcheck_before(struct nl_sock *nl, const struct attachment *a, struct link_snap *ret,
+		    struct err *e)
+{
+	struct link_snap s = { 0 };
+	int r;
+
+	r = nl_link_list(nl, &s.links, &s.n, e);
+	if (r < 0) {
+		e->code = CNI_ERR_NETNS;
+		return err_prefix(e, r, "cannot list the links of the pod netns");
+	}
+	for (size_t i = 0; i < s.n; i++)
+		if (streq(s.links[i].name, a->ifname)) {
+			link_snap_done(&s);
+			return err_setc(e, CNI_ERR_INTERFACE, -EEXIST,
+					"network \"%s\": interface \"%s\" already exists in the pod netns",
+					a->network, a->ifname);
+		}
+	*ret = s;
+	return 0;
+}
+
+static int rename_link(struct nl_sock *nl, const struct nl_link *l, const char *to,
+		       struct err *e)
+{
+	int r;
+
+	r = nl_link_set_up(nl, l->index, false, e);
+	if (r == 0)
+		r = nl_link_rename(nl, l->index, to, e);
+	if (r == 0 && (l->flags & IFF_UP))
+		r = nl_link_set_up(nl, l->index, true, e);
+	return r;
+}
+
+int netcheck_after(struct nl_sock *nl, struct attachment *a, const struct link_snap *before,
+		   bool delegate_ok, struct err *e)
+{
+	struct link_snap now = { 0 };
+	const struct nl_link *planned = NULL, *claimed = NULL;
+	const char *said = NULL;
+	int idx, r;
+
+	r = nl_link_list(nl, &now.links, &now.n, e);
+	if (r < 0) {
+		e->code = CNI_ERR_NETNS;
+		return err_prefix(e, r, "cannot list the links of the pod netns");
+	}
+	idx = cni_result_first_sandbox_iface(a->result);
+	if (cni_result_find_sandbox_iface(a->result, a->ifname) >= 0)
+		idx = cni_result_find_sandbox_iface(a->result, a->ifname);
+	if (idx >= 0)
+		said = json_string_value(json_object_get(
+			json_array_get(json_object_get(a->result, "interfaces"), (size_t)idx), "name"));
+	for (size_t i = 0; i < now.n; i++) {
+		const struct nl_link *l = &now.links[i];
+
+		if (snap_find_index(before, l->index))
+			continue;
+		/* New since the delegate ran: this attachment's, to be swept on DEL. */
+		r = attachment_own_link(a, l->name, l->index);
+		if (r < 0)
+			goto out;
+		if (streq(l->name, a->ifname))
+			planned = l;
+		else if (said && streq(l->name, said))
+			claimed = l;
+	}
+	r = 0;
+	if (!delegate_ok)
+		goto out;
+	if (!planned) {
+		/* A link of that name that was there before would have failed netcheck_before. */
+		for (size_t i = 0; i < now.n && !planned; i++)
+			if (streq(now.links[i].name, a->ifname))
+				planned = &now.links[i];
+	}
+	if (planned)
+		goto out;
+	if (!claimed) {
+		r = err_setc(e, CNI_ERR_INTERFACE, -ENODEV,
+			     "network \"%s\": the delegate reported success but no interface \"%s\"%s%s%s appeared in the pod netns",
+			     a->network, a->ifname, said ? " (nor \"" : "", said ? said : "",
+			     said ? "\")" : "");
+		goto out;
+	}
+	r = rename_link(nl, claimed, a->ifname, e);
+	if (r < 0) {
+		e->code = CNI_ERR_INTERFACE;
+		r = err_prefix(e, r, "network \"%s\": cannot rename \"%s\" to \"%s\"", a->network,
+			       claimed->name, a->ifname);
+		goto out;
+	}
+	attachment_own_link(a, a->ifname, claimed->index);
+	cni_result_rename_iface(a->result, idx, a->ifname);
+	r = 1;
+out:
+	link_snap_done(&now);
+	return r;
+}
+
+int netcheck_sweep(struct nl_sock *nl, struct attachment *a, struct err *e)
+{
+	int swept = 0, first = 0;
+
+	for (size_t i = 0; i < a->n_links; i++) {
+		struct nl_link l;
+		int r;
+
+		if (nl_link_get_by_index(nl, a->links[i].index, &l, NULL) < 0)
+			continue; /* gone: the delegate cleaned up (or its peer took it) */
+		/* Same index under another name is someone else's link now. */
+		if (!streq(l.name, a->links[i].name))
+			continue;
+		r = nl_link_delete(nl, l.index, e);
+		if (r < 0 && r != -ENODEV && first == 0)
+			first = err_prefix(e, r, "cannot delete leftover link \"%s\"", l.name);
+		else if (r == 0)
+			swept++;
+	}
+	return first < 0 ? first : swept;
+}
+
+static int family_of(const char *s, uint8_t addr[16])
+{
+	int fam;
+
+	if (nl_addr_parse(s, &fam, addr) < 0)
+		return 0;
+	return fam;
+}
+
+static int apply_default_route(struct nl_sock *nl, const struct attachment *a, const char *gw,
+			       struct err *e)
+{
+	_cleanup_free_ struct nl_route *routes = NULL;
+	struct nl_link l;
+	struct nl_route want = { 0 };
+	size_t n = 0;
+	bool have = false;
+	int r;
+
+	want.family = family_of(gw, want.gw);
+	if (!want.family)
+		return err_setc(e, CNI_ERR_INVALID_NETCONF, -EINVAL, "default-route \"%s\" is not an address", gw);
+	r = nl_link_get_by_name(nl, a->ifname, &l, e);
+	if (r < 0)
+		return r;
+	want.has_gw = true;
+	want.oif = l.index;
+	want.table = RT_TABLE_MAIN;
+	r = nl_route_list(nl, want.family, &routes, &n, e);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++) {
+		const struct nl_route *rt = &routes[i];
+
+		if (rt->table != RT_TABLE_MAIN || rt->dst_len != 0 || rt->type != RTN_UNICAST)
+			continue;
+		if (rt->oif == l.index && rt->has_gw && memcmp(rt->gw, want.gw, 16) == 0) {
+			have = true;
+			continue;
+		}
+		/* Only one default route per family: the one the pod asked for. */
+		r = nl_route_del(nl, rt, e);
+		if (r < 0 && r != -ESRCH)
+			return err_prefix(e, r, "cannot remove the other default route");
+	}
+	if (!have) {
+		r = nl_route_add(nl, &want, e);
+		if (r < 0)
+			return err_prefix(e, r, "cannot add default route via %s dev %s", gw,
+					  a->ifname);
+	}
+	return 0;
+}
+
+int netcheck_finish(struct nl_sock *nl, struct plan *p, struct err *e)
+{
+	struct nl_link lo;
+	int r;
+
+	r = nl_link_get_by_name(nl, "lo", &lo, e);
+	if (r == 0 && !(lo.flags & IFF_UP))
+		r = nl_link_set_up(nl, lo.index, true, e);
+	if (r < 0) {
+		e->code = CNI_ERR_NETNS;
+		return err_prefix(e, r, "cannot bring lo up in the pod netns");
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		json_t *gw;
+		size_t k;
+
+		json_array_foreach (p->att[i].default_route, k, gw) {
+			r = apply_default_route(nl, &p->att[i], json_string_value(gw), e);
+			if (r < 0) {
+				if (!e->code)
+					e->code = CNI_ERR_INTERFACE;
+				return err_prefix(e, r, "network \"%s\"", p->att[i].network);
+			}
+		}
+	}
+	return 0;
+}
+
+static bool has_addr(const struct nl_addr *addrs, size_t n, int ifindex, int fam,
+		     const uint8_t *addr, uint8_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (addrs[i].ifindex == ifindex && addrs[i].family == fam &&
+		    addrs[i].prefixlen == len &&
+		    memcmp(addrs[i].addr, addr, fam == AF_INET ? 4 : 16) == 0)
+			return true;
+	return false;
+}
+
+static int parse_mac(const char *s, uint8_t *out, size_t max)
+{
+	size_t n = 0;
+
+	while (*s && n < max) {
+		unsigned v;
+		int used;
+
+		if (sscanf(s, "%2x%n", &v, &used) != 1 || used != 2)
+			return -EINVAL;
+		out[n++] = (uint8_t)v;
+		s += 2;
+		if (*s == ':' || *s == '-')
+			s++;
+		else if (*s)
+			return -EINVAL;
+	}
+	return (int)n;
+}
+
+int netcheck_attachment(struct nl_sock *nl, const struct attachment *a, struct err *e)
+{
+	_cleanup_free_ struct nl_addr *addrs = NULL;
+	struct nl_link l;
+	size_t n = 0;
+	int idx = cni_result_find_sandbox_iface(a->result, a->ifname), r;
+	json_t *ip, *ifo;
+	size_t i;
+
+	r = nl_link_get_by_name(nl, a->ifname, &l, NULL);
+	if (r < 0)
+		return err_setc(e, CNI_ERR_INTERFACE, -ENODEV, "%s: link is missing", a->ifname);
+	if (!(l.flags & IFF_UP))
+		return err_setc(e, CNI_ERR_INTERFACE, -ENETDOWN, "%s: link is down", a->ifname);
+	ifo = json_array_get(json_object_get(a->result, "interfaces"), (size_t)idx);
+	if (idx >= 0 && json_string_value(json_object_get(ifo, "mac"))) {
+		uint8_t mac[32];
+		int m = parse_mac(json_string_value(json_object_get(ifo, "mac")), mac, sizeof(mac));
+
+		if (m > 0 && ((size_t)m != l.mac_len || memcmp(mac, l.mac, (size_t)m) != 0))
+			return err_setc(e, CNI_ERR_INTERFACE, -EINVAL,
+					"%s: MAC differs from the result's %s", a->ifname,
+					json_string_value(json_object_get(ifo, "mac")));
+	}
+	r = nl_addr_list(nl, AF_UNSPEC, &addrs, &n, e);
+	if (r < 0)
+		return r;
+	json_array_foreach (json_object_get(a->result, "ips"), i, ip) {
+		json_t *ii = json_object_get(ip, "interface");
+		const char *cidr = json_string_value(json_object_get(ip, "address"));
+		uint8_t addr[16], len;
+		int fam;
+
+		if (!cidr || (ii && json_integer_value(ii) != idx))
+			continue;
+		if (nl_prefix_parse(cidr, &fam, addr, &len) < 0)
+			continue;
+		if (!has_addr(addrs, n, l.index, fam, addr, len))
+			return err_setc(e, CNI_ERR_INTERFACE, -EADDRNOTAVAIL,
+					"%s: address %s is missing", a->ifname, cidr);
+	}
+	return 0;
+}

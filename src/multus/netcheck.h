@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The kernel's truth about an attachment, over one rtnetlink socket bound to the pod netns:
+ * the planned name is free before a delegate runs and taken after it; links that appear
+ * are owned by the attachment; misnamed ones are renamed; owned leftovers are swept on DEL.
+ */
+#pragma once
+
+#include "multus/plan.h"
+#include "netlink/nl.h"
+
+struct link_snap {
+	struct nl_link *links;
+	size_t n;
+};
+
+void link_snap_done(struct link_snap *s);
+
+/* Before a delegate's ADD: the planned name must be free; snapshot the links. */
+int netcheck_before(struct nl_sock *nl, const struct attachment *a, struct link_snap *ret,
+		    struct err *e);
+
+/*
+ * After the delegate: links that appeared are owned by `a` (whatever the delegate said).
+ * With `delegate_ok`: the planned name must exist now; a new link under the name the result
+ * gives is renamed (down, rename, up) and the result fixed. Returns 1 when it renamed.
+ */
+int netcheck_after(struct nl_sock *nl, struct attachment *a, const struct link_snap *before,
+		   bool delegate_ok, struct err *e);
+
+/* Deletes the owned links of `a` that still exist (same index and name). Returns how many. */
+int netcheck_sweep(struct nl_sock *nl, struct attachment *a, struct err *e);
+
+/* lo up, then the default-route requests of the plan. */
+int netcheck_finish(struct nl_sock *nl, struct plan *p, struct err *e);
+
+/* CHECK / --verify: the link exists, is up, has the result's addresses (and MAC). Returns 0
+ * when all is well, else -errno with what differs in e. */
+int netcheck_attachment(struct nl_sock *nl, const struct attachment *a, struct err *e);

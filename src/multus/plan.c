@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdio.h>
+
+#include "cni/cni.h"
+#include "multus/plan.h"
+#include "util/names.h"
+
+static void attachment_done(struct attachment *a)
+{
+	free(a->network);
+	free(a->ifname);
+	json_decref(a->conf);
+	free(a->version);
+	json_decref(a->runtime_config);
+	free(a->cni_args);
+	json_decref(a->default_route);
+	json_decref(a->result);
+	free(a->links);
+}
+
+void plan_free(struct plan *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n; i++)
+		attachment_done(&p->att[i]);
+	free(p->att);
+	free(p->conf_name);
+	free(p->container_id);
+	free(p->netns);
+	free(p->ifname);
+	free(p->cni_version);
+	free(p->pod_namespace);
+	free(p->pod_name);
+	free(p->pod_uid);
+	free(p);
+}
+
+void plan_freep(struct plan **p)
+{
+	plan_free(*p);
+}
+
+/* Generous: the annotation parser stops at 64 networks, plus cluster and default networks. */
+#define PLAN_MAX_ATTACHMENTS 128
+
+struct attachment *plan_add(struct plan *p)
+{
+	struct attachment *n;
+
+	if (p->n >= PLAN_MAX_ATTACHMENTS)
+		return NULL;
+	n = realloc(p->att, (p->n + 1) * sizeof(*n));
+	if (!n)
+		return NULL;
+	p->att = n;
+	memset(&p->att[p->n], 0, sizeof(p->att[p->n]));
+	return &p->att[p->n++];
+}
+
+struct attachment *plan_master(struct plan *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->att[i].master)
+			return &p->att[i];
+	return NULL;
+}
+
+int attachment_own_link(struct attachment *a, const char *name, int index)
+{
+	struct owned_link *n;
+
+	for (size_t i = 0; i < a->n_links; i++)
+		if (a->links[i].index == index) {
+			snprintf(a->links[i].name, sizeof(a->links[i].name), "%s", name);
+			return 0;
+		}
+	n = realloc(a->links, (a->n_links + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	a->links = n;
+	snprintf(a->links[a->n_links].name, sizeof(a->links[0].name), "%s", name);
+	a->links[a->n_links++].index = index;
+	return 0;
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+json_t *plan_to_json(const struct plan *p)
+{
+	json_t *j = json_object(), *arr = json_array();
+
+	json_object_set_new(j, "formatVersion", json_integer(1));
+	json_object_set_new(j, "name", str_or_null(p->conf_name));
+	json_object_set_new(j, "containerID", json_string(p->container_id));
+	json_object_set_new(j, "netns", str_or_null(p->netns));
+	json_object_set_new(j, "ifname", str_or_null(p->ifname));
+	json_object_set_new(j, "cniVersion", str_or_null(p->cni_version));
+	json_object_set_new(j, "podNamespace", str_or_null(p->pod_namespace));
+	json_object_set_new(j, "podName", str_or_null(p->pod_name));
+	json_object_set_new(j, "podUID", str_or_null(p->pod_uid));
+	for (size_t i = 0; i < p->n; i++) {
+		const struct attachment *a = &p->att[i];
+		json_t *links = json_array();
+		char *conf = json_dumps(a->conf, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+		for (size_t k = 0; k < a->n_links; k++)
+			json_array_append_new(links, json_pack("{s:s,s:i}", "name", a->links[k].name,
+							       "index", a->links[k].index));
+		json_array_append_new(
+			arr, json_pack("{s:s,s:s,s:b,s:s?,s:s,s:O?,s:s?,s:O?,s:s,s:O?,s:o}",
+				       "network", a->network, "ifname", a->ifname, "master",
+				       a->master, "config", conf, "cniVersion", a->version,
+				       "runtimeConfig", a->runtime_config, "cniArgs", a->cni_args,
+				       "defaultRoute", a->default_route, "state",
+				       a->state == ATT_ADDED ? "added" : "planned", "result",
+				       a->result, "links", links));
+		free(conf);
+	}
+	json_object_set_new(j, "attachments", arr);
+	return j;
+}
+
+static int dup_opt(json_t *j, const char *key, char **out)
+{
+	json_t *v = json_object_get(j, key);
+
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_string(v))
+		return -EINVAL;
+	*out = strdup(json_string_value(v));
+	return *out ? 0 : -ENOMEM;
+}
+
+static int att_from_json(json_t *o, struct attachment *a, struct err *e, size_t idx)
+{
+	const char *network, *ifname, *conf, *version, *state;
+	json_t *rc = NULL, *dr = NULL, *res = NULL, *links = NULL, *l;
+	const char *args = NULL;
+	json_error_t jerr;
+	int master = 0;
+	size_t i;
+
+	if (json_unpack_ex(o, &jerr, JSON_STRICT,
+			   "{s:s,s:s,s:b,s:s,s:s,s?o,s?s,s?o,s:s,s?o,s?o}", "network", &network,
+			   "ifname", &ifname, "master", &master, "config", &conf, "cniVersion",
+			   &version, "runtimeConfig", &rc, "cniArgs", &args, "defaultRoute", &dr,
+			   "state", &state, "result", &res, "links", &links) < 0)
+		return err_setc(e, CNI_ERR_DECODE, -EBADMSG, "attachments[%zu]: %s", idx,
+				jerr.text);
+	if (!name_is_ifname(ifname))
+		return err_setc(e, CNI_ERR_DECODE, -EBADMSG, "attachments[%zu]: bad ifname", idx);
+	a->network = strdup(network);
+	a->ifname = strdup(ifname);
+	a->version = strdup(version);
+	a->cni_args = args ? strdup(args) : NULL;
+	a->master = master;
+	a->conf = json_loads(conf, 0, &jerr);
+	if (!a->network || !a->ifname || !a->version || (args && !a->cni_args))
+		return -ENOMEM;
+	if (!json_is_object(a->conf))
+		return err_setc(e, CNI_ERR_DECODE, -EBADMSG, "attachments[%zu]: bad config", idx);
+	if (rc && !json_is_null(rc)) {
+		if (!json_is_object(rc))
+			return err_setc(e, CNI_ERR_DECODE, -EBADMSG,
+					"attachments[%zu]: bad runtimeConfig", idx);
+		a->runtime_config = json_incref(rc);
+	}
+	if (dr && !json_is_null(dr))
+		a->default_route = json_incref(dr);
+	if (res && !json_is_null(res)) {
+		if (!json_is_object(res))
+			return err_setc(e, CNI_ERR_DECODE, -EBADMSG, "attachments[%zu]: bad result",
+					idx);
+		a->result = json_incref(res);
+	}
+	a->state = streq(state, "added") ? ATT_ADDED : ATT_PLANNED;
+	if (links && !json_is_array(links))
+		return err_setc(e, CNI_ERR_DECODE, -EBADMSG, "attachments[%zu]: bad links", idx);
+	json_array_foreach (links, i, l) {
+		const char *name;
+		int index;
+
+		if (json_unpack(l, "{s:s,s:i}", "name", &name, "index", &index) < 0 ||
+		    !name_is_ifname(name) || index <= 0)
+			return err_setc(e, CNI_ERR_DECODE, -EBADMSG,
+					"attachments[%zu]: bad links[%zu]", idx, i);
+		if (attachment_own_link(a, name, index) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int plan_from_json(json_t *j, struct plan **ret, struct err *e)
+{
+	_cleanup_plan_ struct plan *p = calloc(1, sizeof(*p));
+	json_t *arr, *o;
+	size_t i;
+	int r;
+
+	if (!p)
+		return -ENOMEM;
+	if (!json_is_object(j) || json_integer_value(json_object_get(j, "formatVersion")) != 1)
+		return err_setc(e, CNI_ERR_DECODE, -EBADMSG, "not a store entry of format 1");
+	if (dup_opt(j, "containerID", &p->container_id) < 0 || !p->container_id ||
+	    !name_is_cni_id(p->container_id))
+		return err_setc(e, CNI_ERR_DECODE, -EBADMSG, "bad containerID");
+	if (dup_opt(j, "name", &p->conf_name) < 0 || dup_opt(j, "netns", &p->netns) < 0 || dup_opt(j, "ifname", &p->ifname) < 0 ||
+	    dup_opt(j, "cniVersion", &p->cni_version) < 0 ||
+	    dup_opt(j, "podNamespace", &p->pod_namespace) < 0 ||
+	    dup_opt(j, "podName", &p->pod_name) < 0 || dup_opt(j, "podUID", &p->pod_uid) < 0)
+		return err_setc(e, CNI_ERR_DECODE, -EBADMSG, "bad string field");
+	arr = json_object_get(j, "attachments");
+	if (!json_is_array(arr) || json_array_size(arr) > PLAN_MAX_ATTACHMENTS)
+		return err_setc(e, CNI_ERR_DECODE, -EBADMSG, "bad attachments");
+	json_array_foreach (arr, i, o) {
+		struct attachment *a = plan_add(p);
+
+		if (!a)
+			return -ENOMEM;
+		r = att_from_json(o, a, e, i);
+		if (r < 0)
+			return r;
+	}
+	*ret = TAKE_PTR(p);
+	return 0;
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The plan: one plain record of what ADD will do, built once (step 2) and then the only
+ * input of everything after it. The store keeps the plan plus what happened, so ADD, DEL,
+ * CHECK, GC and --verify all read the same record.
+ */
+#pragma once
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "cni/env.h"
+#include "cni/netconf.h"
+#include "util/err.h"
+
+enum att_state {
+	ATT_PLANNED, /* not run yet, or its ADD did not finish */
+	ATT_ADDED,   /* ADD succeeded and was verified */
+};
+
+struct owned_link {
+	char name[16];
+	int index;
+};
+
+struct attachment {
+	char *network;   /* "ns/name" for NAD networks, else the config's name */
+	char *ifname;
+	bool master;
+	json_t *conf;    /* the delegate config, as found (name injected when missing) */
+	char *version;   /* the CNI version spoken with it */
+	json_t *runtime_config; /* object: what this attachment may hand on */
+	char *cni_args;  /* CNI_ARGS for this delegate */
+	json_t *default_route; /* array of gateway strings, or NULL */
+	/* What happened. */
+	enum att_state state;
+	json_t *result; /* canonical result, NULL before ADD */
+	struct owned_link *links;
+	size_t n_links;
+};
+
+struct plan {
+	char *conf_name; /* the multus netconf's name (GC collects only its own) */
+	char *container_id;
+	char *netns;
+	char *ifname;         /* CNI_IFNAME */
+	char *cni_version;    /* the caller's */
+	char *pod_namespace, *pod_name, *pod_uid; /* NULL without a pod */
+	struct attachment *att;
+	size_t n;
+};
+
+void plan_free(struct plan *p);
+void plan_freep(struct plan **p);
+#define _cleanup_plan_ _cleanup_(plan_freep)
+
+/* Store serialization. */
+json_t *plan_to_json(const struct plan *p);
+int plan_from_json(json_t *j, struct plan **ret, struct err *e);
+
+/* Adds an empty attachment and returns it (NULL on ENOMEM). */
+struct attachment *plan_add(struct plan *p);
+/* The master attachment, or NULL. */
+struct attachment *plan_master(struct plan *p);
+/* Records a link an attachment owns (idempotent by index). */
+int attachment_own_link(struct attachment *a, const char *name, int index);

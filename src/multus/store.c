@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include "cni/cni.h"
+#include "multus/store.h"
+#include "util/names.h"
+
+static int entry_path(const char *dir, const char *id, const char *suffix, char **ret,
+		      struct err *e)
+{
+	/* The id becomes a file name: validated here, whatever the caller did. */
+	if (!name_is_cni_id(id))
+		return err_setc(e, CNI_ERR_INVALID_ENV, -EINVAL,
+				"container id \"%.64s\" cannot name a store entry", id);
+	if (asprintf(ret, "%s/%s%s", dir, id, suffix) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+static int ensure_dir(const char *dir, struct err *e)
+{
+	_cleanup_free_ char *copy = strdup(dir);
+
+	if (!copy)
+		return -ENOMEM;
+	/* mkdir -p, each level 0700 when we create it. */
+	for (char *p = copy + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(copy, 0700) < 0 && errno != EEXIST)
+			return err_setc(e, CNI_ERR_IO, negative_errno(), "cannot create %s: %m",
+					copy);
+		*p = '/';
+	}
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return err_setc(e, CNI_ERR_IO, negative_errno(), "cannot create %s: %m", dir);
+	return 0;
+}
+
+int store_lock(const char *dir, const char *id, int *ret_fd, struct err *e)
+{
+	_cleanup_free_ char *path = NULL;
+	int r;
+
+	r = entry_path(dir, id, ".lock", &path, e);
+	if (r < 0)
+		return r;
+	r = ensure_dir(dir, e);
+	if (r < 0)
+		return r;
+	for (int tries = 0; tries < 100; tries++) {
+		_cleanup_close_ int fd = -1;
+		struct stat a, b;
+
+		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd < 0)
+			return err_setc(e, CNI_ERR_IO, negative_errno(), "cannot open lock %s: %m",
+					path);
+		while (flock(fd, LOCK_EX) < 0)
+			if (errno != EINTR)
+				return err_setc(e, CNI_ERR_IO, negative_errno(),
+						"cannot lock %s: %m", path);
+		/* The holder before us may have removed the file: then our lock is on a
+		 * ghost and we must take the new one. */
+		if (fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_ino == b.st_ino &&
+		    a.st_dev == b.st_dev) {
+			*ret_fd = TAKE_FD(fd);
+			return 0;
+		}
+	}
+	return err_setc(e, CNI_ERR_TRY_AGAIN, -EAGAIN, "cannot take lock %s", path);
+}
+
+void store_unlock(const char *dir, const char *id, int fd, bool remove)
+{
+	_cleanup_free_ char *path = NULL;
+
+	if (fd < 0)
+		return;
+	if (remove && entry_path(dir, id, ".lock", &path, NULL) == 0)
+		unlink(path); /* while still holding it: waiters re-check the inode */
+	close(fd);
+}
+
+int store_parse(const char *buf, size_t len, struct plan **ret, struct err *e)
+{
+	json_auto_t *j = NULL;
+	json_error_t jerr;
+
+	j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!j)
+		return err_setc(e, CNI_ERR_DECODE, -EBADMSG, "%s (line %d)", jerr.text,
+				jerr.line);
+	return plan_from_json(j, ret, e);
+}
+
+int store_load(const char *dir, const char *id, struct plan **ret, struct err *e)
+{
+	_cleanup_free_ char *path = NULL, *buf = NULL;
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+	size_t len = 0;
+	int r;
+
+	r = entry_path(dir, id, ".json", &path, e);
+	if (r < 0)
+		return r;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return -ENOENT;
+		return err_setc(e, CNI_ERR_IO, negative_errno(), "cannot open %s: %m", path);
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > STORE_MAX_BYTES)
+		return err_setc(e, CNI_ERR_IO, -EINVAL, "store entry %s is not a regular file of at most %d bytes",
+				path, STORE_MAX_BYTES);
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf)
+		return -ENOMEM;
+	while (len < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + len, (size_t)st.st_size - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	r = store_parse(buf, len, ret, e);
+	if (r < 0)
+		return err_prefix(e, r, "store entry %s", path);
+	return 0;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return negative_errno();
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int store_save(const char *dir, const struct plan *p, struct err *e)
+{
+	_cleanup_free_ char *path = NULL, *tmp = NULL, *text = NULL;
+	_cleanup_close_ int fd = -1, dfd = -1;
+	json_auto_t *j = plan_to_json(p);
+	int r;
+
+	r = entry_path(dir, p->container_id, ".json", &path, e);
+	if (r < 0)
+		return r;
+	r = ensure_dir(dir, e);
+	if (r < 0)
+		return r;
+	text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (!text || asprintf(&tmp, "%s.tmp.%d", path, (int)getpid()) < 0)
+		return -ENOMEM;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return err_setc(e, CNI_ERR_IO, negative_errno(), "cannot write %s: %m", tmp);
+	r = write_all(fd, text, strlen(text));
+	if (r == 0 && fsync(fd) < 0)
+		r = negative_errno();
+	if (r == 0 && rename(tmp, path) < 0)
+		r = negative_errno();
+	if (r < 0) {
+		unlink(tmp);
+		return err_setc(e, CNI_ERR_IO, r, "cannot write store entry %s: %s", path,
+				strerror(-r));
+	}
+	/* The rename itself must survive a crash too. */
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0)
+		fsync(dfd);
+	return 0;
+}
+
+int store_remove(const char *dir, const char *id, struct err *e)
+{
+	_cleanup_free_ char *path = NULL;
+	int r;
+
+	r = entry_path(dir, id, ".json", &path, e);
+	if (r < 0)
+		return r;
+	if (unlink(path) < 0 && errno != ENOENT)
+		return err_setc(e, CNI_ERR_IO, negative_errno(), "cannot remove %s: %m", path);
+	return 0;
+}
+
+void store_ids_free(char **ids, size_t n)
+{
+	for (size_t i = 0; ids && i < n; i++)
+		free(ids[i]);
+	free(ids);
+}
+
+int store_list(const char *dir, char ***ret_ids, size_t *ret_n, struct err *e)
+{
+	DIR *d = opendir(dir);
+	char **ids = NULL;
+	size_t n = 0;
+	struct dirent *de;
+
+	if (!d) {
+		if (errno == ENOENT) {
+			*ret_ids = NULL;
+			*ret_n = 0;
+			return 0;
+		}
+		return err_setc(e, CNI_ERR_IO, negative_errno(), "cannot read %s: %m", dir);
+	}
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		char **nids;
+
+		if (len <= 5 || strcmp(de->d_name + len - 5, ".json") != 0)
+			continue;
+		nids = realloc(ids, (n + 1) * sizeof(*ids));
+		if (!nids)
+			break;
+		ids = nids;
+		ids[n] = strndup(de->d_name, len - 5);
+		if (!ids[n])
+			break;
+		if (!name_is_cni_id(ids[n])) {
+			free(ids[n]);
+			continue;
+		}
+		n++;
+	}
+	closedir(d);
+	*ret_ids = ids;
+	*ret_n = n;
+	return 0;
+}
