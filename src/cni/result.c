@@ -20,6 +20,10 @@
 #define CODE_DECODE 6
 #define CODE_INVALID 7
 
+/* A result of the wrong shape (code 7); every message starts with "result: ". */
+#define result_invalid(e, fmt, ...)                                                                \
+	err_setc(e, CODE_INVALID, -EBADMSG, "result: " fmt, ##__VA_ARGS__)
+
 /* Versions as cni_version_parse() encodes them. */
 #define V030 300
 #define V100 10000
@@ -181,8 +185,7 @@ static bool result_is_empty(const json_t *v, json_type want)
 
 static int result_bad_type(struct err *e, const char *where, const char *want, const json_t *v)
 {
-	return err_setc(e, CODE_INVALID, -EBADMSG, "result: %s: expected %s, got %s", where, want,
-			result_type_name(v));
+	return result_invalid(e, "%s: expected %s, got %s", where, want, result_type_name(v));
 }
 
 /* ips[].version is never kept: it is checked against the address and re-derived. */
@@ -198,19 +201,17 @@ static int result_ipver_copy(json_t *src, const json_t *v, const struct result_c
 		if (!s)
 			return result_bad_type(e, where, "a string", v);
 		if (!streq(s, "4") && !streq(s, "6"))
-			return err_setc(e, CODE_INVALID, -EBADMSG,
-					"result: %s: \"%s\" is not 4 or 6", where, s);
+			return result_invalid(e, "%s: \"%s\" is not 4 or 6", where, s);
 		/* An invalid address is reported by its own field. */
 		if (family && family != (streq(s, "4") ? AF_INET : AF_INET6))
-			return err_setc(e, CODE_INVALID, -EBADMSG,
-					"result: %s: \"%s\" does not match the address \"%s\"",
-					where, s, addr);
+			return result_invalid(e, "%s: \"%s\" does not match the address \"%s\"",
+					      where, s, addr);
 	}
 	if (c->target >= V100 || !family)
 		return 0;
-	if (json_object_set_new(out, "version", json_string(family == AF_INET ? "4" : "6")) < 0)
-		return -ENOMEM;
-	return 0;
+	return json_object_set_new(out, "version", json_string(family == AF_INET ? "4" : "6")) < 0
+		   ? -ENOMEM
+		   : 0;
 }
 
 static int result_check_string(const struct result_field *f, const json_t *v, const char *where,
@@ -221,15 +222,12 @@ static int result_check_string(const struct result_field *f, const json_t *v, co
 	if (!s)
 		return result_bad_type(e, where, "a string", v);
 	if (f->kind == K_MAC && !result_mac_valid(s))
-		return err_setc(e, CODE_INVALID, -EBADMSG,
-				"result: %s: \"%s\" is not a MAC address", where, s);
+		return result_invalid(e, "%s: \"%s\" is not a MAC address", where, s);
 	if (f->kind == K_IP && !result_ip_family(s))
-		return err_setc(e, CODE_INVALID, -EBADMSG,
-				"result: %s: \"%s\" is not an IP address", where, s);
+		return result_invalid(e, "%s: \"%s\" is not an IP address", where, s);
 	if (f->kind == K_CIDR && !result_cidr_family(s))
-		return err_setc(e, CODE_INVALID, -EBADMSG,
-				"result: %s: \"%s\" is not an IP address with prefix length", where,
-				s);
+		return result_invalid(e, "%s: \"%s\" is not an IP address with prefix length",
+				      where, s);
 	return 0;
 }
 
@@ -252,34 +250,31 @@ static int result_field_copy(json_t *src, const struct result_field *f, const st
 		want = JSON_ARRAY;
 	if (result_is_empty(v, want)) {
 		if (f->required)
-			return err_setc(e, CODE_INVALID, -EBADMSG, "result: %s is missing", where);
+			return result_invalid(e, "%s is missing", where);
 		return 0;
 	}
 	switch (f->kind) {
 	case K_UINT:
 		n = json_integer_value(v);
 		if (!json_is_integer(v) || n < 0 || n > f->max)
-			return err_setc(e, CODE_INVALID, -EBADMSG,
-					"result: %s: expected an integer from 0 to %lld", where,
-					f->max);
+			return result_invalid(e, "%s: expected an integer from 0 to %lld", where,
+					      f->max);
 		break;
 	case K_IFINDEX:
 		if (!json_is_integer(v))
 			return result_bad_type(e, where, "an integer", v);
 		n = json_integer_value(v);
 		if (n < 0 || (unsigned long long)n >= c->n_ifaces)
-			return err_setc(e, CODE_INVALID, -EBADMSG,
-					"result: %s: %lld is not an index into interfaces (%zu)",
-					where, (long long)n, c->n_ifaces);
+			return result_invalid(e, "%s: %lld is not an index into interfaces (%zu)",
+					      where, (long long)n, c->n_ifaces);
 		break;
 	case K_STRS:
 		if (!json_is_array(v))
 			return result_bad_type(e, where, "an array", v);
 		json_array_foreach (v, i, item) {
 			if (!json_is_string(item))
-				return err_setc(e, CODE_INVALID, -EBADMSG,
-						"result: %s[%zu]: expected a string, got %s", where,
-						i, result_type_name(item));
+				return result_invalid(e, "%s[%zu]: expected a string, got %s",
+						      where, i, result_type_name(item));
 		}
 		break;
 	default:
@@ -289,9 +284,7 @@ static int result_field_copy(json_t *src, const struct result_field *f, const st
 	}
 	if (c->target < f->since)
 		return 0;
-	if (json_object_set_new(out, f->key, json_deep_copy(v)) < 0)
-		return -ENOMEM;
-	return 0;
+	return json_object_set_new(out, f->key, json_deep_copy(v)) < 0 ? -ENOMEM : 0;
 }
 
 static int result_object_copy(json_t *src, const struct result_field *fields, size_t n_fields,
@@ -425,9 +418,9 @@ static int result_from_old(json_t *root, json_t **ret, struct err *e)
 			return r;
 		addr = json_string_value(json_object_get(ip, "ip"));
 		if (result_cidr_family(addr) != old[i].family)
-			return err_setc(e, CODE_INVALID, -EBADMSG,
-					"result: %s.ip: \"%s\" is not an IPv%c address", old[i].key,
-					addr, old[i].family == AF_INET ? '4' : '6');
+			return result_invalid(e, "%s.ip: \"%s\" is not an IPv%c address",
+					      old[i].key, addr,
+					      old[i].family == AF_INET ? '4' : '6');
 		entry = json_pack("{s:s}", "address", addr);
 		gw = json_object_get(ip, "gateway");
 		if (!entry || (gw && json_object_set(entry, "gateway", gw) < 0) ||
@@ -513,18 +506,16 @@ int cni_result_parse(const char *buf, size_t len, const char *version, json_t **
 	if (r < 0)
 		return r;
 	if (!json_is_object(root))
-		return err_setc(e, CODE_INVALID, -EBADMSG, "result: expected an object, got %s",
-				result_type_name(root));
+		return result_invalid(e, "expected an object, got %s", result_type_name(root));
 	/* The result's own word wins; a garbled one is no better than none. */
 	v = json_string_value(json_object_get(root, "cniVersion"));
 	if (cni_version_parse(v) < 0)
 		v = version;
 	vnum = cni_version_parse(v);
 	if (vnum < 0)
-		return err_setc(
-		    e, CODE_VERSION, -EINVAL,
-		    "incompatible CNI version: no cniVersion in the result, \"%s\" given",
-		    version ? version : "");
+		return err_setc(e, CODE_VERSION, -EINVAL,
+				"incompatible CNI version \"%s\" for a result without one",
+				version ? version : "");
 	if (vnum < V030) {
 		r = result_from_old(root, &shaped, e);
 		if (r < 0)
@@ -535,18 +526,13 @@ int cni_result_parse(const char *buf, size_t len, const char *version, json_t **
 
 int cni_result_convert(json_t *canonical, const char *version, json_t **ret, struct err *e)
 {
-	char list[64] = "";
-
 	if (!ret)
 		return -EINVAL;
-	if (!cni_version_supported(version)) {
-		for (size_t i = 0; cni_supported_versions[i]; i++)
-			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
-				 i ? ", " : "", cni_supported_versions[i]);
+	if (!cni_version_supported(version))
 		return err_setc(e, CODE_VERSION, -ENOTSUP,
-				"incompatible CNI version \"%s\": results are printed in %s",
-				version ? version : "", list);
-	}
+				"incompatible CNI version \"%s\": results are printed in %s to %s",
+				version ? version : "", cni_supported_versions[0],
+				CNI_VERSION_LATEST);
 	if (!json_is_object(canonical))
 		return err_setc(e, CODE_INVALID, -EINVAL, "result: expected an object, got %s",
 				result_type_name(canonical));
@@ -594,37 +580,30 @@ int cni_error_parse(const char *buf, size_t len, int *ret_code, char **ret_msg, 
 	return 1;
 }
 
-static const char *result_iface_sandbox(json_t *res, size_t idx, const char **ret_name)
+/* The first interface with a non-empty sandbox and, unless ifname is NULL, that name. */
+static int result_sandbox_iface(json_t *res, const char *ifname)
 {
-	json_t *iface = json_array_get(json_object_get(res, "interfaces"), idx);
-	const char *sandbox = json_string_value(json_object_get(iface, "sandbox"));
+	json_t *ifaces = json_object_get(res, "interfaces");
 
-	*ret_name = json_string_value(json_object_get(iface, "name"));
-	return sandbox && sandbox[0] ? sandbox : NULL;
+	for (size_t i = 0; i < json_array_size(ifaces) && i < INT_MAX; i++) {
+		json_t *iface = json_array_get(ifaces, i);
+		const char *sandbox = json_string_value(json_object_get(iface, "sandbox"));
+		const char *name = json_string_value(json_object_get(iface, "name"));
+
+		if (sandbox && sandbox[0] && (!ifname || (name && streq(name, ifname))))
+			return (int)i;
+	}
+	return -1;
 }
 
 int cni_result_find_sandbox_iface(json_t *res, const char *ifname)
 {
-	size_t n = json_array_size(json_object_get(res, "interfaces"));
-	const char *name;
-
-	if (!ifname)
-		return -1;
-	for (size_t i = 0; i < n && i < INT_MAX; i++)
-		if (result_iface_sandbox(res, i, &name) && name && streq(name, ifname))
-			return (int)i;
-	return -1;
+	return ifname ? result_sandbox_iface(res, ifname) : -1;
 }
 
 int cni_result_first_sandbox_iface(json_t *res)
 {
-	size_t n = json_array_size(json_object_get(res, "interfaces"));
-	const char *name;
-
-	for (size_t i = 0; i < n && i < INT_MAX; i++)
-		if (result_iface_sandbox(res, i, &name))
-			return (int)i;
-	return -1;
+	return result_sandbox_iface(res, NULL);
 }
 
 int cni_result_rename_iface(json_t *res, int idx, const char *new_name)
@@ -637,7 +616,5 @@ int cni_result_rename_iface(json_t *res, int idx, const char *new_name)
 	if (!json_is_object(iface))
 		return -EINVAL;
 	/* json_string() refuses invalid UTF-8: that is a bad name, not a lack of memory. */
-	if (json_object_set_new(iface, "name", json_string(new_name)) < 0)
-		return -EINVAL;
-	return 0;
+	return json_object_set_new(iface, "name", json_string(new_name)) < 0 ? -EINVAL : 0;
 }

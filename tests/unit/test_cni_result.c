@@ -363,8 +363,8 @@ static void test_convert_unsupported(_unused_ void **state)
 		assert_ptr_equal(out, (json_t *)0x1);
 	}
 	assert_int_equal(cni_result_convert(canonical, NULL, &out, &e), -ENOTSUP);
-	assert_string_equal(e.msg, "incompatible CNI version \"\": results are printed in "
-				   "0.3.0, 0.3.1, 0.4.0, 1.0.0, 1.1.0");
+	assert_string_equal(e.msg, "incompatible CNI version \"\": results are printed in 0.3.0 to "
+				   "1.1.0");
 	assert_int_equal(cni_result_convert(NULL, "1.0.0", &out, &e), -EINVAL);
 	assert_ptr_equal(out, (json_t *)0x1);
 }
