@@ -25,7 +25,8 @@ int k8s_read_file(const char *path, size_t max, char **ret, size_t *ret_len)
 	size_t len = 0, size;
 	struct stat st;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO must not hang us; it is refused below as not regular. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st) < 0)
