@@ -124,13 +124,23 @@ int nl_parse_error(const struct nlmsghdr *nlh, int *ret_error, char *ret_msg, si
 	return 0;
 }
 
+bool nl_msg_ok(const struct nlmsghdr *nlh, size_t rem)
+{
+	/* Not mnl_nlmsg_ok(): it compares the length as an int, so 2^31 and up slip through. */
+	return rem >= sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) && nlh->nlmsg_len <= rem;
+}
+
 int nl_reply_feed(struct nl_reply *r, const void *buf, size_t len)
 {
-	const struct nlmsghdr *nlh = buf;
-	int rem = len > NL_RECV_MAX ? (int)NL_RECV_MAX : (int)len;
+	size_t off = 0;
 	int error, q;
 
-	for (; mnl_nlmsg_ok(nlh, rem); nlh = mnl_nlmsg_next(nlh, &rem)) {
+	while (off < len) {
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)((const uint8_t *)buf + off);
+
+		if (!nl_msg_ok(nlh, len - off))
+			return -EBADMSG; /* a message cut short, or bytes that are none */
+		off += MNL_ALIGN(nlh->nlmsg_len);
 		if (nlh->nlmsg_seq != r->seq || nlh->nlmsg_pid != r->portid)
 			continue; /* left over from an earlier request that stopped early */
 		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
@@ -160,7 +170,7 @@ int nl_reply_feed(struct nl_reply *r, const void *buf, size_t len)
 			break;
 		}
 	}
-	return rem > 0 ? -EBADMSG : 0;
+	return 0;
 }
 
 /* Receives one datagram into s->buf, growing it to the datagram's real size first. */

@@ -76,6 +76,9 @@ int nl_parse_route(const struct nlmsghdr *nlh, struct nl_route *ret);
 int nl_build_route(void *buf, size_t size, uint16_t type, uint16_t flags, const struct nl_route *r,
 		   struct nlmsghdr **ret);
 
+/* Does a whole message start at nlh, with rem bytes left in the datagram? */
+bool nl_msg_ok(const struct nlmsghdr *nlh, size_t rem);
+
 /* Called for each data message (not NOOP/ERROR/DONE) of a reply with our seq. */
 typedef int (*nl_msg_fn)(const struct nlmsghdr *nlh, void *data);
 
