@@ -24,3 +24,51 @@ done_testing() {
 	echo "file: $_pass passed, $_fail failed"
 	[ "$_fail" -eq 0 ]
 }
+
+# --- multus helpers -------------------------------------------------------------------------
+# setup_dirs: confDir, cniDir (store), IPAM dataDir and a CNI_PATH with our test delegates
+# first, then the real plugins.
+setup_dirs() {
+	CONF=$T/conf STORE=$T/store IPAM=$T/ipam
+	mkdir -p "$CONF" "$IPAM"
+	export CNI_PATH_TEST="$TESTBIN:$PLUGINS"
+}
+
+# netconf NAME EXTRA_JSON_MEMBERS VERSION: a multus netconf using our dirs.
+netconf() {
+	printf '{"cniVersion":"%s","name":"%s","type":"multus","confDir":"%s","cniDir":"%s","binDir":"%s"%s}' \
+		"${3:-1.0.0}" "$1" "$CONF" "$STORE" "$PLUGINS" "${2:+,$2}"
+}
+
+# multus CMD ID IFNAME NETNS [CNI_ARGS] < netconf: runs multus; stdout in $T/out, stderr in
+# $T/err, exit status in $RC.
+multus() {
+	CNI_COMMAND=$1 CNI_CONTAINERID=$2 CNI_IFNAME=$3 CNI_NETNS=$4 CNI_ARGS=${5:-} \
+		CNI_PATH=$CNI_PATH_TEST "$MULTUS" >"$T/out" 2>"$T/err"
+	RC=$?
+}
+
+# A bridge+host-local network config file.
+bridge_conf() { # NAME BRIDGE SUBNET [VERSION]
+	printf '{"cniVersion":"%s","name":"%s","type":"bridge","bridge":"%s","isGateway":true,"ipam":{"type":"host-local","subnet":"%s","dataDir":"%s"}}\n' \
+		"${4:-1.0.0}" "$1" "$2" "$3" "$IPAM" >"$CONF/$1.conf"
+}
+
+# A macvlan+host-local network on a parent link of ours (made here: a veth end).
+macvlan_conf() { # NAME PARENT SUBNET [VERSION]
+	ip link show "$2" >/dev/null 2>&1 || {
+		ip link add "$2" type veth peer name "${2}p"
+		ip link set "$2" up
+		ip link set "${2}p" up
+	}
+	printf '{"cniVersion":"%s","name":"%s","type":"macvlan","master":"%s","mode":"bridge","ipam":{"type":"host-local","subnet":"%s","dataDir":"%s"}}\n' \
+		"${4:-1.0.0}" "$1" "$2" "$3" "$IPAM" >"$CONF/$1.conf"
+}
+
+# jq_out FILTER: evaluates jq on the last stdout.
+jq_out() { jq -e "$1" "$T/out" >/dev/null 2>&1; }
+# in_pod NETNS CMD...: run a command in the pod netns.
+in_pod() { ns=$1; shift; ip netns exec "$ns" "$@"; }
+has_link() { ip netns exec "$1" ip link show "$2" >/dev/null 2>&1; }
+# ipam_count NETWORK: addresses host-local still holds for that network.
+ipam_count() { ls "$IPAM/$1" 2>/dev/null | grep -c '^[0-9a-f.:]*[0-9a-f]$'; }

@@ -23,11 +23,11 @@ for f in $files; do
 		mount -t tmpfs tmpfs /run/netns 2>/dev/null || { mkdir -p /run/netns && mount -t tmpfs tmpfs /run/netns; }
 		mount -t tmpfs tmpfs /var/lib/cni 2>/dev/null || { mkdir -p /var/lib/cni && mount -t tmpfs tmpfs /var/lib/cni; }
 		ip link set lo up
-		exec sh "$0"' "$f" >"$T/out" 2>&1 </dev/null
+		exec sh "$0"' "$f" >"$T.log" 2>&1 </dev/null
 	rc=$?
-	cat "$T/out"
-	p=$(sed -n 's/^file: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$T/out" | tail -n1)
-	fl=$(sed -n 's/^file: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$T/out" | tail -n1)
+	cat "$T.log"
+	p=$(sed -n 's/^file: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$T.log" | tail -n1)
+	fl=$(sed -n 's/^file: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$T.log" | tail -n1)
 	passed=$((passed + ${p:-0}))
 	failed=$((failed + ${fl:-0}))
 	if [ -z "$p" ] || { [ "$rc" -ne 0 ] && [ "${fl:-0}" -eq 0 ]; }; then
@@ -36,7 +36,7 @@ for f in $files; do
 		broken="$broken $name"
 	fi
 	[ "${fl:-0}" -ne 0 ] && broken="$broken $name"
-	rm -rf "$T"
+	rm -rf "$T" "$T.log"
 done
 [ -n "$broken" ] && echo "netns: failing:$broken"
 echo "netns: $passed passed, $failed failed"
