@@ -1,0 +1,100 @@
+#!/bin/sh
+# Issue 2, 10d-10f: rollback, misbehaving delegates, DEL edge cases.
+. "$SRC/tests/netns/lib.sh"
+setup_dirs
+bridge_conf good br-f 10.6.0.0/24
+for d in fail crash hang garbage; do
+	printf '{"cniVersion":"1.0.0","name":"%s-net","type":"%s"}\n' "$d" "$d" >"$CONF/$d-net.conf"
+done
+ip netns add f
+
+# (d) rollback: the second delegate fails, the first one's link and IP are gone.
+netconf m '"defaultDelegates":"good,fail-net"' >"$T/nc"
+multus ADD r1 eth0 /run/netns/f <"$T/nc"
+check "rollback: ADD fails" [ "$RC" -ne 0 ]
+check "rollback: the delegate's message reaches our error" jq_out '.msg | contains("injected failure from the fail delegate")'
+check "rollback: the delegate's code (999) is kept" jq_out '.code == 999'
+check "rollback: error printed in the caller's version" jq_out '.cniVersion == "1.0.0"'
+check "rollback: eth0 of the first network is gone" sh -c '! ip netns exec f ip link show eth0 2>/dev/null'
+check "rollback: its host-local allocation is gone" [ "$(ipam_count good)" = 0 ]
+check "rollback: no store entry left" [ ! -e "$STORE/r1.json" ]
+
+# (e) misbehaving delegates.
+netconf m '"defaultDelegates":"good,crash-net"' >"$T/nc"
+multus ADD r2 eth0 /run/netns/f <"$T/nc"
+check "crash: ADD fails naming the signal" sh -c "[ $RC -ne 0 ] && jq -e '.msg | contains(\"signal 11\")' '$T/out'"
+check "crash: rolled back" sh -c '! ip netns exec f ip link show eth0 2>/dev/null'
+
+netconf m '"defaultDelegates":"good,hang-net","delegateTimeoutSeconds":2' >"$T/nc"
+start=$(date +%s)
+multus ADD r3 eth0 /run/netns/f <"$T/nc"
+took=$(($(date +%s) - start))
+check "hang: ADD fails" [ "$RC" -ne 0 ]
+check "hang: in bounded time (took ${took}s, timeout 2s)" [ "$took" -le 6 ]
+check "hang: the error says it was killed" jq_out '.msg | contains("did not finish within 2000 ms")'
+check "hang: no sleeping delegate left behind" sh -c '! pgrep -x -f "sleep 1000" >/dev/null'
+check "hang: rolled back" sh -c '! ip netns exec f ip link show eth0 2>/dev/null'
+
+netconf m '"defaultDelegates":"good,garbage-net"' >"$T/nc"
+multus ADD r4 eth0 /run/netns/f <"$T/nc"
+check "garbage: ADD fails with a decode error" sh -c "[ $RC -ne 0 ] && jq -e '.msg | contains(\"invalid result\")' '$T/out'"
+check "garbage: rolled back, IP released" sh -c "! ip netns exec f ip link show eth0 2>/dev/null && [ \$(ls '$IPAM/good' | grep -c '^10\\.') = 0 ]"
+
+netconf m '"defaultDelegates":"good,nosuch"' >"$T/nc"
+multus ADD r5 eth0 /run/netns/f <"$T/nc"
+check "unknown network: code 7 naming it and where we looked" sh -c "[ $RC -ne 0 ] && jq -e '.code == 7 and (.msg | contains(\"nosuch\")) and (.msg | contains(\"$CONF\"))' '$T/out'"
+
+# A delegate whose DEL fails too: the entry keeps just it, so the runtime's DEL can retry.
+netconf m '"defaultDelegates":"good,fail-net"' >"$T/nc"
+FAIL_ALL=1
+export FAIL_ALL
+multus ADD r6 eth0 /run/netns/f <"$T/nc"
+check "failing rollback: ADD fails" [ "$RC" -ne 0 ]
+check "failing rollback: the store keeps only the network whose DEL failed" sh -c "jq -e '[.attachments[].network] == [\"fail-net\"]' '$STORE/r6.json'"
+check "failing rollback: the good network's link is gone" sh -c '! ip netns exec f ip link show eth0 2>/dev/null'
+check "failing rollback: the good network's IP is released" [ "$(ipam_count good)" = 0 ]
+multus DEL r6 eth0 /run/netns/f <"$T/nc"
+check "DEL still failing: error names the network" sh -c "[ $RC -ne 0 ] && jq -e '.msg | contains(\"fail-net\")' '$T/out'"
+unset FAIL_ALL
+multus DEL r6 eth0 /run/netns/f <"$T/nc"
+check "DEL once the delegate works: entry removed" sh -c "[ $RC -eq 0 ] && [ ! -e '$STORE/r6.json' ]"
+
+# (f) DEL twice, with the netns gone, of a container never added.
+netconf m '"defaultDelegates":"good"' >"$T/nc"
+multus ADD d1 eth0 /run/netns/f <"$T/nc"
+check "ADD for the DEL cases" [ "$RC" -eq 0 ]
+multus DEL d1 eth0 /run/netns/f <"$T/nc"
+check "first DEL succeeds" [ "$RC" -eq 0 ]
+multus DEL d1 eth0 /run/netns/f <"$T/nc"
+check "second DEL succeeds and prints nothing" sh -c "[ $RC -eq 0 ] && [ ! -s '$T/out' ]"
+multus DEL never-added eth0 /run/netns/f <"$T/nc"
+check "DEL of a container never added succeeds" [ "$RC" -eq 0 ]
+ip netns add gone
+multus ADD d2 eth0 /run/netns/gone <"$T/nc"
+check "ADD in a netns about to go" [ "$RC" -eq 0 ]
+ip netns del gone
+multus DEL d2 eth0 /run/netns/gone <"$T/nc"
+check "DEL with the netns gone succeeds" [ "$RC" -eq 0 ]
+check "DEL with the netns gone released the IP" [ "$(ipam_count good)" = 0 ]
+multus DEL d2 eth0 "" <"$T/nc"
+check "DEL with an empty CNI_NETNS succeeds" [ "$RC" -eq 0 ]
+
+# A delegate whose binary is gone at DEL: the error names it and the entry keeps it.
+cp "$PLUGINS/bridge" "$T/vanish"
+printf '{"cniVersion":"1.0.0","name":"vanishing","type":"vanish","bridge":"br-v2","ipam":{"type":"host-local","subnet":"10.7.0.0/24","dataDir":"%s"}}\n' "$IPAM" >"$CONF/vanishing.conf"
+netconf m '"defaultDelegates":"good,vanishing","binDir":"'"$T"'"' >"$T/nc"
+sed -i "s|\"binDir\":\"$PLUGINS\",||" "$T/nc"
+CNI_PATH_SAVE=$CNI_PATH_TEST
+CNI_PATH_TEST="$PLUGINS"
+multus ADD v1 eth0 /run/netns/f <"$T/nc"
+check "ADD with a delegate from binDir" [ "$RC" -eq 0 ]
+rm "$T/vanish"
+multus DEL v1 eth0 /run/netns/f <"$T/nc"
+check "DEL with the binary gone fails naming it" sh -c "[ $RC -ne 0 ] && jq -e '.msg | contains(\"vanish\")' '$T/out'"
+check "the store keeps only the failed attachment" sh -c "jq -e '[.attachments[].network] == [\"vanishing\"]' '$STORE/v1.json'"
+check "the good network was torn down anyway" [ "$(ipam_count good)" = 0 ]
+cp "$PLUGINS/bridge" "$T/vanish"
+multus DEL v1 eth0 /run/netns/f <"$T/nc"
+check "DEL retried with the binary back succeeds" sh -c "[ $RC -eq 0 ] && [ ! -e '$STORE/v1.json' ] && [ \$(ls '$IPAM/vanishing' | grep -c '^10\\.') = 0 ]"
+CNI_PATH_TEST=$CNI_PATH_SAVE
+done_testing

@@ -1,0 +1,61 @@
+#!/bin/sh
+# Issue 2, 10b and 10c: the seed README's three networks (eth0, eth1, north) from
+# defaultDelegates, inline `delegates`, and a conflist with tuning chained (MTU applied).
+. "$SRC/tests/netns/lib.sh"
+setup_dirs
+bridge_conf flannel-conf br-s 10.3.0.0/24
+macvlan_conf sriov-conf up0 10.4.0.0/24
+ip link add up1 type veth peer name up1p && ip link set up1 up && ip link set up1p up
+printf '{"cniVersion":"1.0.0","name":"sriov-vlanid-l2enable-conf","plugins":[{"type":"macvlan","master":"up1","mode":"bridge","ipam":{"type":"host-local","subnet":"10.5.0.0/24","dataDir":"%s"}},{"type":"tuning","mtu":1280}]}\n' "$IPAM" >"$CONF/sriov-vlanid-l2enable-conf.conflist"
+ip netns add seed
+
+# The seed's JSON list (with interfaceRequest) as defaultDelegates.
+netconf node-cni-network '"defaultDelegates":"[{\"name\":\"flannel-conf\"},{\"name\":\"sriov-conf\"},{\"name\":\"sriov-vlanid-l2enable-conf\",\"interfaceRequest\":\"north\"}]","LogFile":"'"$T"'/multus.log","LogLevel":"debug"' >"$T/nc"
+multus ADD seed1 eth0 /run/netns/seed <"$T/nc"
+check "seed example: ADD succeeds" [ "$RC" -eq 0 ]
+check "eth0 is the flannel-conf bridge network" sh -c "ip netns exec seed ip -o -4 addr show eth0 | grep -q 'inet 10.3.0.'"
+check "eth1 is sriov-conf (macvlan)" sh -c "ip netns exec seed ip -d link show eth1 | grep -q macvlan && ip netns exec seed ip -o -4 addr show eth1 | grep -q 'inet 10.4.0.'"
+check "north is the conflist network" sh -c "ip netns exec seed ip -o -4 addr show north | grep -q 'inet 10.5.0.'"
+check "tuning applied MTU 1280 on north" sh -c "ip netns exec seed ip link show north | grep -q 'mtu 1280'"
+check "printed result is the master's" jq_out '.ips[0].address | startswith("10.3.0.")'
+check "LogFile written with level and container id" grep -q ' debug \[seed1\] ' "$T/multus.log"
+check "LogFile is 0600" [ "$(stat -c %a "$T/multus.log")" = 600 ]
+check "store entry is 0600 in a 0700 dir" sh -c "[ \$(stat -c %a '$STORE') = 700 ] && [ \$(stat -c %a '$STORE/seed1.json') = 600 ]"
+check "store keeps network, ifname, version, result" sh -c "jq -e '.attachments | length == 3 and .[2].ifname == \"north\" and .[2].network == \"sriov-vlanid-l2enable-conf\" and .[2].cniVersion == \"1.0.0\" and (.[2].result.ips | length) == 1' '$STORE/seed1.json'"
+multus CHECK seed1 eth0 /run/netns/seed <"$T/nc"
+check "CHECK on the healthy pod succeeds" [ "$RC" -eq 0 ]
+multus DEL seed1 eth0 /run/netns/seed <"$T/nc"
+check "DEL succeeds" [ "$RC" -eq 0 ]
+check "nothing left in the pod" sh -c "[ \$(ip netns exec seed ip -o link | wc -l) -eq 1 ]"
+check "IPAM released for all three" [ "$(ipam_count flannel-conf)$(ipam_count sriov-conf)$(ipam_count sriov-vlanid-l2enable-conf)" = "000" ]
+
+# The comma form with @ifname, and the string form of the seed ("tke-bridge").
+netconf node-cni-network '"defaultDelegates":"flannel-conf, sriov-conf ,sriov-vlanid-l2enable-conf@north"' >"$T/nc"
+multus ADD seed2 eth0 /run/netns/seed <"$T/nc"
+check "comma form: ADD succeeds" [ "$RC" -eq 0 ]
+check "comma form: eth0, eth1 and north" sh -c "for i in eth0 eth1 north; do ip netns exec seed ip link show \$i >/dev/null || exit 1; done"
+multus DEL seed2 eth0 /run/netns/seed <"$T/nc"
+
+# ifnamePrefix "net" gives upstream's names; a requested name is skipped by auto names.
+netconf node-cni-network '"ifnamePrefix":"net","defaultDelegates":"flannel-conf,sriov-conf@net1,sriov-vlanid-l2enable-conf"' >"$T/nc"
+multus ADD seed3 eth0 /run/netns/seed <"$T/nc"
+check "auto names skip requested ones: net1 requested, conflist gets net2" sh -c "ip netns exec seed ip link show net1 >/dev/null && ip netns exec seed ip link show net2 >/dev/null"
+multus DEL seed3 eth0 /run/netns/seed <"$T/nc"
+
+# Inline delegates: the first is the master.
+br=$(cat "$CONF/flannel-conf.conf")
+mv=$(cat "$CONF/sriov-conf.conf")
+netconf inline "\"delegates\":[$br,$mv]" >"$T/nc"
+multus ADD seed4 eth0 /run/netns/seed <"$T/nc"
+check "inline delegates: ADD succeeds with eth0 and eth1" sh -c "[ $RC -eq 0 ] && ip netns exec seed ip link show eth1 >/dev/null"
+multus DEL seed4 eth0 /run/netns/seed <"$T/nc"
+check "inline delegates: DEL leaves only lo" sh -c "[ \$(ip netns exec seed ip -o link | wc -l) -eq 1 ]"
+
+# A link that was in the pod before is skipped by auto naming and never touched.
+ip netns exec seed ip link add eth1 type veth peer name keepme
+netconf node-cni-network '"defaultDelegates":"flannel-conf,sriov-conf"' >"$T/nc"
+multus ADD seed5 eth0 /run/netns/seed <"$T/nc"
+check "an existing eth1 in the pod: the second network becomes eth2" sh -c "[ $RC -eq 0 ] && ip netns exec seed ip -d link show eth2 | grep -q macvlan"
+multus DEL seed5 eth0 /run/netns/seed <"$T/nc"
+check "the pre-existing eth1 is still there after DEL" has_link seed eth1
+done_testing
