@@ -46,11 +46,12 @@ static int family_arg(int argc, char **argv)
 
 static void print_link(const struct nl_link *l)
 {
-	char mac[3 * NL_MAX_HWADDR + 1] = "";
+	char mac[3 * NL_MAX_HWADDR + 1] = "-";
 	size_t i;
 
 	for (i = 0; i < l->mac_len; i++)
-		snprintf(mac + 3 * i, sizeof(mac) - 3 * i, "%s%02x", i ? ":" : "", l->mac[i]);
+		snprintf(mac + 3 * i, sizeof(mac) - 3 * i, "%02x%s", l->mac[i],
+			 i + 1 < l->mac_len ? ":" : "");
 	printf("index=%d name=%s flags=0x%x mtu=%u mac=%s kind=%s link=%d master=%d netnsid=%d\n",
 	       l->index, l->name, l->flags, l->mtu, mac, l->kind[0] ? l->kind : "-", l->link_index,
 	       l->master, l->link_netnsid_set);
