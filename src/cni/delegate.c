@@ -305,6 +305,28 @@ int cni_delegate_add(json_t *conf, const struct cni_invoke *inv, const char *ver
 	return 0;
 }
 
+/* A plugin that refuses the version on DEL would refuse forever, and the runtime's retries
+ * with it: ask it once which version it speaks and try again in that. */
+static int del_renegotiated(json_t *conf, json_t *plugin, const struct cni_invoke *inv,
+			    const char *version, json_t *prev, const char *what, struct err *e)
+{
+	_cleanup_free_ char *v = NULL;
+	json_auto_t *pc = NULL;
+	struct outcome out;
+	int r;
+
+	r = probe_version(json_string_value(json_object_get(plugin, "type")), inv,
+			  inv->caller_version, &v, NULL);
+	if (r < 0 || streq(v, version))
+		return -EIO;
+	if (prev && cni_version_cmp(v, "0.4.0") < 0)
+		prev = NULL;
+	pc = plugin_conf(conf, plugin, v, inv, prev, NULL, e);
+	if (!pc)
+		return -EINVAL;
+	return run_plugin("DEL", pc, inv, what, &out, e);
+}
+
 /* DEL of plugins [0, upto) in reverse, past errors; the first error is returned. */
 static int del_list(json_t *conf, json_t *plugins, size_t upto, const struct cni_invoke *inv,
 		    const char *version, json_t *prev, const char *what, struct err *e)
@@ -321,6 +343,9 @@ static int del_list(json_t *conf, json_t *plugins, size_t upto, const struct cni
 
 		pc = plugin_conf(conf, json_array_get(plugins, i), version, inv, pr, NULL, &e2);
 		r = pc ? run_plugin("DEL", pc, inv, what, &out, &e2) : -EINVAL;
+		if (r < 0 && out.code == CNI_ERR_INCOMPATIBLE_VERSION)
+			r = del_renegotiated(conf, json_array_get(plugins, i), inv, version, pr, what,
+					     &e2);
 		if (r < 0 && first == 0) {
 			first = r;
 			if (e)
