@@ -347,8 +347,11 @@ static int outcome(struct k8s_client *c, CURLcode res, bool *retry, long *retry_
 			return err_set(e, -EPROTO, "reply larger than %d MiB", REPLY_MAX >> 20);
 		return err_set(e, -EIO, "%s", why);
 	case CURLE_OPERATION_TIMEDOUT:
-		/* Before the deadline, it was the connect cap: worth another try. */
-		*retry = left_ms(c) > 0;
+		if (left_ms(c) > 0) {
+			/* Before the deadline, it was the connect cap: worth another try. */
+			*retry = true;
+			return err_set(e, -ETIMEDOUT, "cannot connect to the API server: %s", why);
+		}
 		return err_set(e, -ETIMEDOUT, "API server did not answer within %ld ms",
 			       c->timeout_ms);
 	case CURLE_COULDNT_CONNECT:

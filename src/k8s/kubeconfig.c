@@ -242,10 +242,11 @@ static int kc_data(struct kc *k, yaml_node_t *map, const char *where, const char
 	r = kc_str(k, map, where, key, &text);
 	if (r < 0)
 		return r;
-	*ret = NULL;
-	*ret_len = 0;
-	if (!text)
+	if (!text) {
+		*ret = NULL;
+		*ret_len = 0;
 		return 0;
+	}
 	r = k8s_base64_decode(text, strlen(text), ret, ret_len);
 	explicit_bzero(text, strlen(text));
 	if (r == -EINVAL)
