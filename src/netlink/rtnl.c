@@ -223,7 +223,7 @@ static int nl_transact(struct nl_sock *s, struct nlmsghdr *nlh, bool dump, nl_ms
 		       bool *ret_intr, struct err *e)
 {
 	struct nl_reply rep = {
-		.seq = nl_next_seq(s), .portid = s->portid, .dump = dump, .cb = cb, .data = data
+		.seq = nl_next_seq(s), .portid = s->portid, .cb = cb, .data = data
 	};
 	int r;
 

@@ -62,7 +62,8 @@ int nl_parse_error(const struct nlmsghdr *nlh, int *ret_error, char *ret_msg, si
 /*
  * RTM_NEWLINK / RTM_NEWADDR / RTM_NEWROUTE into the public structs. 1 filled, 0 a message
  * of a family this room does not represent (addr, route: only AF_INET and AF_INET6),
- * -EBADMSG malformed. *ret is written only when 1 is returned.
+ * -EBADMSG malformed. *ret is written only when 1 is returned. nlh must be framed
+ * (nl_msg_ok): the parsers trust nlmsg_len as the extent of the message.
  */
 int nl_parse_link(const struct nlmsghdr *nlh, struct nl_link *ret);
 int nl_parse_addr(const struct nlmsghdr *nlh, struct nl_addr *ret);
@@ -90,7 +91,6 @@ typedef int (*nl_msg_fn)(const struct nlmsghdr *nlh, void *data);
 struct nl_reply {
 	uint32_t seq;
 	uint32_t portid;
-	bool dump;
 	nl_msg_fn cb;
 	void *data;
 	/* results */

@@ -71,7 +71,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rep.seq = first->nlmsg_seq;
 		rep.portid = first->nlmsg_pid;
 	}
-	rep.dump = true;
 	if (nl_reply_feed(&rep, buf, size) >= 0)
 		sink += rep.error + rep.intr + (int)strlen(rep.extack);
 	memset(&rep, 0, sizeof(rep));
@@ -80,7 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rep.portid = first->nlmsg_pid;
 	}
 	if (nl_reply_feed(&rep, buf, size) >= 0)
-		sink += rep.error;
+		sink += rep.error; /* the same without a callback: a plain ack */
 	free(buf);
 	return 0;
 }

@@ -224,7 +224,7 @@ static size_t datagram(int kind, uint32_t seq)
 static void test_feed_dump(void **state)
 {
 	struct seen s = { 0 };
-	struct nl_reply r = { .seq = 9, .portid = PORT, .dump = true, .cb = count_cb, .data = &s };
+	struct nl_reply r = { .seq = 9, .portid = PORT, .cb = count_cb, .data = &s };
 	size_t len = datagram(0, 9);
 
 	assert_int_equal(nl_reply_feed(&r, buf, len), 1);
@@ -237,7 +237,7 @@ static void test_feed_dump(void **state)
 static void test_feed_split(void **state)
 {
 	struct seen s = { 0 };
-	struct nl_reply r = { .seq = 9, .portid = PORT, .dump = true, .cb = count_cb, .data = &s };
+	struct nl_reply r = { .seq = 9, .portid = PORT, .cb = count_cb, .data = &s };
 	size_t len = datagram(0, 9);
 	size_t first = ((struct nlmsghdr *)buf)->nlmsg_len * 2; /* stale + one link */
 
@@ -250,7 +250,7 @@ static void test_feed_split(void **state)
 static void test_feed_intr_error_cb(void **state)
 {
 	struct seen s = { 0 };
-	struct nl_reply r = { .seq = 9, .portid = PORT, .dump = true, .cb = count_cb, .data = &s };
+	struct nl_reply r = { .seq = 9, .portid = PORT, .cb = count_cb, .data = &s };
 	size_t len;
 
 	len = datagram(1, 9);
@@ -258,7 +258,7 @@ static void test_feed_intr_error_cb(void **state)
 	assert_true(r.intr);
 
 	memset(&r, 0, sizeof(r));
-	r = (struct nl_reply){ .seq = 9, .portid = PORT, .dump = true, .cb = count_cb, .data = &s };
+	r = (struct nl_reply){ .seq = 9, .portid = PORT, .cb = count_cb, .data = &s };
 	s = (struct seen){ 0 };
 	len = datagram(2, 9);
 	assert_int_equal(nl_reply_feed(&r, buf, len), 1);
@@ -267,7 +267,7 @@ static void test_feed_intr_error_cb(void **state)
 	assert_string_equal(r.extack, "dump failed");
 
 	/* a callback error is kept, the rest still read to the end, callbacks stop */
-	r = (struct nl_reply){ .seq = 9, .portid = PORT, .dump = true, .cb = count_cb, .data = &s };
+	r = (struct nl_reply){ .seq = 9, .portid = PORT, .cb = count_cb, .data = &s };
 	s = (struct seen){ .fail_at = 1 };
 	len = datagram(0, 9);
 	assert_int_equal(nl_reply_feed(&r, buf, len), 1);
@@ -276,9 +276,7 @@ static void test_feed_intr_error_cb(void **state)
 	assert_int_equal(s.n, 1);
 
 	/* another port's messages are not ours */
-	r = (struct nl_reply){
-		.seq = 9, .portid = PORT + 1, .dump = true, .cb = count_cb, .data = &s
-	};
+	r = (struct nl_reply){ .seq = 9, .portid = PORT + 1, .cb = count_cb, .data = &s };
 	s = (struct seen){ 0 };
 	assert_int_equal(nl_reply_feed(&r, buf, len), 0);
 	assert_int_equal(s.n, 0);
@@ -287,7 +285,7 @@ static void test_feed_intr_error_cb(void **state)
 static void test_feed_garbage(void **state)
 {
 	struct seen s = { 0 };
-	struct nl_reply r = { .seq = 9, .portid = PORT, .dump = true, .cb = count_cb, .data = &s };
+	struct nl_reply r = { .seq = 9, .portid = PORT, .cb = count_cb, .data = &s };
 	size_t len = datagram(0, 9);
 	size_t first = ((struct nlmsghdr *)buf)->nlmsg_len;
 
