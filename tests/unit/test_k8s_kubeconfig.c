@@ -186,8 +186,8 @@ static void test_user_errors(void **state)
 		    -ENOTSUP, "user \"u\": auth-provider plugins are not supported");
 	expect_fail(CLUSTER CTX "users:\n- name: u\n  user: {username: a, password: s3cret}\n",
 		    -ENOTSUP, "basic authentication is not supported");
-	expect_fail(CLUSTER CTX "users:\n- name: u\n  user: {client-key-data: 's3cret!'}\n", -EINVAL,
-		    "users[0].user.client-key-data: invalid base64");
+	expect_fail(CLUSTER CTX "users:\n- name: u\n  user: {client-key-data: 's3cret!'}\n",
+		    -EINVAL, "users[0].user.client-key-data: invalid base64");
 	expect_fail(CLUSTER CTX "users:\n- name: u\n  user: {client-certificate: /c}\n", -EINVAL,
 		    "needs both a certificate and a key");
 	expect_fail(CLUSTER CTX "users:\n- name: u\n  user: {token: \"s3cret\\nX\"}\n", -EINVAL,
