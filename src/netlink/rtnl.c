@@ -301,29 +301,32 @@ static int nl_vec_add(const struct nlmsghdr *nlh, void *data)
 int nl_dump(struct nl_sock *s, struct nlmsghdr *nlh, size_t item_size, nl_item_fn parse, void **ret,
 	    size_t *ret_n, struct err *e)
 {
-	_cleanup_free_ uint8_t *items = NULL;
+	/* Kept across restarts: a retry refills the array it already grew. */
+	struct nl_vec v = { .size = item_size, .parse = parse };
 	uint16_t flags = nlh->nlmsg_flags;
-	int attempt, r;
+	int attempt, r = 0;
 
 	for (attempt = 0; attempt <= NL_DUMP_INTR_RETRIES; attempt++) {
-		struct nl_vec v = { .items = TAKE_PTR(items), .size = item_size, .parse = parse };
 		bool intr = false;
 
+		v.n = 0;
 		nlh->nlmsg_flags = flags;
 		r = nl_transact(s, nlh, true, nl_vec_add, &v, &intr, e);
-		items = TAKE_PTR(v.items);
 		if (r < 0)
-			return r;
+			break;
 		if (intr)
 			continue; /* the set changed under the dump: the items are not a snapshot */
 		if (v.n == 0) {
-			free(items);
-			items = NULL;
+			free(v.items);
+			v.items = NULL;
 		}
-		*ret = TAKE_PTR(items);
+		*ret = TAKE_PTR(v.items);
 		*ret_n = v.n;
 		return 0;
 	}
+	free(v.items);
+	if (r < 0)
+		return r;
 	return err_set(e, -EAGAIN, "netlink dump interrupted %d times by concurrent changes",
 		       NL_DUMP_INTR_RETRIES + 1);
 }
