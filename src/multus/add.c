@@ -33,24 +33,24 @@ void multus_invoke_for(const struct multus_ctx *ctx, const struct plan *p,
 	};
 }
 
-/* Undoes attachments [0, upto] after a failed ADD; the ADD's own error stays in e. */
-static void rollback(struct multus_ctx *ctx, struct plan *p, size_t upto)
+/* Undoes the first `count` attachments after a failed ADD; the ADD's own error stays in e.
+ * An attachment whose delegate never ran gets no DEL: a delegate's DEL works by interface
+ * name, and that name may belong to a link that was there before. */
+static void rollback(struct multus_ctx *ctx, struct plan *p, size_t count)
 {
 	struct err e2 = { 0 };
 	size_t n = p->n;
 
-	/* Attachments after the failed one never ran: drop them from the record first. */
-	for (size_t i = upto + 1; i < n; i++)
-		p->att[i].state = ATT_PLANNED;
-	p->n = upto + 1;
+	p->n = count;
 	if (multus_teardown(ctx, p, &e2) < 0)
 		log_error("rollback left something behind (kept in the store for DEL): %s",
 			  e2.msg);
 	p->n = n;
 }
 
+/* *ret_ran: whether the delegate was run at all (rollback must DEL it then). */
 static int run_attachment(struct multus_ctx *ctx, struct plan *p, struct attachment *a,
-			  struct err *e)
+			  bool *ret_ran, struct err *e)
 {
 	struct link_snap before = { 0 };
 	struct cni_invoke inv;
@@ -59,9 +59,11 @@ static int run_attachment(struct multus_ctx *ctx, struct plan *p, struct attachm
 	int r, r2;
 
 	multus_invoke_for(ctx, p, a, &inv);
+	*ret_ran = false;
 	r = netcheck_before(ctx->nl, a, &before, e);
 	if (r < 0)
 		return r;
+	*ret_ran = true;
 	log_verbose("ADD %s as %s (type %s, CNI %s)", a->network, a->ifname,
 		    cni_conf_type(a->conf), a->version);
 	r = cni_delegate_add(a->conf, &inv, a->version, &result, &version, e);
@@ -137,15 +139,17 @@ int multus_cmd_add(struct multus_ctx *ctx, struct err *e)
 	if (r < 0)
 		goto out;
 	for (size_t i = 0; i < p->n; i++) {
-		r = run_attachment(ctx, p, &p->att[i], e);
+		bool ran;
+
+		r = run_attachment(ctx, p, &p->att[i], &ran, e);
 		if (r < 0) {
 			log_error("ADD failed at network %s: %s", p->att[i].network, e->msg);
-			rollback(ctx, p, i);
+			rollback(ctx, p, ran ? i + 1 : i);
 			goto out;
 		}
 		r = store_save(ctx->nc.cni_dir, p, e);
 		if (r < 0) {
-			rollback(ctx, p, i);
+			rollback(ctx, p, i + 1);
 			goto out;
 		}
 	}
@@ -153,13 +157,13 @@ int multus_cmd_add(struct multus_ctx *ctx, struct err *e)
 	if (r == 0)
 		r = store_save(ctx->nc.cni_dir, p, e);
 	if (r < 0) {
-		rollback(ctx, p, p->n - 1);
+		rollback(ctx, p, p->n);
 		goto out;
 	}
 	master = plan_master(p);
 	r = cni_result_convert(master->result, ctx->nc.cni_version, &ctx->result, e);
 	if (r < 0) {
-		rollback(ctx, p, p->n - 1);
+		rollback(ctx, p, p->n);
 		goto out;
 	}
 	store_unlock(ctx->nc.cni_dir, ctx->env.container_id, lock, false);

@@ -23,8 +23,11 @@ int multus_api_open(struct multus_ctx *ctx, struct err *e)
 					  &cfg, e);
 	else
 		return 0; /* no API use at all */
-	if (r < 0)
-		return e->code ? r : err_setc(e, CNI_ERR_API, r, "%s", e->msg);
+	if (r < 0) {
+		if (!e->code)
+			e->code = CNI_ERR_API;
+		return r;
+	}
 	r = k8s_client_new(cfg, timeout_ms, &ctx->api, e);
 	if (r < 0 && !e->code)
 		e->code = CNI_ERR_API;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <arpa/inet.h>
+#include <stdarg.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <linux/rtnetlink.h>
@@ -259,31 +260,69 @@ static int parse_mac(const char *s, uint8_t *out, size_t max)
 	return (int)n;
 }
 
-int netcheck_attachment(struct nl_sock *nl, const struct attachment *a, struct err *e)
+static void problem(json_t *problems, const char *fmt, ...) _printf_(2, 3);
+static void problem(json_t *problems, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	json_array_append_new(problems, json_string(buf));
+}
+
+static bool has_route(const struct nl_route *routes, size_t n, int fam, const uint8_t *dst,
+		      uint8_t dst_len, const uint8_t *gw, int oif)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct nl_route *r = &routes[i];
+
+		if (r->family != fam || r->table != RT_TABLE_MAIN || r->dst_len != dst_len ||
+		    memcmp(r->dst, dst, 16) != 0)
+			continue;
+		if (gw && (!r->has_gw || memcmp(r->gw, gw, 16) != 0))
+			continue;
+		if (oif && r->oif != oif)
+			continue;
+		return true;
+	}
+	return false;
+}
+
+int netcheck_problems(struct nl_sock *nl, const struct attachment *a, json_t *problems,
+		      struct err *e)
 {
 	_cleanup_free_ struct nl_addr *addrs = NULL;
-	struct nl_link l;
-	size_t n = 0;
+	_cleanup_free_ struct nl_route *routes = NULL;
 	int idx = cni_result_find_sandbox_iface(a->result, a->ifname), r;
-	json_t *ip, *ifo;
-	size_t i;
+	size_t n = 0, n_routes = 0, before = json_array_size(problems), i;
+	json_t *ip, *ifo, *rt, *gw;
+	struct nl_link l;
 
+	if (a->state != ATT_ADDED || !a->result) {
+		problem(problems, "%s: its ADD never finished", a->ifname);
+		return 1;
+	}
 	r = nl_link_get_by_name(nl, a->ifname, &l, NULL);
-	if (r < 0)
-		return err_setc(e, CNI_ERR_INTERFACE, -ENODEV, "%s: link is missing", a->ifname);
+	if (r < 0) {
+		problem(problems, "%s: link is missing", a->ifname);
+		return 1;
+	}
 	if (!(l.flags & IFF_UP))
-		return err_setc(e, CNI_ERR_INTERFACE, -ENETDOWN, "%s: link is down", a->ifname);
+		problem(problems, "%s: link is down", a->ifname);
 	ifo = json_array_get(json_object_get(a->result, "interfaces"), (size_t)idx);
 	if (idx >= 0 && json_string_value(json_object_get(ifo, "mac"))) {
+		const char *want = json_string_value(json_object_get(ifo, "mac"));
 		uint8_t mac[32];
-		int m = parse_mac(json_string_value(json_object_get(ifo, "mac")), mac, sizeof(mac));
+		int m = parse_mac(want, mac, sizeof(mac));
 
 		if (m > 0 && ((size_t)m != l.mac_len || memcmp(mac, l.mac, (size_t)m) != 0))
-			return err_setc(e, CNI_ERR_INTERFACE, -EINVAL,
-					"%s: MAC differs from the result's %s", a->ifname,
-					json_string_value(json_object_get(ifo, "mac")));
+			problem(problems, "%s: MAC differs from the result's %s", a->ifname, want);
 	}
 	r = nl_addr_list(nl, AF_UNSPEC, &addrs, &n, e);
+	if (r == 0)
+		r = nl_route_list(nl, AF_UNSPEC, &routes, &n_routes, e);
 	if (r < 0)
 		return r;
 	json_array_foreach (json_object_get(a->result, "ips"), i, ip) {
@@ -297,8 +336,43 @@ int netcheck_attachment(struct nl_sock *nl, const struct attachment *a, struct e
 		if (nl_prefix_parse(cidr, &fam, addr, &len) < 0)
 			continue;
 		if (!has_addr(addrs, n, l.index, fam, addr, len))
-			return err_setc(e, CNI_ERR_INTERFACE, -EADDRNOTAVAIL,
-					"%s: address %s is missing", a->ifname, cidr);
+			problem(problems, "%s: address %s is missing", a->ifname, cidr);
 	}
-	return 0;
+	/* Routes the result promised (through any link: results do not say which). */
+	json_array_foreach (json_object_get(a->result, "routes"), i, rt) {
+		const char *dst = json_string_value(json_object_get(rt, "dst"));
+		const char *via = json_string_value(json_object_get(rt, "gw"));
+		uint8_t d[16] = { 0 }, g[16] = { 0 }, len;
+		int fam, gfam;
+
+		if (!dst || nl_prefix_parse(dst, &fam, d, &len) < 0)
+			continue;
+		if (via && (nl_addr_parse(via, &gfam, g) < 0 || gfam != fam))
+			via = NULL;
+		if (!has_route(routes, n_routes, fam, d, len, via ? g : NULL, 0))
+			problem(problems, "%s: route %s%s%s is missing", a->ifname, dst,
+				via ? " via " : "", via ? via : "");
+	}
+	/* The default route the pod asked for, through this very link. */
+	json_array_foreach (a->default_route, i, gw) {
+		uint8_t g[16] = { 0 }, zero[16] = { 0 };
+		int fam;
+
+		if (nl_addr_parse(json_string_value(gw), &fam, g) < 0)
+			continue;
+		if (!has_route(routes, n_routes, fam, zero, 0, g, l.index))
+			problem(problems, "%s: default route via %s is not as planned", a->ifname,
+				json_string_value(gw));
+	}
+	return json_array_size(problems) > before ? 1 : 0;
+}
+
+int netcheck_attachment(struct nl_sock *nl, const struct attachment *a, struct err *e)
+{
+	json_auto_t *problems = json_array();
+	int r = netcheck_problems(nl, a, problems, e);
+
+	if (r <= 0)
+		return r;
+	return err_setc(e, CNI_ERR_INTERFACE, -EIO, "%s", json_string_value(json_array_get(problems, 0)));
 }

@@ -34,6 +34,11 @@ int netcheck_sweep(struct nl_sock *nl, struct attachment *a, struct err *e);
 /* lo up, then the default-route requests of the plan. */
 int netcheck_finish(struct nl_sock *nl, struct plan *p, struct err *e);
 
+/* Every way the attachment differs from its record (link, up, MAC, addresses, routes,
+ * default route), appended to `problems` as strings. 1 when any, 0 when none, -errno. */
+int netcheck_problems(struct nl_sock *nl, const struct attachment *a, json_t *problems,
+		      struct err *e);
+
 /* CHECK / --verify: the link exists, is up, has the result's addresses (and MAC). Returns 0
  * when all is well, else -errno with what differs in e. */
 int netcheck_attachment(struct nl_sock *nl, const struct attachment *a, struct err *e);

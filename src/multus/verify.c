@@ -1,11 +1,194 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* multus --verify: placeholder until the netlink-native verification lands (issue 4). */
+/*
+ * multus --verify NETNS [--json] [--cni-dir DIR]: the kernel's truth about a pod netns against
+ * the store. Exit 0: all as recorded; 1: drift; 2: usage or access error.
+ */
+#include <getopt.h>
 #include <stdio.h>
 
 #include "multus/cmd.h"
+#include "multus/netcheck.h"
+#include "multus/store.h"
+#include "netlink/nft.h"
+#include "netns/netns.h"
+
+#define VERIFY_OK 0
+#define VERIFY_DRIFT 1
+#define VERIFY_ERROR 2
+
+/* Is the entry's netns the one asked about? By identity, not by path spelling. */
+static bool entry_in_netns(const struct plan *p, int target)
+{
+	_cleanup_close_ int fd = -1;
+
+	if (!p->netns || !p->netns[0] || netns_open(p->netns, &fd, NULL) < 0)
+		return false;
+	return netns_same(fd, target) == 1;
+}
+
+static bool explained(const struct nl_link *l, json_t *entries_links)
+{
+	json_t *v;
+	size_t i;
+
+	if (streq(l->name, "lo"))
+		return true;
+	json_array_foreach (entries_links, i, v)
+		if (json_integer_value(v) == l->index)
+			return true;
+	return false;
+}
+
+static json_t *verify_entry(struct nl_sock *nl, struct plan *p, json_t *owned, bool *drift,
+			    struct err *e)
+{
+	json_t *atts = json_array();
+	struct nft_sweep_stats st = { 0 };
+	struct nl_link l;
+
+	for (size_t i = 0; i < p->n; i++) {
+		struct attachment *a = &p->att[i];
+		json_t *problems = json_array();
+		int r = netcheck_problems(nl, a, problems, e);
+
+		if (r < 0) {
+			json_decref(problems);
+			json_decref(atts);
+			return NULL;
+		}
+		if (r > 0)
+			*drift = true;
+		for (size_t k = 0; k < a->n_links; k++)
+			json_array_append_new(owned, json_integer(a->links[k].index));
+		if (nl_link_get_by_name(nl, a->ifname, &l, NULL) == 0)
+			json_array_append_new(owned, json_integer(l.index));
+		json_array_append_new(atts, json_pack("{s:s,s:s,s:b,s:o}", "network", a->network,
+						      "ifname", a->ifname, "ok", r == 0,
+						      "problems", problems));
+	}
+	/* Firewall rules in the host netns tagged with this container (reported, not drift:
+	 * portmap and ipMasq rules belong to a live pod). */
+	nft_count_container(p->container_id, &st, NULL);
+	return json_pack("{s:s,s:s?,s:s?,s:o,s:i}", "containerID", p->container_id,
+			 "podNamespace", p->pod_namespace, "podName", p->pod_name, "attachments",
+			 atts, "firewallRules", (int)st.rules);
+}
+
+static void print_text(json_t *doc)
+{
+	json_t *ent, *att, *pr, *l;
+	size_t i, j, k;
+
+	printf("netns %s: %zu store entr%s\n", json_string_value(json_object_get(doc, "netns")),
+	       json_array_size(json_object_get(doc, "entries")),
+	       json_array_size(json_object_get(doc, "entries")) == 1 ? "y" : "ies");
+	json_array_foreach (json_object_get(doc, "entries"), i, ent) {
+		const char *pns = json_string_value(json_object_get(ent, "podNamespace"));
+		const char *pn = json_string_value(json_object_get(ent, "podName"));
+
+		printf("container %s", json_string_value(json_object_get(ent, "containerID")));
+		if (pns && pn)
+			printf(" (pod %s/%s)", pns, pn);
+		printf(", %d firewall rule(s) tagged\n",
+		       (int)json_integer_value(json_object_get(ent, "firewallRules")));
+		json_array_foreach (json_object_get(ent, "attachments"), j, att) {
+			printf("  %-15s %-32s %s\n", json_string_value(json_object_get(att, "ifname")),
+			       json_string_value(json_object_get(att, "network")),
+			       json_is_true(json_object_get(att, "ok")) ? "ok" : "DRIFT");
+			json_array_foreach (json_object_get(att, "problems"), k, pr)
+				printf("      - %s\n", json_string_value(pr));
+		}
+	}
+	json_array_foreach (json_object_get(doc, "unexplainedLinks"), i, l)
+		printf("unexplained link: %s (index %d)\n",
+		       json_string_value(json_object_get(l, "name")),
+		       (int)json_integer_value(json_object_get(l, "index")));
+	printf("%s\n", json_is_true(json_object_get(doc, "ok")) ? "result: ok" :
+								 "result: drift found");
+}
+
+static int usage_error(const char *msg)
+{
+	fprintf(stderr, "multus --verify: %s\nUsage: multus --verify NETNS [--json] [--cni-dir DIR]\n",
+		msg);
+	return VERIFY_ERROR;
+}
 
 int multus_verify_main(int argc, char **argv)
 {
-	fprintf(stderr, "multus --verify: not implemented yet\n");
-	return 2;
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "cni-dir", required_argument, NULL, 'd' },
+		{ "verify", no_argument, NULL, 'v' },
+		{},
+	};
+	const char *dir = "/var/lib/cni/multus", *target_spec;
+	_cleanup_close_ int target = -1;
+	_cleanup_nl_ struct nl_sock *nl = NULL;
+	_cleanup_free_ struct nl_link *links = NULL;
+	json_auto_t *doc = NULL, *entries = json_array(), *owned = json_array(), *stray = json_array();
+	struct err e = { 0 };
+	bool json = false, drift = false;
+	char **ids = NULL;
+	size_t n_ids = 0, n_links = 0;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'j')
+			json = true;
+		else if (c == 'd')
+			dir = optarg;
+		else if (c != 'v')
+			return usage_error("unknown option");
+	}
+	if (optind != argc - 1)
+		return usage_error("exactly one NETNS (a path, a name under /var/run/netns, or a pid)");
+	target_spec = argv[optind];
+	if (netns_open(target_spec, &target, &e) < 0 || nl_open_in(target, &nl, &e) < 0) {
+		fprintf(stderr, "multus --verify: %s\n", e.msg);
+		return VERIFY_ERROR;
+	}
+	if (store_list(dir, &ids, &n_ids, &e) < 0) {
+		fprintf(stderr, "multus --verify: %s\n", e.msg);
+		return VERIFY_ERROR;
+	}
+	for (size_t i = 0; i < n_ids; i++) {
+		_cleanup_plan_ struct plan *p = NULL;
+		json_t *ent;
+
+		if (store_load(dir, ids[i], &p, &e) < 0) {
+			fprintf(stderr, "multus --verify: skipping store entry %s: %s\n", ids[i], e.msg);
+			continue;
+		}
+		if (!entry_in_netns(p, target))
+			continue;
+		ent = verify_entry(nl, p, owned, &drift, &e);
+		if (!ent) {
+			store_ids_free(ids, n_ids);
+			fprintf(stderr, "multus --verify: %s\n", e.msg);
+			return VERIFY_ERROR;
+		}
+		json_array_append_new(entries, ent);
+	}
+	store_ids_free(ids, n_ids);
+	if (nl_link_list(nl, &links, &n_links, &e) < 0) {
+		fprintf(stderr, "multus --verify: %s\n", e.msg);
+		return VERIFY_ERROR;
+	}
+	for (size_t i = 0; i < n_links; i++)
+		if (!explained(&links[i], owned)) {
+			json_array_append_new(stray, json_pack("{s:s,s:i}", "name", links[i].name,
+							       "index", links[i].index));
+			drift = true;
+		}
+	doc = json_pack("{s:s,s:s,s:b,s:O,s:O}", "netns", target_spec, "cniDir", dir, "ok", !drift,
+			"entries", entries, "unexplainedLinks", stray);
+	if (json) {
+		_cleanup_free_ char *s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+		printf("%s\n", s);
+	} else
+		print_text(doc);
+	return drift ? VERIFY_DRIFT : VERIFY_OK;
 }
