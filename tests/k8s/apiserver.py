@@ -247,6 +247,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: the plugin reuses one connection
     server_version = "multus-test-apiserver"
     sys_version = ""
+    # Buffered writes: status line, headers and body leave in one write (reply() flushes,
+    # handle_one_request flushes error replies), not headers then body. Two small writes
+    # on a keep-alive connection meet Nagle + the client's delayed ACK: ~40 ms a request.
+    wbufsize = 64 * 1024
 
     def setup(self):
         super().setup()
@@ -339,6 +343,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+        self.wfile.flush()
 
     def hang(self):
         """Never answer, but notice the client leaving or the server stopping."""
@@ -383,6 +388,8 @@ class APIServer(http.server.ThreadingHTTPServer):
         # The TLS handshake runs here, in the connection's own thread, so a client that
         # stalls mid-handshake cannot block accept() for everybody else.
         try:
+            # No Nagle: a reply is one write already, never wait for the peer's ACK.
+            request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             request.settimeout(HANDSHAKE_TIMEOUT)
             tls = self.ctx.wrap_socket(request, server_side=True)
         except (OSError, ssl.SSLError) as e:
