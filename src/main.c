@@ -7,12 +7,14 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage:\n"
-		   "  multus                 run as a CNI plugin (CNI_COMMAND and friends, netconf on stdin)\n"
-		   "  multus --verify NETNS [--json] [--cni-dir DIR]\n"
-		   "                         check a pod netns against the store (exit 0 ok, 1 drift, 2 error)\n"
-		   "  multus --version       print the version\n"
-		   "  multus --help          this text\n");
+	fprintf(
+	    f,
+	    "Usage:\n"
+	    "  multus                 run as a CNI plugin (CNI_COMMAND and friends, netconf on stdin)\n"
+	    "  multus --verify NETNS [--json] [--cni-dir DIR]\n"
+	    "                         check a pod netns against the store (exit 0 ok, 1 drift, 2 error)\n"
+	    "  multus --version       print the version\n"
+	    "  multus --help          this text\n");
 }
 
 int main(int argc, char **argv)

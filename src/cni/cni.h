@@ -16,10 +16,10 @@ enum {
 	CNI_ERR_NOT_READY = 50,
 	CNI_ERR_LIMITED_CONNECTIVITY = 51,
 	/* plugin-specific (100+) */
-	CNI_ERR_DELEGATE = 100,   /* a delegate failed */
-	CNI_ERR_NETNS = 101,      /* the pod netns could not be used */
-	CNI_ERR_API = 102,        /* the Kubernetes API */
-	CNI_ERR_INTERFACE = 103,  /* an interface is not as the plan says */
+	CNI_ERR_DELEGATE = 100, /* a delegate failed */
+	CNI_ERR_NETNS = 101, /* the pod netns could not be used */
+	CNI_ERR_API = 102, /* the Kubernetes API */
+	CNI_ERR_INTERFACE = 103, /* an interface is not as the plan says */
 	CNI_ERR_INTERNAL = 999,
 };
 

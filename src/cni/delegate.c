@@ -16,7 +16,7 @@ const char *cni_conf_type(json_t *conf)
 {
 	if (cni_conf_is_list(conf))
 		return json_string_value(
-			json_object_get(json_array_get(json_object_get(conf, "plugins"), 0), "type"));
+		    json_object_get(json_array_get(json_object_get(conf, "plugins"), 0), "type"));
 	return json_string_value(json_object_get(conf, "type"));
 }
 
@@ -71,8 +71,7 @@ static json_t *plugin_list(json_t *conf)
 
 /* A plugin's config as libcni builds it. */
 static json_t *plugin_conf(json_t *conf, json_t *plugin, const char *version,
-			   const struct cni_invoke *inv, json_t *prev, json_t *extra,
-			   struct err *e)
+			   const struct cni_invoke *inv, json_t *prev, json_t *extra, struct err *e)
 {
 	json_t *c = json_deep_copy(plugin), *caps, *rc = NULL, *v;
 	const char *k;
@@ -172,17 +171,16 @@ static int run_plugin(const char *command, json_t *pconf, const struct cni_invok
 		r = err_setc(e, CNI_ERR_DELEGATE, -ECHILD, "%s: %s %s was killed by signal %d%s%s",
 			     what, type, command, o.signal, tail[0] ? ": " : "", tail);
 	else if (o.truncated)
-		r = err_setc(e, CNI_ERR_DELEGATE, -EMSGSIZE,
-			     "%s: %s %s printed more than %d bytes", what, type, command,
-			     CNI_EXEC_STDOUT_MAX);
+		r = err_setc(e, CNI_ERR_DELEGATE, -EMSGSIZE, "%s: %s %s printed more than %d bytes",
+			     what, type, command, CNI_EXEC_STDOUT_MAX);
 	else if (cni_error_parse(o.out, o.out_len, &code, &msg, &details) == 1) {
 		out->code = code;
 		r = err_setc(e, code > 0 ? code : CNI_ERR_DELEGATE, -EIO, "%s: %s %s failed: %s",
 			     what, type, command, msg);
 		err_details(e, "%s", details);
 	} else if (o.exit_code != 0)
-		r = err_setc(e, CNI_ERR_DELEGATE, -EIO, "%s: %s %s exited with status %d%s%s",
-			     what, type, command, o.exit_code, tail[0] ? ": " : "", tail);
+		r = err_setc(e, CNI_ERR_DELEGATE, -EIO, "%s: %s %s exited with status %d%s%s", what,
+			     type, command, o.exit_code, tail[0] ? ": " : "", tail);
 	else if (streq(command, "ADD")) {
 		const char *v = json_string_value(json_object_get(pconf, "cniVersion"));
 
@@ -213,8 +211,11 @@ static int probe_version(const char *type, const struct cni_invoke *inv, const c
 		return r;
 	if (asprintf(&in, "{\"cniVersion\":\"%s\"}", ceiling) < 0)
 		return -ENOMEM;
-	req = (struct cni_exec_req){ .binary = bin, .command = "VERSION", .path = inv->cni_path,
-				     .stdin_buf = in, .stdin_len = strlen(in),
+	req = (struct cni_exec_req){ .binary = bin,
+				     .command = "VERSION",
+				     .path = inv->cni_path,
+				     .stdin_buf = in,
+				     .stdin_len = strlen(in),
 				     .timeout_ms = inv->timeout_ms };
 	r = cni_exec_run(&req, &o, e);
 	if (r < 0)
@@ -238,8 +239,8 @@ static int probe_version(const char *type, const struct cni_invoke *inv, const c
 static int del_list(json_t *conf, json_t *plugins, size_t upto, const struct cni_invoke *inv,
 		    const char *version, json_t *prev, const char *what, struct err *e);
 
-static int add_once(json_t *conf, const struct cni_invoke *inv, const char *version,
-		    json_t **ret, int *ret_code, size_t *ret_failed, struct err *e)
+static int add_once(json_t *conf, const struct cni_invoke *inv, const char *version, json_t **ret,
+		    int *ret_code, size_t *ret_failed, struct err *e)
 {
 	json_auto_t *plugins = plugin_list(conf), *prev = NULL;
 	const char *name = json_string_value(json_object_get(conf, "name"));
@@ -281,8 +282,8 @@ int cni_delegate_add(json_t *conf, const struct cni_invoke *inv, const char *ver
 	r = add_once(conf, inv, version, &result, &code, &failed, e);
 	if (r < 0 && code == CNI_ERR_INCOMPATIBLE_VERSION) {
 		json_auto_t *plugins = plugin_list(conf);
-		const char *type = json_string_value(
-			json_object_get(json_array_get(plugins, failed), "type"));
+		const char *type =
+		    json_string_value(json_object_get(json_array_get(plugins, failed), "type"));
 		struct err e2 = { 0 };
 
 		if (probe_version(type, inv, inv->caller_version, &negotiated, &e2) < 0 ||
@@ -344,8 +345,8 @@ static int del_list(json_t *conf, json_t *plugins, size_t upto, const struct cni
 		pc = plugin_conf(conf, json_array_get(plugins, i), version, inv, pr, NULL, &e2);
 		r = pc ? run_plugin("DEL", pc, inv, what, &out, &e2) : -EINVAL;
 		if (r < 0 && out.code == CNI_ERR_INCOMPATIBLE_VERSION)
-			r = del_renegotiated(conf, json_array_get(plugins, i), inv, version, pr, what,
-					     &e2);
+			r = del_renegotiated(conf, json_array_get(plugins, i), inv, version, pr,
+					     what, &e2);
 		if (r < 0 && first == 0) {
 			first = r;
 			if (e)
@@ -393,8 +394,8 @@ int cni_delegate_check(json_t *conf, const struct cni_invoke *inv, const char *v
 	return 0;
 }
 
-static int run_110(const char *command, json_t *conf, const struct cni_invoke *inv,
-		   json_t *extra, struct err *e)
+static int run_110(const char *command, json_t *conf, const struct cni_invoke *inv, json_t *extra,
+		   struct err *e)
 {
 	json_auto_t *plugins = plugin_list(conf);
 	const char *version = cni_delegate_version_for(conf, inv->caller_version);

@@ -8,8 +8,8 @@
 #include "util/names.h"
 
 static const char *const cmd_names[] = {
-	[CNI_CMD_ADD] = "ADD",	     [CNI_CMD_DEL] = "DEL",	  [CNI_CMD_CHECK] = "CHECK",
-	[CNI_CMD_GC] = "GC",	     [CNI_CMD_STATUS] = "STATUS", [CNI_CMD_VERSION] = "VERSION",
+	[CNI_CMD_ADD] = "ADD", [CNI_CMD_DEL] = "DEL",	    [CNI_CMD_CHECK] = "CHECK",
+	[CNI_CMD_GC] = "GC",   [CNI_CMD_STATUS] = "STATUS", [CNI_CMD_VERSION] = "VERSION",
 };
 
 const char *cni_cmd_name(enum cni_cmd cmd)
@@ -109,7 +109,7 @@ static const struct {
 	{ "CNI_CONTAINERID", { YES, YES, YES, NO, NO, NO } },
 	{ "CNI_NETNS", { YES, OPT, YES, NO, NO, NO } },
 	{ "CNI_IFNAME", { YES, YES, YES, NO, NO, NO } },
-	{ "CNI_PATH", { YES, YES, YES, NO, YES, YES } },
+	{ "CNI_PATH", { YES, YES, YES, YES, YES, NO } },
 };
 
 int cni_env_load(struct cni_env *ret, struct err *e)
@@ -123,9 +123,10 @@ int cni_env_load(struct cni_env *ret, struct err *e)
 		return err_setc(e, CNI_ERR_INVALID_ENV, -EINVAL,
 				"required environment variable CNI_COMMAND is not set");
 	if (cni_cmd_parse(cmd, &env.cmd) < 0)
-		return err_setc(e, CNI_ERR_INVALID_ENV, -EINVAL,
-				"CNI_COMMAND \"%.32s\" is not one of ADD, DEL, CHECK, GC, STATUS, VERSION",
-				cmd);
+		return err_setc(
+		    e, CNI_ERR_INVALID_ENV, -EINVAL,
+		    "CNI_COMMAND \"%.32s\" is not one of ADD, DEL, CHECK, GC, STATUS, VERSION",
+		    cmd);
 	env.command = cmd;
 	if (env.cmd == CNI_CMD_VERSION) {
 		*ret = env;
@@ -154,13 +155,15 @@ int cni_env_load(struct cni_env *ret, struct err *e)
 			return err_setc(e, CNI_ERR_UNKNOWN_CONTAINER, -EINVAL,
 					"CNI_CONTAINERID is empty");
 		if (!name_is_cni_id(env.container_id))
-			return err_setc(e, CNI_ERR_INVALID_ENV, -EINVAL,
-					"CNI_CONTAINERID \"%.64s\" is invalid: must match ^[a-zA-Z0-9][a-zA-Z0-9_.\\-]*$",
-					env.container_id);
+			return err_setc(
+			    e, CNI_ERR_INVALID_ENV, -EINVAL,
+			    "CNI_CONTAINERID \"%.64s\" is invalid: must match ^[a-zA-Z0-9][a-zA-Z0-9_.\\-]*$",
+			    env.container_id);
 		if (!name_is_ifname(env.ifname))
-			return err_setc(e, CNI_ERR_INVALID_ENV, -EINVAL,
-					"CNI_IFNAME \"%.64s\" is invalid: 1-15 bytes, not \".\" or \"..\", no '/', ':' or white space",
-					env.ifname);
+			return err_setc(
+			    e, CNI_ERR_INVALID_ENV, -EINVAL,
+			    "CNI_IFNAME \"%.64s\" is invalid: 1-15 bytes, not \".\" or \"..\", no '/', ':' or white space",
+			    env.ifname);
 		if (env.cmd != CNI_CMD_DEL && !env.netns[0])
 			return err_setc(e, CNI_ERR_INVALID_ENV, -EINVAL, "CNI_NETNS is empty");
 	}

@@ -31,9 +31,9 @@ char *cni_error_json(const char *version, int code, const char *msg, const char 
 	char *s;
 
 	/* An error must be readable by the caller: only name a version we speak. */
-	json_object_set_new(o, "cniVersion",
-			    json_string(version && cni_version_supported(version) ? version :
-										    CNI_VERSION_LATEST));
+	json_object_set_new(
+	    o, "cniVersion",
+	    json_string(version && cni_version_supported(version) ? version : CNI_VERSION_LATEST));
 	json_object_set_new(o, "code", json_integer(code));
 	json_object_set_new(o, "msg", string_lossy(msg && msg[0] ? msg : "unknown error"));
 	if (details && details[0])

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -61,8 +62,8 @@ int cni_exec_find(const char *type, const char *cni_path, const char *bin_dir, c
 /* The delegate's environment: ours, with the CNI variables replaced. */
 static char **build_env(const struct cni_exec_req *req)
 {
-	static const char *const ours[] = { "CNI_COMMAND=",  "CNI_CONTAINERID=", "CNI_NETNS=",
-					    "CNI_IFNAME=",   "CNI_ARGS=",	 "CNI_PATH=" };
+	static const char *const ours[] = { "CNI_COMMAND=", "CNI_CONTAINERID=", "CNI_NETNS=",
+					    "CNI_IFNAME=",  "CNI_ARGS=",	"CNI_PATH=" };
 	const char *vals[] = { req->command, req->container_id, req->netns,
 			       req->ifname,  req->args,		req->path };
 	size_t n = 0, k = 0;
@@ -174,6 +175,7 @@ int cni_exec_run(const struct cni_exec_req *req, struct cni_exec_out *ret, struc
 	long deadline, exited_at = -1;
 	int status = 0, r;
 	bool reaped = false, timed_out = false;
+	_cleanup_close_ int pidfd = -1;
 	pid_t pid, parent;
 
 	if (pipe2(pin, O_CLOEXEC) < 0 || pipe2(pout, O_CLOEXEC) < 0 || pipe2(perr, O_CLOEXEC) < 0) {
@@ -190,6 +192,9 @@ int cni_exec_run(const struct cni_exec_req *req, struct cni_exec_out *ret, struc
 		child(req, pin[0], pout[1], perr[1], parent);
 	/* Also from here: the group exists before the parent kills it. */
 	setpgid(pid, pid);
+	/* The child's exit wakes poll() directly; without pidfds (before Linux 5.3) we poll
+	 * in short slices instead. */
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	close(pin[0]);
 	close(pout[1]);
 	close(perr[1]);
@@ -205,8 +210,8 @@ int cni_exec_run(const struct cni_exec_req *req, struct cni_exec_out *ret, struc
 	deadline = now_ms() + (req->timeout_ms > 0 ? req->timeout_ms : 60000);
 
 	while (so.fd >= 0 || se.fd >= 0 || !reaped) {
-		struct pollfd pf[3];
-		int nf = 0, ti = -1, oi = -1, ei = -1;
+		struct pollfd pf[4];
+		int nf = 0, ti = -1, oi = -1, ei = -1, slice;
 		long left = deadline - now_ms();
 
 		if (!reaped && waitpid(pid, &status, WNOHANG) == pid) {
@@ -239,12 +244,16 @@ int cni_exec_run(const struct cni_exec_req *req, struct cni_exec_out *ret, struc
 			pf[nf] = (struct pollfd){ .fd = se.fd, .events = POLLIN };
 			ei = nf++;
 		}
-		/* Short slices: the child's exit is noticed by waitpid, not by poll. */
-		if (poll(pf, (nfds_t)nf, left < 20 ? (int)(left > 0 ? left : 0) : 20) < 0 &&
-		    errno != EINTR)
+		if (pidfd >= 0 && !reaped)
+			pf[nf++] = (struct pollfd){ .fd = pidfd, .events = POLLIN };
+		slice = pidfd >= 0 ? (reaped ? EXIT_GRACE_MS : (int)(left > 0 ? left : 0)) : 20;
+		if (!reaped && left < slice)
+			slice = (int)(left > 0 ? left : 0);
+		if (poll(pf, (nfds_t)nf, slice) < 0 && errno != EINTR)
 			break;
 		if (ti >= 0 && pf[ti].revents) {
-			ssize_t n = write(pin[1], req->stdin_buf + written, req->stdin_len - written);
+			ssize_t n =
+			    write(pin[1], req->stdin_buf + written, req->stdin_len - written);
 
 			if (n > 0)
 				written += (size_t)n;

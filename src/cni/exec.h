@@ -32,10 +32,10 @@ struct cni_exec_out {
 	size_t out_len;
 	char *err;
 	size_t err_len;
-	int exit_code;    /* when exited */
-	int signal;       /* when killed by a signal, else 0 */
-	bool timed_out;   /* we killed it */
-	bool truncated;   /* stdout exceeded the cap */
+	int exit_code; /* when exited */
+	int signal; /* when killed by a signal, else 0 */
+	bool timed_out; /* we killed it */
+	bool truncated; /* stdout exceeded the cap */
 };
 
 /*

@@ -8,8 +8,9 @@
 #include "util/names.h"
 
 static const char *const level_names[] = {
-	[LOG_LEVEL_PANIC] = "panic", [LOG_LEVEL_ERROR] = "error",     [LOG_LEVEL_WARNING] = "warning",
-	[LOG_LEVEL_INFO] = "info",   [LOG_LEVEL_VERBOSE] = "verbose", [LOG_LEVEL_DEBUG] = "debug",
+	[LOG_LEVEL_PANIC] = "panic",	 [LOG_LEVEL_ERROR] = "error",
+	[LOG_LEVEL_WARNING] = "warning", [LOG_LEVEL_INFO] = "info",
+	[LOG_LEVEL_VERBOSE] = "verbose", [LOG_LEVEL_DEBUG] = "debug",
 };
 
 int log_level_parse(const char *text, enum log_level *ret)
@@ -49,8 +50,8 @@ json_t *json_object_get_ci(json_t *obj, const char *key)
 
 static int bad_type(struct err *e, const char *key, const char *want)
 {
-	return err_setc(e, CNI_ERR_INVALID_NETCONF, -EINVAL,
-			"netconf: key \"%s\" must be %s", key, want);
+	return err_setc(e, CNI_ERR_INVALID_NETCONF, -EINVAL, "netconf: key \"%s\" must be %s", key,
+			want);
 }
 
 /* Optional string key: absent or null keeps the default. */
@@ -98,7 +99,8 @@ static int get_seconds(json_t *raw, const char *key, double *out, double def, st
 	/* A day is far beyond any sane bound and keeps the millisecond maths in range. */
 	if (!isfinite(d) || d <= 0 || d > 86400)
 		return err_setc(e, CNI_ERR_INVALID_NETCONF, -EINVAL,
-				"netconf: key \"%s\" must be a number of seconds in (0, 86400]", key);
+				"netconf: key \"%s\" must be a number of seconds in (0, 86400]",
+				key);
 	*out = d;
 	return 0;
 }
@@ -181,23 +183,27 @@ int cni_netconf_parse(const char *buf, size_t len, struct cni_netconf *ret, stru
 	}
 	nc.cni_version = v ? json_string_value(v) : "0.1.0";
 	if (!cni_version_supported(nc.cni_version)) {
-		r = err_setc(e, CNI_ERR_INCOMPATIBLE_VERSION, -ENOTSUP,
-			     "incompatible CNI version %s%s: multus supports 0.3.0, 0.3.1, 0.4.0, 1.0.0, 1.1.0",
-			     nc.cni_version, v ? "" : " (cniVersion missing)");
+		r = err_setc(
+		    e, CNI_ERR_INCOMPATIBLE_VERSION, -ENOTSUP,
+		    "incompatible CNI version %s%s: multus supports 0.3.0, 0.3.1, 0.4.0, 1.0.0, 1.1.0",
+		    nc.cni_version, v ? "" : " (cniVersion missing)");
 		goto fail;
 	}
 	if ((r = get_string(nc.raw, "name", &nc.name, NULL, e)) < 0 ||
 	    (r = get_string(nc.raw, "type", &nc.type, NULL, e)) < 0)
 		goto fail;
 	if (!nc.name || !name_is_cni_id(nc.name)) {
-		r = err_setc(e, CNI_ERR_INVALID_NETCONF, -EINVAL,
-			     nc.name ? "netconf: name \"%.64s\" is invalid: must match ^[a-zA-Z0-9][a-zA-Z0-9_.\\-]*$" :
-				       "netconf: key \"name\" is required%.0s",
-			     nc.name ? nc.name : "");
+		r = err_setc(
+		    e, CNI_ERR_INVALID_NETCONF, -EINVAL,
+		    nc.name
+			? "netconf: name \"%.64s\" is invalid: must match ^[a-zA-Z0-9][a-zA-Z0-9_.\\-]*$"
+			: "netconf: key \"name\" is required%.0s",
+		    nc.name ? nc.name : "");
 		goto fail;
 	}
 	if (!nc.type || !nc.type[0]) {
-		r = err_setc(e, CNI_ERR_INVALID_NETCONF, -EINVAL, "netconf: key \"type\" is required");
+		r = err_setc(e, CNI_ERR_INVALID_NETCONF, -EINVAL,
+			     "netconf: key \"type\" is required");
 		goto fail;
 	}
 	if ((r = get_string(nc.raw, "kubeconfig", &nc.kubeconfig, "", e)) < 0 ||
@@ -211,7 +217,8 @@ int cni_netconf_parse(const char *buf, size_t len, struct cni_netconf *ret, stru
 	    (r = get_string(nc.raw, "cniDir", &nc.cni_dir, "/var/lib/cni/multus", e)) < 0 ||
 	    (r = get_string(nc.raw, "binDir", &nc.bin_dir, "/opt/cni/bin", e)) < 0 ||
 	    (r = get_string(nc.raw, "ifnamePrefix", &nc.ifname_prefix, "eth", e)) < 0 ||
-	    (r = get_string(nc.raw, "multusNamespace", &nc.multus_namespace, "kube-system", e)) < 0 ||
+	    (r = get_string(nc.raw, "multusNamespace", &nc.multus_namespace, "kube-system", e)) <
+		0 ||
 	    (r = get_typed(nc.raw, "systemNamespaces", is_string_array, "an array of strings",
 			   &nc.system_namespaces, e)) < 0 ||
 	    (r = get_bool(nc.raw, "namespaceIsolation", &nc.namespace_isolation, false, e)) < 0 ||
@@ -227,23 +234,25 @@ int cni_netconf_parse(const char *buf, size_t len, struct cni_netconf *ret, stru
 	    (r = get_typed(nc.raw, "runtimeConfig", is_object, "an object", &nc.runtime_config,
 			   e)) < 0 ||
 	    (r = get_typed(nc.raw, "capabilities", is_object, "an object", &nc.capabilities, e)) <
-		    0 ||
+		0 ||
 	    (r = get_typed(nc.raw, "prevResult", is_object, "an object", &nc.prev_result, e)) < 0)
 		goto fail;
 	(void)is_array;
 	if (level[0] && log_level_parse(level, &nc.log_level) < 0) {
-		r = err_setc(e, CNI_ERR_INVALID_NETCONF, -EINVAL,
-			     "netconf: logLevel \"%.32s\" is not one of debug, verbose, info, warning, error, panic",
-			     level);
+		r = err_setc(
+		    e, CNI_ERR_INVALID_NETCONF, -EINVAL,
+		    "netconf: logLevel \"%.32s\" is not one of debug, verbose, info, warning, error, panic",
+		    level);
 		goto fail;
 	}
 	if (!level[0])
 		nc.log_level = LOG_LEVEL_INFO;
 	if (nc.ifname_prefix[0] == '\0' || strlen(nc.ifname_prefix) > 12 ||
 	    !name_is_ifname(nc.ifname_prefix)) {
-		r = err_setc(e, CNI_ERR_INVALID_NETCONF, -EINVAL,
-			     "netconf: ifnamePrefix \"%.32s\" is invalid: 1-12 bytes of an interface name",
-			     nc.ifname_prefix);
+		r = err_setc(
+		    e, CNI_ERR_INVALID_NETCONF, -EINVAL,
+		    "netconf: ifnamePrefix \"%.32s\" is invalid: 1-12 bytes of an interface name",
+		    nc.ifname_prefix);
 		goto fail;
 	}
 	if (!nc.cni_dir[0] || !nc.conf_dir[0] || !nc.bin_dir[0]) {

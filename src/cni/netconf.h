@@ -40,8 +40,8 @@ struct cni_netconf {
 	enum log_level log_level;
 	bool log_to_stderr;
 	json_t *runtime_config; /* object or NULL */
-	json_t *capabilities;   /* object or NULL */
-	json_t *prev_result;    /* object or NULL */
+	json_t *capabilities; /* object or NULL */
+	json_t *prev_result; /* object or NULL */
 };
 
 #define NETCONF_MAX_BYTES (4 << 20)

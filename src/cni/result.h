@@ -22,8 +22,7 @@
  * mac parseable when present. Errors: -EBADMSG with e->code 6 (decode) or 7, message naming
  * the bad field.
  */
-int cni_result_parse(const char *buf, size_t len, const char *version, json_t **ret,
-		     struct err *e);
+int cni_result_parse(const char *buf, size_t len, const char *version, json_t **ret, struct err *e);
 
 /* A new result in `version`'s shape (deep copy). -ENOTSUP (code 1) for an unknown version. */
 int cni_result_convert(json_t *canonical, const char *version, json_t **ret, struct err *e);
@@ -33,8 +32,7 @@ int cni_result_convert(json_t *canonical, const char *version, json_t **ret, str
  * 999 included)? Then 1 with the fields (ret_* may be NULL; strings malloc'd, "" when absent);
  * 0 when it is no error object.
  */
-int cni_error_parse(const char *buf, size_t len, int *ret_code, char **ret_msg,
-		    char **ret_details);
+int cni_error_parse(const char *buf, size_t len, int *ret_code, char **ret_msg, char **ret_details);
 
 /* Accessors on a canonical result (borrowed pointers; NULL/-1 when absent). */
 /* Index in interfaces[] of the interface with a sandbox named ifname; -1 if none. */

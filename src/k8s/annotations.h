@@ -14,13 +14,13 @@
 struct k8s_net_sel {
 	char *namespace; /* NULL: the pod's (or the caller's default) */
 	char *name;
-	char *ifname;         /* NULL: auto */
-	json_t *ips;          /* array of strings, or NULL */
-	char *mac;            /* or NULL */
+	char *ifname; /* NULL: auto */
+	json_t *ips; /* array of strings, or NULL */
+	char *mac; /* or NULL */
 	json_t *default_route; /* array of gateway strings, or NULL */
-	json_t *cni_args;     /* object, or NULL */
+	json_t *cni_args; /* object, or NULL */
 	json_t *port_mappings; /* array, or NULL */
-	json_t *bandwidth;    /* object, or NULL */
+	json_t *bandwidth; /* object, or NULL */
 	char *infiniband_guid;
 	char *device_id;
 };

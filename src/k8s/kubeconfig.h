@@ -8,13 +8,13 @@
 #include "util/err.h"
 
 struct k8s_config {
-	char *server;          /* "https://host:port", no trailing slash */
-	char *ca_file;         /* certificate-authority, or NULL */
-	char *ca_data;         /* certificate-authority-data, base64-decoded PEM, or NULL */
+	char *server; /* "https://host:port", no trailing slash */
+	char *ca_file; /* certificate-authority, or NULL */
+	char *ca_data; /* certificate-authority-data, base64-decoded PEM, or NULL */
 	size_t ca_data_len;
-	bool insecure;         /* insecure-skip-tls-verify */
+	bool insecure; /* insecure-skip-tls-verify */
 	char *tls_server_name; /* or NULL */
-	char *token;           /* bearer token (from token, or read from tokenFile now) */
+	char *token; /* bearer token (from token, or read from tokenFile now) */
 	char *cert_file, *key_file; /* client-certificate, client-key */
 	char *cert_data, *key_data; /* ...-data, decoded PEM */
 	size_t cert_data_len, key_data_len;

@@ -43,8 +43,7 @@ static void rollback(struct multus_ctx *ctx, struct plan *p, size_t count)
 
 	p->n = count;
 	if (multus_teardown(ctx, p, &e2) < 0)
-		log_error("rollback left something behind (kept in the store for DEL): %s",
-			  e2.msg);
+		log_error("rollback left something behind (kept in the store for DEL): %s", e2.msg);
 	p->n = n;
 }
 
@@ -64,8 +63,8 @@ static int run_attachment(struct multus_ctx *ctx, struct plan *p, struct attachm
 	if (r < 0)
 		return r;
 	*ret_ran = true;
-	log_verbose("ADD %s as %s (type %s, CNI %s)", a->network, a->ifname,
-		    cni_conf_type(a->conf), a->version);
+	log_verbose("ADD %s as %s (type %s, CNI %s)", a->network, a->ifname, cni_conf_type(a->conf),
+		    a->version);
 	r = cni_delegate_add(a->conf, &inv, a->version, &result, &version, e);
 	if (r == 0) {
 		json_decref(a->result);
@@ -175,8 +174,8 @@ out:
 	if (lock >= 0) {
 		/* A clean rollback removed the entry: the lock file can go too. */
 		struct plan *left = NULL;
-		bool gone = store_load(ctx->nc.cni_dir, ctx->env.container_id, &left, NULL) ==
-			    -ENOENT;
+		bool gone =
+		    store_load(ctx->nc.cni_dir, ctx->env.container_id, &left, NULL) == -ENOENT;
 
 		plan_free(left);
 		store_unlock(ctx->nc.cni_dir, ctx->env.container_id, lock, gone);

@@ -19,8 +19,8 @@ int multus_api_open(struct multus_ctx *ctx, struct err *e)
 	if (ctx->nc.kubeconfig[0])
 		r = k8s_config_load(ctx->nc.kubeconfig, &cfg, e);
 	else if (getenv("KUBERNETES_SERVICE_HOST") && getenv("KUBERNETES_SERVICE_PORT"))
-		r = k8s_config_in_cluster(getenv("MULTUS_SA_TOKEN_FILE"), getenv("MULTUS_SA_CA_FILE"),
-					  &cfg, e);
+		r = k8s_config_in_cluster(getenv("MULTUS_SA_TOKEN_FILE"),
+					  getenv("MULTUS_SA_CA_FILE"), &cfg, e);
 	else
 		return 0; /* no API use at all */
 	if (r < 0) {
@@ -49,9 +49,10 @@ int multus_pod_fetch(struct multus_ctx *ctx, struct err *e)
 	}
 	uid = json_string_value(json_object_get(json_object_get(ctx->pod, "metadata"), "uid"));
 	if (ctx->env.pod_uid && ctx->env.pod_uid[0] && uid && !streq(uid, ctx->env.pod_uid))
-		return err_setc(e, CNI_ERR_UNKNOWN_CONTAINER, -ESTALE,
-				"pod %s/%s has UID %s, not K8S_POD_UID %s (a newer pod of the same name?)",
-				ns, name, uid, ctx->env.pod_uid);
+		return err_setc(
+		    e, CNI_ERR_UNKNOWN_CONTAINER, -ESTALE,
+		    "pod %s/%s has UID %s, not K8S_POD_UID %s (a newer pod of the same name?)", ns,
+		    name, uid, ctx->env.pod_uid);
 	return 0;
 }
 
@@ -90,7 +91,8 @@ json_t *multus_network_status(const struct plan *p)
 	for (size_t i = 0; i < p->n; i++) {
 		const struct attachment *a = &p->att[i];
 		int iface = cni_result_find_sandbox_iface(a->result, a->ifname);
-		json_t *ifo = json_array_get(json_object_get(a->result, "interfaces"), (size_t)iface);
+		json_t *ifo =
+		    json_array_get(json_object_get(a->result, "interfaces"), (size_t)iface);
 		json_t *dns = json_object_get(a->result, "dns"), *gws = NULL;
 		json_t *o = json_object();
 
@@ -100,7 +102,8 @@ json_t *multus_network_status(const struct plan *p)
 		if (json_string_value(json_object_get(ifo, "mac")))
 			json_object_set(o, "mac", json_object_get(ifo, "mac"));
 		json_object_set_new(o, "default", json_boolean(a->master));
-		json_object_set_new(o, "dns", json_is_object(dns) ? json_incref(dns) : json_object());
+		json_object_set_new(o, "dns",
+				    json_is_object(dns) ? json_incref(dns) : json_object());
 		if (a->default_route) {
 			json_decref(gws);
 			gws = json_incref(a->default_route);

@@ -64,8 +64,8 @@ static const char *version_hint(const char *buf, size_t len, char *out, size_t s
 
 static int fail(const char *version, const struct err *e)
 {
-	_cleanup_free_ char *j = cni_error_json(version, e->code ? e->code : CNI_ERR_INTERNAL,
-						 e->msg, e->details);
+	_cleanup_free_ char *j =
+	    cni_error_json(version, e->code ? e->code : CNI_ERR_INTERNAL, e->msg, e->details);
 
 	log_error("%s%s%s", e->msg, e->details[0] ? ": " : "", e->details);
 	if (j)
@@ -159,7 +159,7 @@ int multus_cni_main(void)
 	} else {
 		if (ctx.env.cmd == CNI_CMD_ADD && ctx.result) {
 			_cleanup_free_ char *s =
-				json_dumps(ctx.result, JSON_INDENT(4) | JSON_PRESERVE_ORDER);
+			    json_dumps(ctx.result, JSON_INDENT(4) | JSON_PRESERVE_ORDER);
 
 			printf("%s\n", s);
 		}

@@ -59,8 +59,8 @@ static int is_conf_file(const struct dirent *d)
 	return d->d_name[0] != '.' && ext_rank(d->d_name) >= 0;
 }
 
-int confdir_find(const char *dir, const char *name, void (*warn)(const char *msg),
-		 json_t **ret, struct err *e)
+int confdir_find(const char *dir, const char *name, void (*warn)(const char *msg), json_t **ret,
+		 struct err *e)
 {
 	struct dirent **list = NULL;
 	json_t *best = NULL;

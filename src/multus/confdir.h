@@ -15,5 +15,5 @@ int conf_load_file(const char *path, json_t **ret, struct err *e);
  * The config in `dir` whose "name" is `name`: .conflist before .conf before .json, files in
  * name order; unreadable or invalid files are skipped (`warn` is told). -ENOENT when none.
  */
-int confdir_find(const char *dir, const char *name, void (*warn)(const char *msg),
-		 json_t **ret, struct err *e);
+int confdir_find(const char *dir, const char *name, void (*warn)(const char *msg), json_t **ret,
+		 struct err *e);

@@ -28,7 +28,8 @@ int multus_teardown(struct multus_ctx *ctx, struct plan *p, struct err *e)
 		multus_invoke_for(ctx, p, a, &inv);
 		r = cni_delegate_del(a->conf, &inv, a->version, a->result, &e2);
 		if (r < 0) {
-			log_error("DEL of network %s (%s) failed: %s", a->network, a->ifname, e2.msg);
+			log_error("DEL of network %s (%s) failed: %s", a->network, a->ifname,
+				  e2.msg);
 			failed[i] = true;
 			if (!ret) {
 				ret = r;

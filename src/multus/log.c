@@ -23,8 +23,8 @@ void log_setup(enum log_level level, const char *file, bool to_stderr)
 		log_state.fd = -1;
 	}
 	if (file && file[0]) {
-		log_state.fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
-				    0600);
+		log_state.fd =
+		    open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
 		if (log_state.fd < 0)
 			log_warning("cannot open log file %s: %m", file);
 	}

@@ -15,10 +15,10 @@ struct multus_ctx {
 	struct cni_env env;
 	struct cni_netconf nc;
 	struct k8s_client *api; /* NULL: no API use */
-	json_t *pod;            /* NULL: no pod */
-	int netns_fd;           /* the pod netns, -1 when none/gone */
-	struct nl_sock *nl;     /* one rtnetlink socket bound to the pod netns */
-	json_t *result;         /* ADD: what to print (caller's version) */
+	json_t *pod; /* NULL: no pod */
+	int netns_fd; /* the pod netns, -1 when none/gone */
+	struct nl_sock *nl; /* one rtnetlink socket bound to the pod netns */
+	json_t *result; /* ADD: what to print (caller's version) */
 };
 
 void multus_ctx_done(struct multus_ctx *ctx);

@@ -38,16 +38,16 @@ int netcheck_before(struct nl_sock *nl, const struct attachment *a, struct link_
 	for (size_t i = 0; i < s.n; i++)
 		if (streq(s.links[i].name, a->ifname)) {
 			link_snap_done(&s);
-			return err_setc(e, CNI_ERR_INTERFACE, -EEXIST,
-					"network \"%s\": interface \"%s\" already exists in the pod netns",
-					a->network, a->ifname);
+			return err_setc(
+			    e, CNI_ERR_INTERFACE, -EEXIST,
+			    "network \"%s\": interface \"%s\" already exists in the pod netns",
+			    a->network, a->ifname);
 		}
 	*ret = s;
 	return 0;
 }
 
-static int rename_link(struct nl_sock *nl, const struct nl_link *l, const char *to,
-		       struct err *e)
+static int rename_link(struct nl_sock *nl, const struct nl_link *l, const char *to, struct err *e)
 {
 	int r;
 
@@ -77,7 +77,7 @@ int netcheck_after(struct nl_sock *nl, struct attachment *a, const struct link_s
 		idx = cni_result_find_sandbox_iface(a->result, a->ifname);
 	if (idx >= 0)
 		said = json_string_value(json_object_get(
-			json_array_get(json_object_get(a->result, "interfaces"), (size_t)idx), "name"));
+		    json_array_get(json_object_get(a->result, "interfaces"), (size_t)idx), "name"));
 	for (size_t i = 0; i < now.n; i++) {
 		const struct nl_link *l = &now.links[i];
 
@@ -104,10 +104,11 @@ int netcheck_after(struct nl_sock *nl, struct attachment *a, const struct link_s
 	if (planned)
 		goto out;
 	if (!claimed) {
-		r = err_setc(e, CNI_ERR_INTERFACE, -ENODEV,
-			     "network \"%s\": the delegate reported success but no interface \"%s\"%s%s%s appeared in the pod netns",
-			     a->network, a->ifname, said ? " (nor \"" : "", said ? said : "",
-			     said ? "\")" : "");
+		r = err_setc(
+		    e, CNI_ERR_INTERFACE, -ENODEV,
+		    "network \"%s\": the delegate reported success but no interface \"%s\"%s%s%s appeared in the pod netns",
+		    a->network, a->ifname, said ? " (nor \"" : "", said ? said : "",
+		    said ? "\")" : "");
 		goto out;
 	}
 	r = rename_link(nl, claimed, a->ifname, e);
@@ -168,7 +169,8 @@ static int apply_default_route(struct nl_sock *nl, const struct attachment *a, c
 
 	want.family = family_of(gw, want.gw);
 	if (!want.family)
-		return err_setc(e, CNI_ERR_INVALID_NETCONF, -EINVAL, "default-route \"%s\" is not an address", gw);
+		return err_setc(e, CNI_ERR_INVALID_NETCONF, -EINVAL,
+				"default-route \"%s\" is not an address", gw);
 	r = nl_link_get_by_name(nl, a->ifname, &l, e);
 	if (r < 0)
 		return r;
@@ -374,5 +376,6 @@ int netcheck_attachment(struct nl_sock *nl, const struct attachment *a, struct e
 
 	if (r <= 0)
 		return r;
-	return err_setc(e, CNI_ERR_INTERFACE, -EIO, "%s", json_string_value(json_array_get(problems, 0)));
+	return err_setc(e, CNI_ERR_INTERFACE, -EIO, "%s",
+			json_string_value(json_array_get(problems, 0)));
 }

@@ -79,11 +79,11 @@ int multus_wait_ready(const struct multus_ctx *ctx, struct err *e)
 		return 0;
 	while (stat(f, &st) < 0) {
 		if (now_ms() >= deadline)
-			return err_setc(e, ctx->env.cmd == CNI_CMD_STATUS ? CNI_ERR_NOT_READY :
-									   CNI_ERR_TRY_AGAIN,
-					-EAGAIN,
-					"readiness indicator file %s did not appear within %.0f s",
-					f, ctx->nc.api_timeout_seconds);
+			return err_setc(
+			    e,
+			    ctx->env.cmd == CNI_CMD_STATUS ? CNI_ERR_NOT_READY : CNI_ERR_TRY_AGAIN,
+			    -EAGAIN, "readiness indicator file %s did not appear within %.0f s", f,
+			    ctx->nc.api_timeout_seconds);
 		nanosleep(&(struct timespec){ .tv_nsec = 100 * 1000 * 1000 }, NULL);
 	}
 	return 0;
@@ -165,10 +165,9 @@ static int gc_entry(struct multus_ctx *ctx, const char *id, json_t *valid, json_
 	if ((p->conf_name && !streq(p->conf_name, ctx->nc.name)) ||
 	    attachment_valid(valid, p->container_id, p->ifname)) {
 		for (size_t i = 0; i < p->n; i++)
-			json_array_append_new(keep, json_pack("{s:s,s:s,s:O}", "containerID",
-							       p->container_id, "ifname",
-							       p->att[i].ifname, "conf",
-							       p->att[i].conf));
+			json_array_append_new(
+			    keep, json_pack("{s:s,s:s,s:O}", "containerID", p->container_id,
+					    "ifname", p->att[i].ifname, "conf", p->att[i].conf));
 		store_unlock(ctx->nc.cni_dir, id, lock, false);
 		return 0;
 	}
@@ -191,9 +190,11 @@ static int gc_delegates(struct multus_ctx *ctx, json_t *keep, struct err *e)
 	json_array_foreach (keep, i, k) {
 		json_t *conf = json_object_get(k, "conf"), *d, *k2;
 		json_auto_t *valid = json_array(), *extra = NULL;
-		struct cni_invoke inv = { .cni_path = ctx->env.path, .bin_dir = ctx->nc.bin_dir,
+		struct cni_invoke inv = { .cni_path = ctx->env.path,
+					  .bin_dir = ctx->nc.bin_dir,
 					  .caller_version = ctx->nc.cni_version,
-					  .timeout_ms = (long)(ctx->nc.delegate_timeout_seconds * 1000) };
+					  .timeout_ms =
+					      (long)(ctx->nc.delegate_timeout_seconds * 1000) };
 		struct err e2 = { 0 };
 		bool seen = false;
 		size_t j;
@@ -206,9 +207,10 @@ static int gc_delegates(struct multus_ctx *ctx, json_t *keep, struct err *e)
 		json_array_append(done, conf);
 		json_array_foreach (keep, j, k2)
 			if (json_equal(json_object_get(k2, "conf"), conf))
-				json_array_append_new(valid, json_pack("{s:O,s:O}", "containerID",
-								       json_object_get(k2, "containerID"),
-								       "ifname", json_object_get(k2, "ifname")));
+				json_array_append_new(
+				    valid, json_pack("{s:O,s:O}", "containerID",
+						     json_object_get(k2, "containerID"), "ifname",
+						     json_object_get(k2, "ifname")));
 		extra = json_pack("{s:O}", "cni.dev/valid-attachments", valid);
 		if (cni_delegate_gc(conf, &inv, extra, &e2) < 0 && !first) {
 			first = -EIO;

@@ -108,16 +108,17 @@ json_t *plan_to_json(const struct plan *p)
 		char *conf = json_dumps(a->conf, JSON_COMPACT | JSON_PRESERVE_ORDER);
 
 		for (size_t k = 0; k < a->n_links; k++)
-			json_array_append_new(links, json_pack("{s:s,s:i}", "name", a->links[k].name,
-							       "index", a->links[k].index));
+			json_array_append_new(links,
+					      json_pack("{s:s,s:i}", "name", a->links[k].name,
+							"index", a->links[k].index));
 		json_array_append_new(
-			arr, json_pack("{s:s,s:s,s:b,s:s?,s:s,s:O?,s:s?,s:O?,s:s,s:O?,s:o}",
-				       "network", a->network, "ifname", a->ifname, "master",
-				       a->master, "config", conf, "cniVersion", a->version,
-				       "runtimeConfig", a->runtime_config, "cniArgs", a->cni_args,
-				       "defaultRoute", a->default_route, "state",
-				       a->state == ATT_ADDED ? "added" : "planned", "result",
-				       a->result, "links", links));
+		    arr,
+		    json_pack("{s:s,s:s,s:b,s:s?,s:s,s:O?,s:s?,s:O?,s:s,s:O?,s:o}", "network",
+			      a->network, "ifname", a->ifname, "master", a->master, "config", conf,
+			      "cniVersion", a->version, "runtimeConfig", a->runtime_config,
+			      "cniArgs", a->cni_args, "defaultRoute", a->default_route, "state",
+			      a->state == ATT_ADDED ? "added" : "planned", "result", a->result,
+			      "links", links));
 		free(conf);
 	}
 	json_object_set_new(j, "attachments", arr);
@@ -146,11 +147,11 @@ static int att_from_json(json_t *o, struct attachment *a, struct err *e, size_t 
 	int master = 0;
 	size_t i;
 
-	if (json_unpack_ex(o, &jerr, JSON_STRICT,
-			   "{s:s,s:s,s:b,s:s,s:s,s?o,s?s,s?o,s:s,s?o,s?o}", "network", &network,
-			   "ifname", &ifname, "master", &master, "config", &conf, "cniVersion",
-			   &version, "runtimeConfig", &rc, "cniArgs", &args, "defaultRoute", &dr,
-			   "state", &state, "result", &res, "links", &links) < 0)
+	if (json_unpack_ex(o, &jerr, JSON_STRICT, "{s:s,s:s,s:b,s:s,s:s,s?o,s?s,s?o,s:s,s?o,s?o}",
+			   "network", &network, "ifname", &ifname, "master", &master, "config",
+			   &conf, "cniVersion", &version, "runtimeConfig", &rc, "cniArgs", &args,
+			   "defaultRoute", &dr, "state", &state, "result", &res, "links",
+			   &links) < 0)
 		return err_setc(e, CNI_ERR_DECODE, -EBADMSG, "attachments[%zu]: %s", idx,
 				jerr.text);
 	if (!name_is_ifname(ifname))
@@ -210,8 +211,8 @@ int plan_from_json(json_t *j, struct plan **ret, struct err *e)
 	if (dup_opt(j, "containerID", &p->container_id) < 0 || !p->container_id ||
 	    !name_is_cni_id(p->container_id))
 		return err_setc(e, CNI_ERR_DECODE, -EBADMSG, "bad containerID");
-	if (dup_opt(j, "name", &p->conf_name) < 0 || dup_opt(j, "netns", &p->netns) < 0 || dup_opt(j, "ifname", &p->ifname) < 0 ||
-	    dup_opt(j, "cniVersion", &p->cni_version) < 0 ||
+	if (dup_opt(j, "name", &p->conf_name) < 0 || dup_opt(j, "netns", &p->netns) < 0 ||
+	    dup_opt(j, "ifname", &p->ifname) < 0 || dup_opt(j, "cniVersion", &p->cni_version) < 0 ||
 	    dup_opt(j, "podNamespace", &p->pod_namespace) < 0 ||
 	    dup_opt(j, "podName", &p->pod_name) < 0 || dup_opt(j, "podUID", &p->pod_uid) < 0)
 		return err_setc(e, CNI_ERR_DECODE, -EBADMSG, "bad string field");

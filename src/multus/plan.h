@@ -15,7 +15,7 @@
 
 enum att_state {
 	ATT_PLANNED, /* not run yet, or its ADD did not finish */
-	ATT_ADDED,   /* ADD succeeded and was verified */
+	ATT_ADDED, /* ADD succeeded and was verified */
 };
 
 struct owned_link {
@@ -24,13 +24,13 @@ struct owned_link {
 };
 
 struct attachment {
-	char *network;   /* "ns/name" for NAD networks, else the config's name */
+	char *network; /* "ns/name" for NAD networks, else the config's name */
 	char *ifname;
 	bool master;
-	json_t *conf;    /* the delegate config, as found (name injected when missing) */
-	char *version;   /* the CNI version spoken with it */
+	json_t *conf; /* the delegate config, as found (name injected when missing) */
+	char *version; /* the CNI version spoken with it */
 	json_t *runtime_config; /* object: what this attachment may hand on */
-	char *cni_args;  /* CNI_ARGS for this delegate */
+	char *cni_args; /* CNI_ARGS for this delegate */
 	json_t *default_route; /* array of gateway strings, or NULL */
 	/* What happened. */
 	enum att_state state;
@@ -43,8 +43,8 @@ struct plan {
 	char *conf_name; /* the multus netconf's name (GC collects only its own) */
 	char *container_id;
 	char *netns;
-	char *ifname;         /* CNI_IFNAME */
-	char *cni_version;    /* the caller's */
+	char *ifname; /* CNI_IFNAME */
+	char *cni_version; /* the caller's */
 	char *pod_namespace, *pod_name, *pod_uid; /* NULL without a pod */
 	struct attachment *att;
 	size_t n;

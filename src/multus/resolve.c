@@ -51,11 +51,10 @@ static bool in_comma_list(const char *list, const char *item)
 }
 
 /* Config text from a NAD's spec.config, with the NAD's name when the config has none. */
-static int conf_from_nad(json_t *nad, const char *ns, const char *name, json_t **ret,
-			 struct err *e)
+static int conf_from_nad(json_t *nad, const char *ns, const char *name, json_t **ret, struct err *e)
 {
-	const char *text = json_string_value(
-		json_object_get(json_object_get(nad, "spec"), "config"));
+	const char *text =
+	    json_string_value(json_object_get(json_object_get(nad, "spec"), "config"));
 	json_auto_t *conf = NULL;
 	json_error_t jerr;
 	char what[300];
@@ -104,12 +103,13 @@ static int resolve(struct multus_ctx *ctx, const char *ns, const char *name, jso
 	}
 	r = confdir_find(ctx->nc.conf_dir, name, warn_cb, &conf, e);
 	if (r == -ENOENT)
-		return err_setc(e, CNI_ERR_INVALID_NETCONF, -ENOENT,
-				"network \"%s%s%s\" not found: %s%s%s%sno config named \"%s\" in %s",
-				ns ? ns : "", ns ? "/" : "", name,
-				ctx->api && ns ? "no NetworkAttachmentDefinition " : "",
-				ctx->api && ns ? ns : "", ctx->api && ns ? "/" : "",
-				ctx->api && ns ? "and " : "", name, ctx->nc.conf_dir);
+		return err_setc(
+		    e, CNI_ERR_INVALID_NETCONF, -ENOENT,
+		    "network \"%s%s%s\" not found: %s%s%s%sno config named \"%s\" in %s",
+		    ns ? ns : "", ns ? "/" : "", name,
+		    ctx->api && ns ? "no NetworkAttachmentDefinition " : "",
+		    ctx->api && ns ? ns : "", ctx->api && ns ? "/" : "",
+		    ctx->api && ns ? "and " : "", name, ctx->nc.conf_dir);
 	if (r < 0)
 		return r;
 	*ret_network = strdup(json_string_value(json_object_get(conf, "name")));
@@ -137,8 +137,8 @@ static void wants_done(struct wants *ws)
 		k8s_netsel_free(ws->sels[i], ws->n_sels[i]);
 }
 
-static int wants_push(struct wants *ws, const struct k8s_net_sel *sel, json_t *conf,
-		      char *network, bool master_list)
+static int wants_push(struct wants *ws, const struct k8s_net_sel *sel, json_t *conf, char *network,
+		      bool master_list)
 {
 	struct want *n = realloc(ws->w, (ws->n + 1) * sizeof(*n));
 
@@ -154,8 +154,8 @@ static int wants_push(struct wants *ws, const struct k8s_net_sel *sel, json_t *c
 
 /* Parses a selection list into slot `slot` of ws and resolves each element. */
 static int add_selection(struct multus_ctx *ctx, struct wants *ws, int slot, const char *text,
-			 const char *what, const char *default_ns, bool master_list,
-			 bool isolate, struct err *e)
+			 const char *what, const char *default_ns, bool master_list, bool isolate,
+			 struct err *e)
 {
 	const char *pod_ns = ctx->env.pod_namespace;
 	int r;
@@ -173,9 +173,10 @@ static int add_selection(struct multus_ctx *ctx, struct wants *ws, int slot, con
 
 		if (isolate && ctx->nc.namespace_isolation && pod_ns && ns && !streq(ns, pod_ns) &&
 		    !in_comma_list(ctx->nc.global_namespaces, ns))
-			return err_setc(e, CNI_ERR_INVALID_NETCONF, -EPERM,
-					"%s: pod in namespace %s may not use network %s/%s (namespaceIsolation; global namespaces: %s)",
-					what, pod_ns, ns, s->name, ctx->nc.global_namespaces);
+			return err_setc(
+			    e, CNI_ERR_INVALID_NETCONF, -EPERM,
+			    "%s: pod in namespace %s may not use network %s/%s (namespaceIsolation; global namespaces: %s)",
+			    what, pod_ns, ns, s->name, ctx->nc.global_namespaces);
 		r = resolve(ctx, ns, s->name, &conf, &network, e);
 		if (r < 0)
 			return err_prefix(e, r, "%s", what);
@@ -204,9 +205,10 @@ static int add_cluster_network(struct multus_ctx *ctx, struct wants *ws, struct 
 		}
 	} else {
 		if (!name_is_cni_id(cn))
-			return err_setc(e, CNI_ERR_INVALID_NETCONF, -EINVAL,
-					"clusterNetwork \"%.64s\" is neither a config name nor an absolute path",
-					cn);
+			return err_setc(
+			    e, CNI_ERR_INVALID_NETCONF, -EINVAL,
+			    "clusterNetwork \"%.64s\" is neither a config name nor an absolute path",
+			    cn);
 		r = resolve(ctx, ctx->nc.multus_namespace, cn, &conf, &network, e);
 		if (r < 0)
 			return err_prefix(e, r, "clusterNetwork");
@@ -372,10 +374,10 @@ static int assign_ifnames(struct multus_ctx *ctx, struct plan *p, struct wants *
 	for (size_t i = 0; i < p->n; i++)
 		for (size_t j = i + 1; p->att[i].ifname && j < p->n; j++)
 			if (p->att[j].ifname && streq(p->att[i].ifname, p->att[j].ifname))
-				return err_setc(e, CNI_ERR_INVALID_NETCONF, -EEXIST,
-						"interface name \"%s\" is requested twice (networks \"%s\" and \"%s\")",
-						p->att[i].ifname, p->att[i].network,
-						p->att[j].network);
+				return err_setc(
+				    e, CNI_ERR_INVALID_NETCONF, -EEXIST,
+				    "interface name \"%s\" is requested twice (networks \"%s\" and \"%s\")",
+				    p->att[i].ifname, p->att[i].network, p->att[j].network);
 	if (ctx->nl) {
 		r = nl_link_list(ctx->nl, &links, &n_links, e);
 		if (r < 0)
@@ -414,9 +416,10 @@ static int check_default_routes(const struct plan *p, struct err *e)
 			int fam = ip_family(json_string_value(gw));
 
 			if (by[fam] && !streq(by[fam], p->att[i].network))
-				return err_setc(e, CNI_ERR_INVALID_NETCONF, -EINVAL,
-						"default-route for IPv%d is requested by both \"%s\" and \"%s\"",
-						fam, by[fam], p->att[i].network);
+				return err_setc(
+				    e, CNI_ERR_INVALID_NETCONF, -EINVAL,
+				    "default-route for IPv%d is requested by both \"%s\" and \"%s\"",
+				    fam, by[fam], p->att[i].network);
 			if (by[fam])
 				return err_setc(e, CNI_ERR_INVALID_NETCONF, -EINVAL,
 						"\"%s\" requests two IPv%d default routes",
@@ -474,11 +477,14 @@ static int gather(struct multus_ctx *ctx, struct wants *ws, struct err *e)
 		r = add_selection(ctx, ws, 0, ctx->nc.default_delegates, "netconf defaultDelegates",
 				  pod_ns, true, false, e);
 	else
-		r = err_setc(e, CNI_ERR_INVALID_NETCONF, -EINVAL,
-			     "no networks for this pod: the netconf sets none of clusterNetwork, delegates, defaultDelegates, and the pod has no " ANN_TKE " annotation");
+		r = err_setc(
+		    e, CNI_ERR_INVALID_NETCONF, -EINVAL,
+		    "no networks for this pod: the netconf sets none of clusterNetwork, delegates, defaultDelegates, and the pod has no " ANN_TKE
+		    " annotation");
 	if (r < 0)
 		return r;
-	if (ctx->nc.default_networks && !(pod_ns && cni_netconf_is_system_namespace(&ctx->nc, pod_ns))) {
+	if (ctx->nc.default_networks &&
+	    !(pod_ns && cni_netconf_is_system_namespace(&ctx->nc, pod_ns))) {
 		_cleanup_free_ char *joined = NULL;
 		json_t *v;
 		size_t i;

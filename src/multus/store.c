@@ -94,8 +94,7 @@ int store_parse(const char *buf, size_t len, struct plan **ret, struct err *e)
 
 	j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!j)
-		return err_setc(e, CNI_ERR_DECODE, -EBADMSG, "%s (line %d)", jerr.text,
-				jerr.line);
+		return err_setc(e, CNI_ERR_DECODE, -EBADMSG, "%s (line %d)", jerr.text, jerr.line);
 	return plan_from_json(j, ret, e);
 }
 
@@ -117,8 +116,9 @@ int store_load(const char *dir, const char *id, struct plan **ret, struct err *e
 		return err_setc(e, CNI_ERR_IO, negative_errno(), "cannot open %s: %m", path);
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > STORE_MAX_BYTES)
-		return err_setc(e, CNI_ERR_IO, -EINVAL, "store entry %s is not a regular file of at most %d bytes",
-				path, STORE_MAX_BYTES);
+		return err_setc(e, CNI_ERR_IO, -EINVAL,
+				"store entry %s is not a regular file of at most %d bytes", path,
+				STORE_MAX_BYTES);
 	buf = malloc((size_t)st.st_size + 1);
 	if (!buf)
 		return -ENOMEM;

@@ -63,15 +63,15 @@ static json_t *verify_entry(struct nl_sock *nl, struct plan *p, json_t *owned, b
 		if (nl_link_get_by_name(nl, a->ifname, &l, NULL) == 0)
 			json_array_append_new(owned, json_integer(l.index));
 		json_array_append_new(atts, json_pack("{s:s,s:s,s:b,s:o}", "network", a->network,
-						      "ifname", a->ifname, "ok", r == 0,
-						      "problems", problems));
+						      "ifname", a->ifname, "ok", r == 0, "problems",
+						      problems));
 	}
 	/* Firewall rules in the host netns tagged with this container (reported, not drift:
 	 * portmap and ipMasq rules belong to a live pod). */
 	nft_count_container(p->container_id, &st, NULL);
-	return json_pack("{s:s,s:s?,s:s?,s:o,s:i}", "containerID", p->container_id,
-			 "podNamespace", p->pod_namespace, "podName", p->pod_name, "attachments",
-			 atts, "firewallRules", (int)st.rules);
+	return json_pack("{s:s,s:s?,s:s?,s:o,s:i}", "containerID", p->container_id, "podNamespace",
+			 p->pod_namespace, "podName", p->pod_name, "attachments", atts,
+			 "firewallRules", (int)st.rules);
 }
 
 static void print_text(json_t *doc)
@@ -92,7 +92,8 @@ static void print_text(json_t *doc)
 		printf(", %d firewall rule(s) tagged\n",
 		       (int)json_integer_value(json_object_get(ent, "firewallRules")));
 		json_array_foreach (json_object_get(ent, "attachments"), j, att) {
-			printf("  %-15s %-32s %s\n", json_string_value(json_object_get(att, "ifname")),
+			printf("  %-15s %-32s %s\n",
+			       json_string_value(json_object_get(att, "ifname")),
 			       json_string_value(json_object_get(att, "network")),
 			       json_is_true(json_object_get(att, "ok")) ? "ok" : "DRIFT");
 			json_array_foreach (json_object_get(att, "problems"), k, pr)
@@ -103,13 +104,14 @@ static void print_text(json_t *doc)
 		printf("unexplained link: %s (index %d)\n",
 		       json_string_value(json_object_get(l, "name")),
 		       (int)json_integer_value(json_object_get(l, "index")));
-	printf("%s\n", json_is_true(json_object_get(doc, "ok")) ? "result: ok" :
-								 "result: drift found");
+	printf("%s\n",
+	       json_is_true(json_object_get(doc, "ok")) ? "result: ok" : "result: drift found");
 }
 
 static int usage_error(const char *msg)
 {
-	fprintf(stderr, "multus --verify: %s\nUsage: multus --verify NETNS [--json] [--cni-dir DIR]\n",
+	fprintf(stderr,
+		"multus --verify: %s\nUsage: multus --verify NETNS [--json] [--cni-dir DIR]\n",
 		msg);
 	return VERIFY_ERROR;
 }
@@ -126,7 +128,8 @@ int multus_verify_main(int argc, char **argv)
 	_cleanup_close_ int target = -1;
 	_cleanup_nl_ struct nl_sock *nl = NULL;
 	_cleanup_free_ struct nl_link *links = NULL;
-	json_auto_t *doc = NULL, *entries = json_array(), *owned = json_array(), *stray = json_array();
+	json_auto_t *doc = NULL, *entries = json_array(), *owned = json_array(),
+		    *stray = json_array();
 	struct err e = { 0 };
 	bool json = false, drift = false;
 	char **ids = NULL;
@@ -143,7 +146,8 @@ int multus_verify_main(int argc, char **argv)
 			return usage_error("unknown option");
 	}
 	if (optind != argc - 1)
-		return usage_error("exactly one NETNS (a path, a name under /var/run/netns, or a pid)");
+		return usage_error(
+		    "exactly one NETNS (a path, a name under /var/run/netns, or a pid)");
 	target_spec = argv[optind];
 	if (netns_open(target_spec, &target, &e) < 0 || nl_open_in(target, &nl, &e) < 0) {
 		fprintf(stderr, "multus --verify: %s\n", e.msg);
@@ -158,7 +162,8 @@ int multus_verify_main(int argc, char **argv)
 		json_t *ent;
 
 		if (store_load(dir, ids[i], &p, &e) < 0) {
-			fprintf(stderr, "multus --verify: skipping store entry %s: %s\n", ids[i], e.msg);
+			fprintf(stderr, "multus --verify: skipping store entry %s: %s\n", ids[i],
+				e.msg);
 			continue;
 		}
 		if (!entry_in_netns(p, target))

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
@@ -28,12 +29,15 @@
 #define NFT_CNI_PREFIX "CNI-"
 /* Listings restarted when a concurrent change interrupts the dump (NLM_F_DUMP_INTR). */
 #define NFT_WALK_ATTEMPTS 8
+_Static_assert(5000000L << (NFT_WALK_ATTEMPTS - 2) < 1000000000L, "backoff fits in tv_nsec");
 /* Batches retried after losing a race (a rule already gone, a chain newly referenced). */
 #define NFT_SWEEP_ATTEMPTS 4
 /* The kernel never builds a dump part larger than 32 KiB, so nothing is truncated. */
 #define NFT_RECV_SIZE 32768
 /* One DELRULE/DELCHAIN: headers, two names of at most NFT_NAME_MAXLEN, a handle. */
 #define NFT_CMD_MAX 1024
+/* Receive-buffer room per queued ack, skb overhead included (about 700 bytes each). */
+#define NFT_ACK_ROOM 1024
 
 /* A rule, or (handle 0) a chain, of one table. */
 struct nft_ref {
@@ -530,9 +534,16 @@ static int nft_walk(struct nft_io *io, struct nft_walk *w, struct err *e)
 				       strerror(-ret));
 		for (size_t i = 0; i < ELEMENTSOF(families) && ret >= 0; i++)
 			ret = nft_dump_rules(io, families[i], &rp);
-		/* Interrupted: the queued rest of the dump is dropped with the socket. */
-		if (ret == -EINTR)
+		/* Interrupted: the queued rest of the dump is dropped with the socket, and the
+		 * next try waits a little longer (5 ms doubling) for the burst of changes to end.
+		 */
+		if (ret == -EINTR) {
+			struct timespec ts = { .tv_nsec = 5000000L << attempt };
+
+			if (attempt + 1 < NFT_WALK_ATTEMPTS)
+				nanosleep(&ts, NULL);
 			continue;
+		}
 		if (nft_unsupported(ret)) {
 			nft_io_close(io);
 			return 0;
@@ -552,6 +563,16 @@ static int nft_walk(struct nft_io *io, struct nft_walk *w, struct err *e)
 static const char *nft_family_name(uint32_t family)
 {
 	return family == NFPROTO_IPV6 ? "ip6" : family == NFPROTO_IPV4 ? "ip" : "?";
+}
+
+/* The batch and its acks can outgrow the default socket buffers (a few hundred acks do): the
+ * forced variant works with CAP_NET_ADMIN, which deleting rules needs anyway. */
+static void nft_io_room(struct nft_io *io, int force_opt, int opt, size_t want)
+{
+	int fd = mnl_socket_get_fd(io->nl), size = want > INT32_MAX / 2 ? INT32_MAX / 2 : (int)want;
+
+	if (setsockopt(fd, SOL_SOCKET, force_opt, &size, sizeof(size)) < 0)
+		(void)setsockopt(fd, SOL_SOCKET, opt, &size, sizeof(size));
 }
 
 static int nft_batch_error(struct nft_walk *w, const struct nft_reply *rp, struct err *e)
@@ -585,14 +606,19 @@ static size_t nft_put_delete(struct nft_io *io, char *buf, struct nft_reply *rp,
 			     const struct nft_ref *r)
 {
 	uint32_t seq = nft_next_seq(io);
-	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(
-	    buf, r->handle ? NFT_MSG_DELRULE : NFT_MSG_DELCHAIN, r->family, NLM_F_ACK, seq);
+	struct nlmsghdr *nlh;
 
 	if (r->handle) {
+		nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_DELRULE, r->family, NLM_F_ACK, seq);
 		mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, r->table);
 		mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, r->chain);
 		mnl_attr_put_u64(nlh, NFTA_RULE_HANDLE, htobe64(r->handle));
 	} else {
+		/* NLM_F_NONREC: the kernel itself refuses (EBUSY) to delete a chain that still
+		 * holds a rule or is still referenced, so a rule added since the listing is never
+		 * flushed with it. Kernels that predate the flag ignore it and flush. */
+		nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_DELCHAIN, r->family,
+					    NLM_F_ACK | NLM_F_NONREC, seq);
 		mnl_attr_put_strz(nlh, NFTA_CHAIN_TABLE, r->table);
 		mnl_attr_put_strz(nlh, NFTA_CHAIN_NAME, r->chain);
 	}
@@ -624,6 +650,8 @@ static int nft_delete(struct nft_io *io, struct nft_walk *w, struct err *e)
 	nlh = nftnl_batch_end(buf + len, nft_next_seq(io));
 	len += nlh->nlmsg_len;
 
+	nft_io_room(io, SO_SNDBUFFORCE, SO_SNDBUF, len + 65536);
+	nft_io_room(io, SO_RCVBUFFORCE, SO_RCVBUF, rp.n_cmds * NFT_ACK_ROOM + 65536);
 	if (mnl_socket_sendto(io->nl, buf, len) < 0) {
 		int r = negative_errno();
 

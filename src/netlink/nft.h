@@ -10,7 +10,7 @@
 #include "util/err.h"
 
 struct nft_sweep_stats {
-	unsigned rules;  /* rules tagged with the id (deleted, or found) */
+	unsigned rules; /* rules tagged with the id (deleted, or found) */
 	unsigned chains; /* CNI-* chains those rules jumped to that were (or would be) deleted */
 };
 

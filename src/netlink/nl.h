@@ -32,9 +32,9 @@ struct nl_link {
 	unsigned mtu;
 	uint8_t mac[NL_MAX_HWADDR];
 	size_t mac_len;
-	int link_index;     /* IFLA_LINK (a veth's peer, a macvlan's parent), 0 if none */
-	int master;         /* IFLA_MASTER, 0 if none */
-	char kind[32];      /* IFLA_INFO_KIND ("veth", "bridge", "macvlan"), "" if none */
+	int link_index; /* IFLA_LINK (a veth's peer, a macvlan's parent), 0 if none */
+	int master; /* IFLA_MASTER, 0 if none */
+	char kind[32]; /* IFLA_INFO_KIND ("veth", "bridge", "macvlan"), "" if none */
 	bool link_netnsid_set; /* IFLA_LINK_NETNSID present: the peer/parent is elsewhere */
 };
 
@@ -55,8 +55,7 @@ struct nl_addr {
 };
 
 /* family: AF_UNSPEC for both. */
-int nl_addr_list(struct nl_sock *s, int family, struct nl_addr **ret, size_t *ret_n,
-		 struct err *e);
+int nl_addr_list(struct nl_sock *s, int family, struct nl_addr **ret, size_t *ret_n, struct err *e);
 
 struct nl_route {
 	int family;
@@ -65,11 +64,11 @@ struct nl_route {
 	uint8_t gw[16];
 	bool has_gw;
 	int oif;
-	uint32_t table;    /* RT_TABLE_MAIN when 0 on add */
+	uint32_t table; /* RT_TABLE_MAIN when 0 on add */
 	uint32_t priority; /* metric */
-	uint8_t protocol;  /* RTPROT_BOOT when 0 on add */
-	uint8_t scope;     /* RT_SCOPE_UNIVERSE */
-	uint8_t type;      /* RTN_UNICAST when 0 on add */
+	uint8_t protocol; /* RTPROT_BOOT when 0 on add */
+	uint8_t scope; /* RT_SCOPE_UNIVERSE */
+	uint8_t type; /* RTN_UNICAST when 0 on add */
 };
 
 /* All routes of every table of that family (AF_UNSPEC: both); callers filter. */
