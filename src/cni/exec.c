@@ -218,6 +218,8 @@ int cni_exec_run(const struct cni_exec_req *req, struct cni_exec_out *ret, struc
 			reaped = true;
 			exited_at = now_ms();
 		}
+		if (reaped && so.fd < 0 && se.fd < 0)
+			break;
 		if (left <= 0 && !timed_out) {
 			timed_out = true;
 			kill(-pid, SIGKILL);
