@@ -8,6 +8,10 @@
 #   ip  filter: FORWARD -[A]-> CNI-keep1 {untagged}   (kept: not empty)
 #               FORWARD -[A]-> CNI-keep2 {A}, INPUT -> CNI-keep2   (kept: still referenced)
 #   ip  cnitest (nft, comment in rule userdata): base -[C]-> CNI-c {C}
+#               base -[D]-> CNI-d, and base vmap { 10.1.0.77 : jump CNI-d }   (kept: EBUSY)
+#   ip  nat:    POSTROUTING -[churnN]-> CNI-churnN {churnN}, N < 40, swept while another
+#               writer commits every ~50 ms (interrupted dumps)
+#   then the real bridge (ipMasq) for pod1 and pod2, portmap for pod1, pod1's DEL never run.
 #
 # A = aaaa1111 is a prefix of B = aaaa11112: sweeping A must leave every B rule.
 . "$SRC/tests/netns/lib.sh"
