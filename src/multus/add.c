@@ -49,9 +49,8 @@ static void rollback(struct multus_ctx *ctx, struct plan *p, size_t count)
 
 /* *ret_ran: whether the delegate was run at all (rollback must DEL it then). */
 static int run_attachment(struct multus_ctx *ctx, struct plan *p, struct attachment *a,
-			  bool *ret_ran, struct err *e)
+			  struct link_snap *snap, bool *ret_ran, struct err *e)
 {
-	struct link_snap before = { 0 };
 	struct cni_invoke inv;
 	_cleanup_free_ char *version = NULL;
 	json_t *result = NULL;
@@ -59,7 +58,7 @@ static int run_attachment(struct multus_ctx *ctx, struct plan *p, struct attachm
 
 	multus_invoke_for(ctx, p, a, &inv);
 	*ret_ran = false;
-	r = netcheck_before(ctx->nl, a, &before, e);
+	r = netcheck_before(ctx->nl, a, snap, e);
 	if (r < 0)
 		return r;
 	*ret_ran = true;
@@ -76,9 +75,8 @@ static int run_attachment(struct multus_ctx *ctx, struct plan *p, struct attachm
 	{
 		struct err e2 = { 0 };
 
-		r2 = netcheck_after(ctx->nl, a, &before, r == 0, r == 0 ? e : &e2);
+		r2 = netcheck_after(ctx->nl, a, snap, r == 0, r == 0 ? e : &e2);
 	}
-	link_snap_done(&before);
 	if (r < 0)
 		return r;
 	if (r2 < 0)
@@ -108,6 +106,7 @@ static int clear_stale(struct multus_ctx *ctx, struct err *e)
 int multus_cmd_add(struct multus_ctx *ctx, struct err *e)
 {
 	_cleanup_plan_ struct plan *p = NULL;
+	struct link_snap snap = { 0 };
 	struct attachment *master;
 	int lock = -1, r;
 
@@ -140,7 +139,7 @@ int multus_cmd_add(struct multus_ctx *ctx, struct err *e)
 	for (size_t i = 0; i < p->n; i++) {
 		bool ran;
 
-		r = run_attachment(ctx, p, &p->att[i], &ran, e);
+		r = run_attachment(ctx, p, &p->att[i], &snap, &ran, e);
 		if (r < 0) {
 			log_error("ADD failed at network %s: %s", p->att[i].network, e->msg);
 			rollback(ctx, p, ran ? i + 1 : i);
@@ -169,8 +168,10 @@ int multus_cmd_add(struct multus_ctx *ctx, struct err *e)
 	lock = -1;
 	multus_status_patch(ctx, p);
 	log_info("ADD done: %zu network(s)", p->n);
+	link_snap_done(&snap);
 	return 0;
 out:
+	link_snap_done(&snap);
 	if (lock >= 0) {
 		/* A clean rollback removed the entry: the lock file can go too. */
 		struct plan *left = NULL;

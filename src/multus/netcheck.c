@@ -24,26 +24,25 @@ static const struct nl_link *snap_find_index(const struct link_snap *s, int inde
 	return NULL;
 }
 
-int netcheck_before(struct nl_sock *nl, const struct attachment *a, struct link_snap *ret,
+int netcheck_before(struct nl_sock *nl, const struct attachment *a, struct link_snap *snap,
 		    struct err *e)
 {
-	struct link_snap s = { 0 };
 	int r;
 
-	r = nl_link_list(nl, &s.links, &s.n, e);
-	if (r < 0) {
-		e->code = CNI_ERR_NETNS;
-		return err_prefix(e, r, "cannot list the links of the pod netns");
+	/* The listing taken after the previous attachment is this one's "before". */
+	if (!snap->links) {
+		r = nl_link_list(nl, &snap->links, &snap->n, e);
+		if (r < 0) {
+			e->code = CNI_ERR_NETNS;
+			return err_prefix(e, r, "cannot list the links of the pod netns");
+		}
 	}
-	for (size_t i = 0; i < s.n; i++)
-		if (streq(s.links[i].name, a->ifname)) {
-			link_snap_done(&s);
+	for (size_t i = 0; i < snap->n; i++)
+		if (streq(snap->links[i].name, a->ifname))
 			return err_setc(
 			    e, CNI_ERR_INTERFACE, -EEXIST,
 			    "network \"%s\": interface \"%s\" already exists in the pod netns",
 			    a->network, a->ifname);
-		}
-	*ret = s;
 	return 0;
 }
 
@@ -59,9 +58,10 @@ static int rename_link(struct nl_sock *nl, const struct nl_link *l, const char *
 	return r;
 }
 
-int netcheck_after(struct nl_sock *nl, struct attachment *a, const struct link_snap *before,
+int netcheck_after(struct nl_sock *nl, struct attachment *a, struct link_snap *snap,
 		   bool delegate_ok, struct err *e)
 {
+	const struct link_snap *before = snap;
 	struct link_snap now = { 0 };
 	const struct nl_link *planned = NULL, *claimed = NULL;
 	const char *said = NULL;
@@ -122,7 +122,15 @@ int netcheck_after(struct nl_sock *nl, struct attachment *a, const struct link_s
 	cni_result_rename_iface(a->result, idx, a->ifname);
 	r = 1;
 out:
-	link_snap_done(&now);
+	/* What is there now is the next attachment's "before" (renames included). */
+	if (r == 1) {
+		for (size_t i = 0; i < now.n; i++)
+			if (now.links[i].index == claimed->index)
+				snprintf(now.links[i].name, sizeof(now.links[i].name), "%s",
+					 a->ifname);
+	}
+	link_snap_done(snap);
+	*snap = now;
 	return r;
 }
 

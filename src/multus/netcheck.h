@@ -16,16 +16,18 @@ struct link_snap {
 
 void link_snap_done(struct link_snap *s);
 
-/* Before a delegate's ADD: the planned name must be free; snapshot the links. */
-int netcheck_before(struct nl_sock *nl, const struct attachment *a, struct link_snap *ret,
+/* Before a delegate's ADD: the planned name must be free. `snap` is the pod's links (listed
+ * here when empty; the previous attachment's netcheck_after leaves it filled). */
+int netcheck_before(struct nl_sock *nl, const struct attachment *a, struct link_snap *snap,
 		    struct err *e);
 
 /*
- * After the delegate: links that appeared are owned by `a` (whatever the delegate said).
- * With `delegate_ok`: the planned name must exist now; a new link under the name the result
- * gives is renamed (down, rename, up) and the result fixed. Returns 1 when it renamed.
+ * After the delegate: links that appeared since `snap` are owned by `a` (whatever the
+ * delegate said). With `delegate_ok`: the planned name must exist now; a new link under the
+ * name the result gives is renamed (down, rename, up) and the result fixed. `snap` is
+ * replaced by the links there now. Returns 1 when it renamed.
  */
-int netcheck_after(struct nl_sock *nl, struct attachment *a, const struct link_snap *before,
+int netcheck_after(struct nl_sock *nl, struct attachment *a, struct link_snap *snap,
 		   bool delegate_ok, struct err *e);
 
 /* Deletes the owned links of `a` that still exist (same index and name). Returns how many. */

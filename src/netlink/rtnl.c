@@ -173,6 +173,8 @@ int nl_reply_feed(struct nl_reply *r, const void *buf, size_t len)
 	return 0;
 }
 
+#define NL_RECV_HINT 32768
+
 /* Receives one datagram into s->buf, growing it to the datagram's real size first. */
 static int nl_recv(struct nl_sock *s, size_t *ret_len, struct err *e)
 {
@@ -184,7 +186,18 @@ static int nl_recv(struct nl_sock *s, size_t *ret_len, struct err *e)
 		struct msghdr msg = { .msg_name = &sa, .msg_namelen = sizeof(sa) };
 		ssize_t n;
 
-		n = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC);
+		/* Peek with a full-size buffer: the kernel sizes the next dump datagrams by the
+		 * reader's buffer, so a zero-length peek would split a dump into many small ones.
+		 */
+		if (s->buf_size < NL_RECV_HINT) {
+			uint8_t *nb = realloc(s->buf, NL_RECV_HINT);
+
+			if (!nb)
+				return err_set(e, -ENOMEM, "out of memory");
+			s->buf = nb;
+			s->buf_size = NL_RECV_HINT;
+		}
+		n = recv(fd, s->buf, s->buf_size, MSG_PEEK | MSG_TRUNC);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))

@@ -34,17 +34,19 @@ int main(int argc, char **argv)
 	/* The planned link exists already: "before" is checked against a free name. */
 	a.ifname = (char *)"free0";
 	t0 = now_us();
-	for (int i = 0; i < iters; i++) {
-		struct link_snap s = { 0 };
+	struct link_snap s = { 0 };
 
+	/* As in ADD: one listing up front, then each attachment's "after" is the next one's
+	 * "before". */
+	for (int i = 0; i < iters; i++) {
 		if (netcheck_before(nl, &a, &s, &e) < 0)
 			return fprintf(stderr, "before: %s\n", e.msg), 1;
 		a.ifname = argv[2];
 		if (netcheck_after(nl, &a, &s, true, &e) < 0)
 			return fprintf(stderr, "after: %s\n", e.msg), 1;
 		a.ifname = (char *)"free0";
-		link_snap_done(&s);
 	}
+	link_snap_done(&s);
 	t1 = now_us();
 	printf("%.1f\n", (t1 - t0) / iters);
 	free(a.links);
