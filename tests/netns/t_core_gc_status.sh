@@ -1,0 +1,89 @@
+#!/bin/sh
+# GC, STATUS and the readiness file (PRODUCT.md section 5); the nftables sweep through DEL
+# (section 7) with a real bridge ipMasq delegate whose DEL leaks everything.
+. "$SRC/tests/netns/lib.sh"
+setup_dirs
+export PLUGINS
+bridge_conf g1 br-g 10.31.0.0/24
+ip netns add ga
+ip netns add gb
+
+# GC: two containers added; the runtime says only "ga-id" is valid.
+netconf m '"defaultDelegates":"g1"' 1.1.0 >"$T/nc"
+multus ADD ga-id eth0 /run/netns/ga <"$T/nc"
+check "GC setup: first ADD" [ "$RC" -eq 0 ]
+multus ADD gb-id eth0 /run/netns/gb <"$T/nc"
+check "GC setup: second ADD" [ "$RC" -eq 0 ]
+netconf m '"defaultDelegates":"g1","cni.dev/valid-attachments":[{"containerID":"ga-id","ifname":"eth0"}]' 1.1.0 >"$T/gc"
+CNI_COMMAND=GC CNI_PATH=$CNI_PATH_TEST "$MULTUS" <"$T/gc" >"$T/out" 2>"$T/err"; rc=$?
+check "GC succeeds and prints nothing" sh -c "[ $rc -eq 0 ] && [ ! -s '$T/out' ]"
+check "GC tore down the invalid container's link" sh -c '! ip netns exec gb ip link show eth0 2>/dev/null'
+check "GC removed its store entry" [ ! -e "$STORE/gb-id.json" ]
+check "GC released its IP (one lease left, the valid one's)" [ "$(ipam_count g1)" = 1 ]
+check "GC kept the valid container" sh -c "ip netns exec ga ip link show eth0 >/dev/null && [ -e '$STORE/ga-id.json' ]"
+# The older key, cni.dev/attachments, and an empty list: everything goes.
+netconf m '"defaultDelegates":"g1","cni.dev/attachments":[]' 1.1.0 >"$T/gc"
+CNI_COMMAND=GC CNI_PATH=$CNI_PATH_TEST "$MULTUS" <"$T/gc" >"$T/out" 2>"$T/err"; rc=$?
+check "GC with cni.dev/attachments [] collects the rest" sh -c "[ $rc -eq 0 ] && [ ! -e '$STORE/ga-id.json' ] && ! ip netns exec ga ip link show eth0 2>/dev/null"
+check "GC: no IP left" [ "$(ipam_count g1)" = 0 ]
+# GC of another multus config leaves our entries alone.
+multus ADD gc-other eth0 /run/netns/ga <"$T/nc"
+netconf other-multus '"defaultDelegates":"g1","cni.dev/valid-attachments":[]' 1.1.0 >"$T/gc"
+CNI_COMMAND=GC CNI_PATH=$CNI_PATH_TEST "$MULTUS" <"$T/gc" >"$T/out" 2>"$T/err"
+check "GC of another network name keeps our entry" [ -e "$STORE/gc-other.json" ]
+multus DEL gc-other eth0 /run/netns/ga <"$T/nc"
+
+# STATUS and readiness.
+netconf m '"defaultDelegates":"g1","readinessindicatorfile":"'"$T"'/ready","apiTimeoutSeconds":1' 1.1.0 >"$T/st"
+start=$(date +%s%N)
+CNI_COMMAND=STATUS CNI_PATH=$CNI_PATH_TEST "$MULTUS" <"$T/st" >"$T/out" 2>"$T/err"; rc=$?
+took=$((($(date +%s%N) - start) / 1000000))
+check "STATUS without the readiness file: code 50" sh -c "[ $rc -ne 0 ] && jq -e '.code == 50 and (.msg | contains(\"$T/ready\"))' '$T/out'"
+check "STATUS waits at most the bound (${took} ms, bound 1000 ms)" [ "$took" -lt 2500 ]
+touch "$T/ready"
+CNI_COMMAND=STATUS CNI_PATH=$CNI_PATH_TEST "$MULTUS" <"$T/st" >"$T/out" 2>"$T/err"; rc=$?
+check "STATUS with the readiness file: ready" sh -c "[ $rc -eq 0 ] && [ ! -s '$T/out' ]"
+netconf m '"defaultDelegates":"g1"' 1.0.0 >"$T/st0"
+CNI_COMMAND=STATUS CNI_PATH=$CNI_PATH_TEST "$MULTUS" <"$T/st0" >"$T/out" 2>"$T/err"
+check "STATUS below 1.1.0: code 1" jq_out '.code == 1'
+rm -f "$T/ready"
+netconf m '"defaultDelegates":"g1","readinessindicatorfile":"'"$T"'/ready","apiTimeoutSeconds":3' 1.1.0 >"$T/st"
+(sleep 1; touch "$T/ready") &
+multus ADD rd1 eth0 /run/netns/ga <"$T/st"
+check "ADD waits for the readiness file to appear, then succeeds" sh -c "[ $RC -eq 0 ] && ip netns exec ga ip link show eth0 >/dev/null"
+rm -f "$T/ready"
+start=$(date +%s%N)
+multus DEL rd1 eth0 /run/netns/ga <"$T/st"
+took=$((($(date +%s%N) - start) / 1000000))
+check "DEL never waits for the readiness file (${took} ms)" sh -c "[ $RC -eq 0 ] && [ $took -lt 1500 ]"
+netconf m '"defaultDelegates":"g1","readinessindicatorfile":"'"$T"'/ready","apiTimeoutSeconds":1' 1.1.0 >"$T/st"
+multus ADD rd2 eth0 /run/netns/ga <"$T/st"
+check "ADD without the readiness file fails with code 11, nothing added" sh -c "jq -e '.code == 11' '$T/out' && ! ip netns exec ga ip link show eth0 2>/dev/null"
+
+# The nftables sweep: bridge with ipMasq, wrapped so that its DEL does nothing at all.
+if ! nft list tables >/dev/null 2>&1; then
+	skip "nftables sweep through DEL" "no nftables in this kernel"
+else
+	cat >"$T/deaf" <<'SH'
+#!/bin/sh
+# Runs the bridge plugin for ADD; ignores DEL entirely (leaks link, IP and firewall rules).
+conf=$(cat)
+[ "$CNI_COMMAND" = DEL ] && exit 0
+printf '%s' "$conf" | exec "$PLUGINS/bridge"
+SH
+	chmod +x "$T/deaf"
+	printf '{"cniVersion":"1.0.0","name":"masq","type":"deaf","bridge":"br-q","isGateway":true,"ipMasq":true,"ipam":{"type":"host-local","subnet":"10.32.0.0/24","dataDir":"%s"}}\n' "$IPAM" >"$CONF/masq.conf"
+	netconf m '"defaultDelegates":"masq"' >"$T/nc"
+	CNI_PATH_TEST="$T:$CNI_PATH_TEST" multus ADD nftid0123 eth0 /run/netns/ga <"$T/nc"
+	check "ipMasq ADD succeeds" [ "$RC" -eq 0 ]
+	check "the bridge plugin tagged its rules with our id" sh -c "iptables-save -t nat | grep -q 'comment.*nftid0123'"
+	"$MULTUS" --verify ga --cni-dir "$STORE" >"$T/v" 2>&1
+	check "--verify reports the tagged rules" grep -q 'nftid0123.*[1-9] firewall rule' "$T/v"
+	CNI_PATH_TEST="$T:$CNI_PATH_TEST" multus DEL nftid0123 eth0 /run/netns/ga <"$T/nc"
+	check "DEL succeeds although the delegate did nothing" [ "$RC" -eq 0 ]
+	check "no rule mentions the container any more" sh -c "! iptables-save | grep -q nftid0123"
+	check "its CNI-* masquerade chain is gone" sh -c "! iptables-save -t nat | grep -q '^:CNI-'"
+	check "its leftover link is gone" sh -c '! ip netns exec ga ip link show eth0 2>/dev/null'
+	check "the log counts the swept rules" grep -q 'leftover firewall rule' "$T/err"
+fi
+done_testing
