@@ -58,6 +58,25 @@ static int rename_link(struct nl_sock *nl, const struct nl_link *l, const char *
 	return r;
 }
 
+/* Taking a link down drops its IPv6 addresses: put back what the result says it has. */
+static void restore_addrs(struct nl_sock *nl, const struct attachment *a, int ifindex, int idx)
+{
+	json_t *ip;
+	size_t i;
+
+	json_array_foreach (json_object_get(a->result, "ips"), i, ip) {
+		json_t *ii = json_object_get(ip, "interface");
+		const char *cidr = json_string_value(json_object_get(ip, "address"));
+		struct nl_addr ad = { .ifindex = ifindex };
+
+		if (!cidr || (ii && json_integer_value(ii) != idx) ||
+		    nl_prefix_parse(cidr, &ad.family, ad.addr, &ad.prefixlen) < 0 ||
+		    ad.family != AF_INET6)
+			continue;
+		nl_addr_add(nl, &ad, NULL); /* -EEXIST: it survived */
+	}
+}
+
 int netcheck_after(struct nl_sock *nl, struct attachment *a, struct link_snap *snap,
 		   bool delegate_ok, struct err *e)
 {
@@ -120,6 +139,7 @@ int netcheck_after(struct nl_sock *nl, struct attachment *a, struct link_snap *s
 	}
 	attachment_own_link(a, a->ifname, claimed->index);
 	cni_result_rename_iface(a->result, idx, a->ifname);
+	restore_addrs(nl, a, claimed->index, idx);
 	r = 1;
 out:
 	/* What is there now is the next attachment's "before" (renames included). */

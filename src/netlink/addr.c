@@ -72,3 +72,29 @@ int nl_addr_list(struct nl_sock *s, int family, struct nl_addr **ret, size_t *re
 	*ret = items;
 	return 0;
 }
+
+int nl_addr_add(struct nl_sock *s, const struct nl_addr *a, struct err *e)
+{
+	_Alignas(struct nlmsghdr) uint8_t buf[NL_REQ_SIZE] = { 0 };
+	size_t alen = addr_len_of(a->family);
+	struct nlmsghdr *nlh;
+	struct ifaddrmsg *ifa;
+	int r;
+
+	if (alen == 0 || a->ifindex <= 0 || a->prefixlen > alen * 8)
+		return err_set(e, -EINVAL, "invalid address to add");
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWADDR;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = (uint8_t)a->family;
+	ifa->ifa_prefixlen = a->prefixlen;
+	ifa->ifa_scope = a->scope;
+	ifa->ifa_index = (uint32_t)a->ifindex;
+	mnl_attr_put(nlh, IFA_LOCAL, alen, a->addr);
+	mnl_attr_put(nlh, IFA_ADDRESS, alen, a->addr);
+	r = nl_request(s, nlh, NULL, NULL, e);
+	if (r < 0)
+		return err_prefix(e, r, "adding address");
+	return 0;
+}

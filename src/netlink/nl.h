@@ -57,6 +57,9 @@ struct nl_addr {
 /* family: AF_UNSPEC for both. */
 int nl_addr_list(struct nl_sock *s, int family, struct nl_addr **ret, size_t *ret_n, struct err *e);
 
+/* NLM_F_EXCL: -EEXIST when it is there already. */
+int nl_addr_add(struct nl_sock *s, const struct nl_addr *a, struct err *e);
+
 struct nl_route {
 	int family;
 	uint8_t dst[16];

@@ -33,6 +33,18 @@ check "(b) misname: --verify finds the repaired attachment as recorded" grep -q 
 multus DEL b1 eth0 /run/netns/v <"$T/nc"
 check "(b) misname: DEL cleans everything" sh -c "[ $RC -eq 0 ] && [ \$(ip netns exec v ip -o link | wc -l) -eq 1 ]"
 
+# (b) again dual-stack: the rename (down, rename, up) must not cost the IPv6 address.
+sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+ip netns exec v sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+printf '{"cniVersion":"1.0.0","name":"misnamed6","type":"misname","inner":"bridge","bridge":"br-m6","ipam":{"type":"host-local","ranges":[[{"subnet":"10.25.0.0/24"}],[{"subnet":"fd25::/64"}]],"dataDir":"%s"}}\n' "$IPAM" >"$CONF/misnamed6.conf"
+netconf m '"defaultDelegates":"base,misnamed6"' >"$T/nc"
+multus ADD b6 eth0 /run/netns/v <"$T/nc"
+check "(b) misname dual-stack: ADD succeeds" [ "$RC" -eq 0 ]
+check "(b) misname dual-stack: eth1 kept its IPv6 address through the rename" sh -c "ip netns exec v ip -o -6 addr show eth1 scope global | grep -q 'inet6 fd25::'"
+"$MULTUS" --verify v --cni-dir "$STORE" >"$T/verify.out" 2>&1
+check "(b) misname dual-stack: --verify finds both addresses" grep -q 'result: ok' "$T/verify.out"
+multus DEL b6 eth0 /run/netns/v <"$T/nc"
+
 # (c) a delegate that leaves its link behind on DEL.
 netconf m '"defaultDelegates":"base,leaks"' >"$T/nc"
 multus ADD c1 eth0 /run/netns/v <"$T/nc"
