@@ -31,6 +31,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "--verify") == 0)
 		return multus_verify_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "install") == 0)
+		return multus_install_main(argc - 1, argv + 1);
 	fprintf(stderr, "multus: unknown argument \"%s\"\n", argv[1]);
 	usage(stderr);
 	return 2;
