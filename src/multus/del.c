@@ -107,6 +107,7 @@ int multus_teardown(struct multus_ctx *ctx, struct plan *p, struct err *e)
 int multus_cmd_del(struct multus_ctx *ctx, struct err *e)
 {
 	_cleanup_plan_ struct plan *p = NULL;
+	const char *netns;
 	int lock = -1, r;
 	bool gone;
 
@@ -124,10 +125,12 @@ int multus_cmd_del(struct multus_ctx *ctx, struct err *e)
 		store_unlock(ctx->nc.cni_dir, ctx->env.container_id, lock, false);
 		return r;
 	}
-	/* A missing netns is no error: its links went with it. */
-	if (multus_netns_open(ctx, NULL) < 0)
+	/* A missing netns is no error: its links went with it. Without CNI_NETNS, the one ADD
+	 * saw (the delegates are given that too). */
+	netns = ctx->env.netns && ctx->env.netns[0] ? ctx->env.netns : p->netns;
+	if (multus_netns_open_path(ctx, netns, NULL) < 0)
 		log_verbose("DEL: pod netns %s is gone or unusable; no link sweep",
-			    ctx->env.netns ? ctx->env.netns : p->netns);
+			    netns ? netns : "");
 	r = multus_teardown(ctx, p, e);
 	gone = r == 0;
 	store_unlock(ctx->nc.cni_dir, ctx->env.container_id, lock, gone);

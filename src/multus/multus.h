@@ -27,6 +27,7 @@ void multus_ctx_done(struct multus_ctx *ctx);
 int multus_api_open(struct multus_ctx *ctx, struct err *e);
 /* Opens the pod netns and its rtnetlink socket (ctx->netns_fd, ctx->nl). */
 int multus_netns_open(struct multus_ctx *ctx, struct err *e);
+int multus_netns_open_path(struct multus_ctx *ctx, const char *path, struct err *e);
 
 /* Step 2 of ADD: builds the plan (all API reads happen here). */
 int multus_plan_build(struct multus_ctx *ctx, struct plan **ret, struct err *e);

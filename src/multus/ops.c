@@ -29,7 +29,7 @@ void multus_ctx_done(struct multus_ctx *ctx)
 	cni_env_done(&ctx->env);
 }
 
-static int netns_open_path(struct multus_ctx *ctx, const char *path, struct err *e)
+int multus_netns_open_path(struct multus_ctx *ctx, const char *path, struct err *e)
 {
 	int r;
 
@@ -58,7 +58,7 @@ static int netns_open_path(struct multus_ctx *ctx, const char *path, struct err 
 
 int multus_netns_open(struct multus_ctx *ctx, struct err *e)
 {
-	return netns_open_path(ctx, ctx->env.netns, e);
+	return multus_netns_open_path(ctx, ctx->env.netns, e);
 }
 
 static long now_ms(void)
@@ -172,7 +172,7 @@ static int gc_entry(struct multus_ctx *ctx, const char *id, json_t *valid, json_
 		return 0;
 	}
 	log_info("GC: container %s is no longer valid; tearing it down", id);
-	if (netns_open_path(ctx, p->netns, NULL) < 0)
+	if (multus_netns_open_path(ctx, p->netns, NULL) < 0)
 		log_verbose("GC: netns %s of %s is gone", p->netns, id);
 	r = multus_teardown(ctx, p, e);
 	store_unlock(ctx->nc.cni_dir, id, lock, r == 0);

@@ -56,6 +56,9 @@ check "(c) leaky: the leftover eth1 is deleted" sh -c '! ip netns exec v ip link
 check "(c) leaky: its host-side veth peer went with it" sh -c "! ip -o link | grep -q '^$peer:'"
 check "(c) leaky: the log says it swept a link" grep -q 'deleted 1 leftover link' "$T/err"
 check "(c) leaky: store entry removed" [ ! -e "$STORE/c1.json" ]
+multus ADD c2 eth0 /run/netns/v <"$T/nc"
+multus DEL c2 eth0 "" <"$T/nc"
+check "(c) leaky, DEL without CNI_NETNS: the sweep uses the netns ADD saw" sh -c "[ $RC -eq 0 ] && ! ip netns exec v ip link show eth1 2>/dev/null"
 
 # (d) the planned name is taken already.
 ip netns exec v ip link add eth1 type veth peer name other1
