@@ -1,0 +1,173 @@
+#!/bin/sh
+# Issue 3, point 8: the network-status annotations written after ADD, field by field; the
+# requests one ADD makes (one pod GET, one GET per NAD lookup, one PATCH, one connection);
+# a failed or hanging status write is not fatal; a slow delegate does not cost the PATCH.
+. "$SRC/tests/netns/lib.sh"
+setup_dirs
+
+# --- the API server (same preamble in every t_k8s_*.sh) -------------------------------------
+API=$T/api
+APIPID=
+mkdir -p "$API/objects/pods" "$API/objects/nads"
+api_start() {
+	rm -f "$API/ready"
+	/usr/bin/python3 "$SRC/tests/k8s/apiserver.py" --dir "$API" --max-seconds 600 2>>"$T/api.err" &
+	APIPID=$!
+	i=0
+	while [ ! -e "$API/ready" ] && [ $i -lt 300 ]; do sleep 0.05; i=$((i + 1)); done
+	[ -e "$API/ready" ]
+}
+api_stop() {
+	[ -n "$APIPID" ] || return 0
+	kill "$APIPID" 2>/dev/null
+	wait "$APIPID" 2>/dev/null
+	APIPID=
+}
+trap 'api_stop' EXIT
+# pod NS NAME [ANNOTATION VALUE]...: writes the pod object atomically.
+pod() {
+	_ns=$1 _name=$2
+	shift 2
+	_obj='{"metadata":{"annotations":{}}}'
+	while [ $# -ge 2 ]; do
+		_obj=$(printf '%s' "$_obj" | jq -c --arg k "$1" --arg v "$2" '.metadata.annotations[$k] = $v')
+		shift 2
+	done
+	mkdir -p "$API/objects/pods/$_ns"
+	printf '%s\n' "$_obj" >"$API/objects/pods/$_ns/.$_name.tmp"
+	mv "$API/objects/pods/$_ns/.$_name.tmp" "$API/objects/pods/$_ns/$_name.json"
+}
+# nad NS NAME CONFIG_TEXT: a NetworkAttachmentDefinition whose spec.config is CONFIG_TEXT.
+nad() {
+	mkdir -p "$API/objects/nads/$1"
+	jq -n --arg c "$3" '{spec: {config: $c}}' >"$API/objects/nads/$1/.$2.tmp"
+	mv "$API/objects/nads/$1/.$2.tmp" "$API/objects/nads/$1/$2.json"
+}
+# kargs NS NAME: CNI_ARGS as kubelet sends them.
+kargs() { printf 'IgnoreUnknown=1;K8S_POD_NAMESPACE=%s;K8S_POD_NAME=%s;K8S_POD_INFRA_CONTAINER_ID=x' "$1" "$2"; }
+# Config texts.
+br_json() { # NAME BRIDGE SUBNET
+	printf '{"cniVersion":"1.0.0","name":"%s","type":"bridge","bridge":"%s","isGateway":true,"ipam":{"type":"host-local","subnet":"%s","dataDir":"%s"}}' "$1" "$2" "$3" "$IPAM"
+}
+mv_json() { # NAME PARENT SUBNET
+	printf '{"cniVersion":"1.0.0","name":"%s","type":"macvlan","master":"%s","mode":"bridge","ipam":{"type":"host-local","subnet":"%s","dataDir":"%s"}}' "$1" "$2" "$3" "$IPAM"
+}
+only_lo() { [ "$(ip netns exec "$1" ip -o link | wc -l)" -eq 1 ]; }
+addr_of() { ip netns exec "$1" ip -o -4 addr show dev "$2" 2>/dev/null | awk '{print $4}'; }
+# ok_addr DEV REGEX: the last ADD succeeded and DEV in netns "pod" has exactly one IPv4
+# address, matching REGEX (host-local does not hand out the same address twice in a row).
+ok_addr() { [ "$RC" -eq 0 ] && [ "$(addr_of pod "$1" | wc -l)" -eq 1 ] && addr_of pod "$1" | grep -qx "$2"; }
+# --------------------------------------------------------------------------------------------
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+faults() { printf '%s\n' "$1" >"$API/.faults.tmp" && mv "$API/.faults.tmp" "$API/faults.json"; }
+link_mac() { ip netns exec pod ip -j link show "$1" | jq -r '.[0].address'; }
+# st FILTER: jq -e on the pod's k8s.v1.cni.cncf.io/network-status, parsed.
+PODF=$API/objects/pods/default/web.json
+st() { jq -e "(.metadata.annotations[\"k8s.v1.cni.cncf.io/network-status\"] | fromjson) | $1" "$PODF" >/dev/null; }
+
+check "API server starts" api_start
+KC=$API/kubeconfig
+for p in up0 up1; do
+	ip link add $p type veth peer name ${p}p && ip link set $p up && ip link set ${p}p up
+done
+ip netns add pod
+nad default flannel-conf "$(printf '{"cniVersion":"1.0.0","name":"flannel-conf","type":"bridge","bridge":"br-f","isGateway":true,"ipam":{"type":"host-local","subnet":"10.3.0.0/24","dataDir":"%s"},"dns":{"nameservers":["10.3.0.53"],"search":["svc.cluster.local"]}}' "$IPAM")"
+mv_json sriov-conf up0 10.4.0.0/24 >"$CONF/sriov-conf.conf"
+nad other-ns macvlan-conf "$(printf '{"cniVersion":"1.0.0","name":"macvlan-conf","type":"macvlan","capabilities":{"mac":true},"master":"up1","mode":"bridge","ipam":{"type":"host-local","subnet":"10.31.0.0/24","dataDir":"%s"}}' "$IPAM")"
+netconf m '"kubeconfig":"'"$KC"'","apiTimeoutSeconds":5' >"$T/nc"
+pod default web \
+	tke.cloud.tencent.com/networks '[{"name":"flannel-conf"},{"name":"sriov-conf"}]' \
+	k8s.v1.cni.cncf.io/networks '[{"name":"macvlan-conf","namespace":"other-ns","interface":"net5","mac":"c2:b0:57:49:47:f1"}]'
+A=$(kargs default web)
+
+# === one ADD's requests =======================================================================
+: >"$API/requests.log"
+multus ADD s1 eth0 /run/netns/pod "$A" <"$T/nc"
+check "ADD succeeds with eth0, eth1, net5" sh -c "[ $RC -eq 0 ] && for i in eth0 eth1 net5; do ip netns exec pod ip link show \$i >/dev/null || exit 1; done"
+R=$API/requests.log
+check "requests: exactly 5 (pod GET, 3 NAD GETs, PATCH)" [ "$(wc -l <"$R")" = 5 ]
+check "requests: one GET of the pod, and it is the first" sh -c "[ \$(jq -s '[.[] | select(.method == \"GET\" and .path == \"/api/v1/namespaces/default/pods/web\")] | length' '$R') = 1 ] && head -n 1 '$R' | jq -e '.method == \"GET\" and (.path | endswith(\"/pods/web\"))'"
+check "requests: one GET per looked-up network (default/flannel-conf, default/sriov-conf, other-ns/macvlan-conf)" sh -c "[ \"\$(jq -r 'select(.method == \"GET\" and (.path | contains(\"network-attachment-definitions/\"))) | .path' '$R' | sed 's#.*/namespaces/##' | sort | tr '\n' ' ')\" = 'default/network-attachment-definitions/flannel-conf default/network-attachment-definitions/sriov-conf other-ns/network-attachment-definitions/macvlan-conf ' ]"
+check "requests: one PATCH of the pod, and it is the last" sh -c "[ \$(jq -s '[.[] | select(.method == \"PATCH\")] | length' '$R') = 1 ] && tail -n 1 '$R' | jq -e '.method == \"PATCH\" and .path == \"/api/v1/namespaces/default/pods/web\" and .status == 200'"
+check "requests: all on one TLS connection" [ "$(jq -s '[.[].conn] | unique | length' "$R")" = 1 ]
+check "requests: all authenticated by token, no errors except the NAD 404" [ "$(jq -s -c '[.[] | [.auth, .status]] | unique' "$R")" = '[["token",200],["token",404]]' ]
+# Keep-alive without stalls: the whole API conversation before the delegates is quick.
+check "requests: pod GET to last NAD GET within 200 ms" sh -c "jq -s -e '(.[3].t - .[0].t) < 0.2' '$R'"
+
+# === the status annotations, field by field ====================================================
+check "status: both annotations present" sh -c "jq -e '.metadata.annotations | has(\"k8s.v1.cni.cncf.io/network-status\") and has(\"tke.cloud.tencent.com/networks-status\")' '$PODF'"
+check "status: both annotations are the same text" sh -c "jq -e '.metadata.annotations | .[\"k8s.v1.cni.cncf.io/network-status\"] == .[\"tke.cloud.tencent.com/networks-status\"]' '$PODF'"
+check "status: the request annotations are untouched" sh -c "jq -e '.metadata.annotations[\"tke.cloud.tencent.com/networks\"] == \"[{\\\"name\\\":\\\"flannel-conf\\\"},{\\\"name\\\":\\\"sriov-conf\\\"}]\"' '$PODF'"
+check "status: resourceVersion went from 1 to 2 (one PATCH)" sh -c "jq -e '.metadata.resourceVersion == \"2\"' '$PODF'"
+check "status: a JSON array of 3 entries" st 'type == "array" and length == 3'
+check "status: names (ns/nad for NADs, the config name for a file)" st '[.[].name] == ["default/flannel-conf","sriov-conf","other-ns/macvlan-conf"]'
+check "status: interfaces" st '[.[].interface] == ["eth0","eth1","net5"]'
+check "status: exactly one default:true, the master eth0" st '[.[] | select(.default == true) | .interface] == ["eth0"] and ([.[].default] == [true,false,false])'
+for i in 0:eth0 1:eth1 2:net5; do
+	idx=${i%%:*} dev=${i#*:}
+	want=$(ip netns exec pod ip -j -4 addr show dev "$dev" | jq -c '[.[0].addr_info[].local]')
+	check "status: [$idx] ips are $dev's addresses without prefix length ($want)" st ".[$idx].ips == $want and (.[$idx].ips | length) == 1 and (.[$idx].ips | all(contains(\"/\") | not))"
+	check "status: [$idx] mac is $dev's MAC ($(link_mac "$dev"))" st ".[$idx].mac == \"$(link_mac "$dev")\""
+done
+check "status: net5's MAC is the requested c2:b0:57:49:47:f1" st '.[2].mac == "c2:b0:57:49:47:f1"'
+check "status: eth0's dns comes from its result" st '.[0].dns == {"nameservers":["10.3.0.53"],"search":["svc.cluster.local"]}'
+check "status: every entry has a dns object" st 'all(.dns | type == "object")'
+check "status: eth0's gateway is 10.3.0.1" st '.[0].gateway == ["10.3.0.1"]'
+check "status: ips match the printed result of the master" sh -c "[ \"\$(jq -r '.ips[0].address' '$T/out' | cut -d/ -f1)\" = \"\$(jq -r '.metadata.annotations[\"k8s.v1.cni.cncf.io/network-status\"] | fromjson | .[0].ips[0]' '$PODF')\" ]"
+multus DEL s1 eth0 /run/netns/pod "$A" <"$T/nc"
+check "DEL: clean, and no API write at DEL" sh -c "[ $RC -eq 0 ] && [ \$(ip netns exec pod ip -o link | wc -l) -eq 1 ] && [ \$(wc -l <'$R') = 5 ]"
+
+# A second ADD of the same pod (new sandbox) rewrites the status, it does not append.
+multus ADD s2 eth0 /run/netns/pod "$A" <"$T/nc"
+check "second ADD: status rewritten with 3 entries, resourceVersion 3" sh -c "[ $RC -eq 0 ] && jq -e '.metadata.resourceVersion == \"3\" and (.metadata.annotations[\"tke.cloud.tencent.com/networks-status\"] | fromjson | length) == 3' '$PODF'"
+check "second ADD: mac of eth0 is the new link's" st ".[0].mac == \"$(link_mac eth0)\""
+multus DEL s2 eth0 /run/netns/pod "$A" <"$T/nc"
+
+# More networks, still one connection: 1 + 6 + 1 requests.
+pod default web k8s.v1.cni.cncf.io/networks 'sriov-conf,other-ns/macvlan-conf,sriov-conf,sriov-conf,other-ns/macvlan-conf@net7'
+netconf m '"kubeconfig":"'"$KC"'","defaultDelegates":"flannel-conf"' >"$T/nc6"
+: >"$R"
+multus ADD s3 eth0 /run/netns/pod "$A" <"$T/nc6"
+check "6 networks: ADD succeeds" [ "$RC" -eq 0 ]
+check "6 networks: 1 pod GET, 6 NAD GETs, 1 PATCH" [ "$(jq -s -c '[.[] | select(.path | endswith("/pods/web")) | .method], ([.[] | select(.path | contains("network-attachment-definitions/"))] | length)' "$R" | tr '\n' ' ')" = '["GET","PATCH"] 6 ' ]
+check "6 networks: one connection" [ "$(jq -s '[.[].conn] | unique | length' "$R")" = 1 ]
+check "6 networks: status has 6 entries, one default" sh -c "jq -e '.metadata.annotations[\"k8s.v1.cni.cncf.io/network-status\"] | fromjson | length == 6 and ([.[] | select(.default)] | length) == 1' '$PODF'"
+multus DEL s3 eth0 /run/netns/pod "$A" <"$T/nc6"
+
+# === a failing or hanging PATCH is not fatal ===================================================
+pod default web tke.cloud.tencent.com/networks flannel-conf
+faults '[{"method":"PATCH","path":".","action":{"status":500}}]'
+multus ADD f1 eth0 /run/netns/pod "$A" <"$T/nc"
+check "PATCH 500: ADD still succeeds with the master's result" sh -c "[ $RC -eq 0 ] && jq -e '.ips[0].address | startswith(\"10.3.0.\")' '$T/out'"
+check "PATCH 500: the pod has no status annotation" sh -c "! jq -e '.metadata.annotations | has(\"k8s.v1.cni.cncf.io/network-status\")' '$PODF'"
+check "PATCH 500: a warning is logged" grep -q 'network-status' "$T/err"
+multus DEL f1 eth0 /run/netns/pod "$A" <"$T/nc"
+faults '[{"method":"PATCH","path":".","action":{"hang":true}}]'
+netconf m '"kubeconfig":"'"$KC"'","apiTimeoutSeconds":2' >"$T/nc2"
+t0=$(now_ms)
+multus ADD f2 eth0 /run/netns/pod "$A" <"$T/nc2"
+el=$(($(now_ms) - t0))
+check "PATCH hangs: ADD succeeds within apiTimeoutSeconds 2 + 1.5 s (${el} ms)" sh -c "[ $RC -eq 0 ] && [ $el -lt 3500 ]"
+check "PATCH hangs: the pod is wired" sh -c "ip netns exec pod ip -o -4 addr show dev eth0 | grep -q 'inet 10.3.0.'"
+multus DEL f2 eth0 /run/netns/pod "$A" <"$T/nc2"
+rm -f "$API/faults.json"
+
+# === delegate time is not API time ============================================================
+# A delegate slower than apiTimeoutSeconds: the API calls themselves are quick, so the status
+# PATCH must still be made and succeed.
+mkdir -p "$T/bin"
+printf '#!/bin/sh\n[ "$CNI_COMMAND" = ADD ] && sleep 2.5\nexec %s/bridge\n' "$PLUGINS" >"$T/bin/slowbridge"
+chmod +x "$T/bin/slowbridge"
+nad default slow-net "$(printf '{"cniVersion":"1.0.0","name":"slow-net","type":"slowbridge","bridge":"br-s","ipam":{"type":"host-local","subnet":"10.8.0.0/24","dataDir":"%s"}}' "$IPAM")"
+pod default web tke.cloud.tencent.com/networks slow-net
+CNI_PATH_TEST="$T/bin:$CNI_PATH_TEST"
+: >"$R"
+multus ADD sl1 eth0 /run/netns/pod "$A" <"$T/nc2"
+check "slow delegate (2.5 s, apiTimeoutSeconds 2): ADD succeeds" [ "$RC" -eq 0 ]
+check "slow delegate: the status PATCH was sent and succeeded" sh -c "jq -s -e '[.[] | select(.method == \"PATCH\" and .status == 200)] | length == 1' '$R'"
+check "slow delegate: the pod has its status" st '.[0].name == "default/slow-net" and .[0].interface == "eth0" and .[0].default == true'
+multus DEL sl1 eth0 /run/netns/pod "$A" <"$T/nc2"
+check "slow delegate: DEL clean" sh -c "[ $RC -eq 0 ] && [ \$(ip netns exec pod ip -o link | wc -l) -eq 1 ]"
+
+api_stop
+done_testing
