@@ -1,0 +1,132 @@
+#!/bin/sh
+# `multus install` (PRODUCT.md section 8), as the DaemonSet runs it, into a fake host under $T:
+#
+#   $T/sa/token, $T/sa/ca.crt          the pod's service account (fake; nothing connects)
+#   $T/cm/00-multus.conf               the ConfigMap's netconf
+#   $T/host/opt/cni/bin                gets multus and multus.libs/ (the binary's libraries)
+#   $T/host/etc/cni/net.d              gets 00-multus.conf and multus.d/multus.kubeconfig
+#
+# Then: the copied binary runs with the system's copies of its libraries hidden (bind mounts of
+# /dev/null in a private mount namespace), the token is rotated under a running install, and
+# the error exits.
+. "$SRC/tests/netns/lib.sh"
+export KUBERNETES_SERVICE_HOST=10.96.0.1 KUBERNETES_SERVICE_PORT=443
+BIN=$T/host/opt/cni/bin CONF=$T/host/etc/cni/net.d
+mkdir -p "$T/sa" "$T/cm" "$BIN" "$CONF"
+printf 'eyJhbGciOiJSUzI1NiJ9.first-token.sig\n' >"$T/sa/token"
+printf -- '-----BEGIN CERTIFICATE-----\nMIIBfakeCAfakeCA==\n-----END CERTIFICATE-----\n' >"$T/sa/ca.crt"
+printf '{"cniVersion":"1.0.0","name":"node-cni-network","type":"multus","defaultDelegates":"tke-bridge","LogFile":"/var/log/multus.log","LogLevel":"info","confDir":"/etc/cni/net.d/multus"}\n' >"$T/cm/00-multus.conf"
+# A temporary file a killed install left behind.
+: >"$BIN/.multus-install.multus.AbC123"
+
+# run_install [ARGS...]: the DaemonSet's command with our paths; stdout+stderr in $T/out, status in $RC.
+run_install() {
+	"$MULTUS" install --cni-bin-dir "$BIN" --cni-conf-dir "$CONF" --netconf "$T/cm/00-multus.conf" \
+		--token-file "$T/sa/token" --ca-file "$T/sa/ca.crt" "$@" >"$T/out" 2>&1
+	RC=$?
+}
+
+run_install --once
+check "install --once exits 0" [ "$RC" -eq 0 ]
+check "the binary is copied" cmp "$MULTUS" "$BIN/multus"
+check "the binary is 0755" [ "$(stat -c %a "$BIN/multus")" = 755 ]
+for l in libjansson.so libcurl.so libmnl.so libnftnl.so libyaml-0.so; do
+	check "multus.libs holds $l*" sh -c "ls '$BIN/multus.libs' | grep -q '^$l\\.'"
+done
+check "glibc's own libraries are not copied" sh -c "! ls '$BIN/multus.libs' | grep -Eq '^(libc|libm|libpthread|libdl|librt|libresolv|ld-linux.*)\\.so'"
+check "nothing but multus and multus.libs in the bin dir (a stale temporary file removed)" \
+	[ "$(ls -A "$BIN" | tr '\n' ' ')" = "multus multus.libs " ]
+
+KC=$CONF/multus.d/multus.kubeconfig
+check "kubeconfig is 0600 in a 0700 dir" sh -c "[ \$(stat -c %a '$CONF/multus.d') = 700 ] && [ \$(stat -c %a '$KC') = 600 ]"
+check "kubeconfig has the server URL" grep -q '^    server: "https://10.96.0.1:443"$' "$KC"
+check "kubeconfig's CA data decodes to the CA file" sh -c \
+	"sed -n 's/^ *certificate-authority-data: //p' '$KC' | base64 -d | cmp - '$T/sa/ca.crt'"
+check "kubeconfig has the token inline" grep -q '^    token: "eyJhbGciOiJSUzI1NiJ9.first-token.sig"$' "$KC"
+check "kubeconfig names its cluster, user and current context" sh -c \
+	"grep -q '^current-context: multus-context$' '$KC' && grep -q '^    cluster: local$' '$KC' && grep -q '^    user: multus$' '$KC'"
+check "the token is not printed" sh -c "! grep -q first-token '$T/out'"
+check "nothing but the kubeconfig in multus.d" [ "$(ls -A "$CONF/multus.d")" = multus.kubeconfig ]
+NC=$CONF/00-multus.conf
+check "00-multus.conf is JSON with kubeconfig set to the host path" \
+	jq -e '.kubeconfig == "/etc/cni/net.d/multus.d/multus.kubeconfig"' "$NC"
+check "00-multus.conf keeps every other key" jq -e --slurpfile cm "$T/cm/00-multus.conf" \
+	'del(.kubeconfig) == $cm[0]' "$NC"
+check "00-multus.conf is 0644 (no secret in it)" [ "$(stat -c %a "$NC")" = 644 ]
+
+# The copied binary runs with the system's copies of its libraries hidden.
+hidden() { # LIB-NAME-PATTERN: the system paths ldd finds for the binary, resolved.
+	ldd "$MULTUS" | awk -v p="$1" '$1 ~ p && $3 ~ /^\// { print $3 }' | xargs -r readlink -f
+}
+libs=$(for l in libjansson libcurl libmnl libnftnl libyaml; do hidden "^$l"; done)
+unshare -m --propagation private sh -c '
+	for f in $0; do mount --bind /dev/null "$f" || exit 9; done
+	if "$1" --version >/dev/null 2>&1; then echo "visible"; else echo "hidden"; fi
+	"$2" --version' "$libs" "$MULTUS" "$BIN/multus" >"$T/hide.out" 2>&1
+check "with its five libraries hidden, the build's binary fails to start" \
+	[ "$(head -n1 "$T/hide.out")" = hidden ]
+check "with them hidden, the copied binary still runs --version" grep -q '^multus ' "$T/hide.out"
+
+# Every library the copy brought, hidden from the system: the libraries' own dependencies must
+# come from multus.libs too. The loader uses the binary's DT_RPATH for them, never a DT_RUNPATH.
+if readelf -d "$MULTUS" 2>/dev/null | grep -q '(RUNPATH)'; then
+	skip "the copied binary runs with every copied library hidden" \
+		"the binary has DT_RUNPATH, which the loader ignores for libcurl's own dependencies; link with -Wl,--disable-new-dtags"
+else
+	all=$(for l in $(ls "$BIN/multus.libs"); do hidden "^$l\$"; done)
+	unshare -m --propagation private sh -c '
+		for f in $0; do mount --bind /dev/null "$f" || exit 9; done
+		"$1" --version' "$all" "$BIN/multus" >"$T/hide.out" 2>&1
+	check "the copied binary runs with every copied library hidden" grep -q '^multus ' "$T/hide.out"
+fi
+
+# Token rotation under a running install; SIGTERM ends it with status 0.
+"$MULTUS" install --cni-bin-dir "$BIN" --cni-conf-dir "$CONF" --netconf "$T/cm/00-multus.conf" \
+	--token-file "$T/sa/token" --ca-file "$T/sa/ca.crt" --interval 1 >"$T/bg.out" 2>&1 &
+pid=$!
+i=0
+while ! grep -q installed "$T/bg.out" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+check "the running install did its first install" grep -q installed "$T/bg.out"
+printf 'eyJhbGciOiJSUzI1NiJ9.second-token.sig\n' >"$T/sa/token.new"
+mv "$T/sa/token.new" "$T/sa/token"
+i=0
+while ! grep -q second-token "$KC" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+check "a new token reaches the kubeconfig within 5 s" grep -q '^    token: "eyJhbGciOiJSUzI1NiJ9.second-token.sig"$' "$KC"
+check "still 0600 after the rewrite" [ "$(stat -c %a "$KC")" = 600 ]
+check "no temporary file left in multus.d" [ "$(ls -A "$CONF/multus.d")" = multus.kubeconfig ]
+kill -TERM "$pid"
+wait "$pid"
+check "SIGTERM: exit 0" [ "$?" -eq 0 ]
+check "the rotation is logged, the token is not" sh -c "grep -q rewritten '$T/bg.out' && ! grep -q -- -token '$T/bg.out'"
+
+# Errors.
+cp "$NC" "$T/nc.before"
+rm -f "$T/cm/00-multus.conf"
+run_install --once
+check "missing netconf: exit 1" [ "$RC" -eq 1 ]
+check "missing netconf: the message names the file" grep -q "$T/cm/00-multus.conf" "$T/out"
+printf '{"cniVersion":"1.0.0","type":"multus"}\n' >"$T/cm/00-multus.conf"
+run_install --once
+check "netconf without a name: exit 1, naming the file and the key" sh -c \
+	"[ $RC -eq 1 ] && grep -q '$T/cm/00-multus.conf.*name' '$T/out'"
+check "a bad netconf changes nothing on the node" cmp "$NC" "$T/nc.before"
+printf '[1]\n' >"$T/cm/00-multus.conf"
+run_install --once
+check "netconf not an object: exit 1" [ "$RC" -eq 1 ]
+cp "$T/nc.before" "$T/cm/00-multus.conf"
+run_install --once --token-file "$T/sa/missing"
+check "missing token file: exit 1 naming it" sh -c "[ $RC -eq 1 ] && grep -q '$T/sa/missing' '$T/out'"
+run_install --once --cni-bin-dir "$T/nowhere"
+check "missing bin dir: exit 1 naming it" sh -c "[ $RC -eq 1 ] && grep -q '$T/nowhere' '$T/out'"
+KUBERNETES_SERVICE_HOST= run_install --once
+check "no KUBERNETES_SERVICE_HOST: exit 1" [ "$RC" -eq 1 ]
+run_install --once --bogus
+check "unknown flag: exit 2" [ "$RC" -eq 2 ]
+run_install --interval 0
+check "--interval 0: exit 2" [ "$RC" -eq 2 ]
+run_install --once --host-conf-dir relative/dir
+check "relative --host-conf-dir: exit 2" [ "$RC" -eq 2 ]
+"$MULTUS" install --help >"$T/out" 2>&1
+check "--help exits 0 and documents every flag" sh -c \
+	"for f in cni-bin-dir cni-conf-dir netconf host-conf-dir token-file ca-file once interval; do grep -q -- \"--\$f\" '$T/out' || exit 1; done"
+done_testing
