@@ -99,6 +99,27 @@ wait "$pid"
 check "SIGTERM: exit 0" [ "$?" -eq 0 ]
 check "the rotation is logged, the token is not" sh -c "grep -q rewritten '$T/bg.out' && ! grep -q -- -token '$T/bg.out'"
 
+# The shipped manifest: the DaemonSet's command and flags parse, and its ConfigMap's netconf
+# installs (later flags override the DaemonSet's paths with ours).
+if python3 -c 'import yaml' 2>/dev/null; then
+	python3 - "$SRC/deploy/multus-daemonset.yml" "$T/shipped.conf" "$T/ds.args" <<'EOF'
+import sys, yaml
+docs = {d["kind"]: d for d in yaml.safe_load_all(open(sys.argv[1])) if d}
+open(sys.argv[2], "w").write(docs["ConfigMap"]["data"]["00-multus.conf"])
+c = docs["DaemonSet"]["spec"]["template"]["spec"]["containers"][0]
+open(sys.argv[3], "w").write("\n".join(c["command"] + c["args"]) + "\n")
+EOF
+	check "the DaemonSet runs /usr/bin/multus install" [ "$(head -n2 "$T/ds.args" | tr '\n' ' ')" = "/usr/bin/multus install " ]
+	# shellcheck disable=SC2046
+	"$MULTUS" $(tail -n +2 "$T/ds.args") --cni-bin-dir "$BIN" --cni-conf-dir "$CONF" \
+		--netconf "$T/shipped.conf" --token-file "$T/sa/token" --ca-file "$T/sa/ca.crt" --once >"$T/out" 2>&1
+	check "the DaemonSet's flags and the ConfigMap's netconf install" [ "$?" -eq 0 ]
+	check "the shipped netconf: seed's defaultDelegates, LogFile, LogLevel; confDir; kubeconfig" \
+		jq -e '.cniVersion == "1.0.0" and .name == "node-cni-network" and .defaultDelegates == "tke-bridge" and .LogFile == "/var/log/multus.log" and .LogLevel == "info" and .confDir == "/etc/cni/net.d/multus" and .kubeconfig == "/etc/cni/net.d/multus.d/multus.kubeconfig"' "$CONF/00-multus.conf"
+else
+	skip "the shipped manifest installs" "python3 with yaml is not available"
+fi
+
 # Errors.
 cp "$NC" "$T/nc.before"
 rm -f "$T/cm/00-multus.conf"
