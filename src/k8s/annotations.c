@@ -212,7 +212,7 @@ static int string_array_field(json_t *o, const char *key, json_t **out, bool (*v
 
 static int json_element(json_t *o, size_t idx, struct k8s_net_sel *s, struct err *e)
 {
-	_cleanup_free_ char *dump = json_dumps(o, JSON_COMPACT);
+	_cleanup_free_ char *dump = json_dumps(o, JSON_COMPACT | JSON_ENCODE_ANY);
 	char quote[128];
 	json_t *v;
 	int r;

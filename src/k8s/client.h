@@ -12,7 +12,8 @@
 
 struct k8s_client;
 
-/* timeout_ms: the bound on all API work of this client, from now. */
+/* timeout_ms: the bound on all API work of this client: the time spent inside its calls
+ * (connects, retries and backoff included) adds up to at most this. */
 int k8s_client_new(const struct k8s_config *cfg, long timeout_ms, struct k8s_client **ret,
 		   struct err *e);
 void k8s_client_free(struct k8s_client *c);

@@ -27,7 +27,8 @@ struct k8s_client {
 	CURL *curl;
 	struct curl_slist *hdr_get, *hdr_patch, *connect_to;
 	char *base; /* server URL; its host is tls-server-name when one is set */
-	uint64_t deadline; /* CLOCK_MONOTONIC, ns */
+	uint64_t deadline; /* CLOCK_MONOTONIC, ns: while a call is under way */
+	uint64_t budget_ns; /* what is left of the bound for API work */
 	long timeout_ms;
 	unsigned requests, connections;
 	char *body;
@@ -283,7 +284,8 @@ int k8s_client_new(const struct k8s_config *cfg, long timeout_ms, struct k8s_cli
 	if (!c)
 		return -ENOMEM;
 	c->timeout_ms = timeout_ms;
-	c->deadline = now_ns() + (uint64_t)timeout_ms * 1000000;
+	c->budget_ns = (uint64_t)timeout_ms * 1000000;
+	c->deadline = now_ns() + c->budget_ns;
 	c->curl = curl_easy_init();
 	if (!c->curl)
 		return err_set(e, -ENOMEM, "k8s client: cannot create a curl handle");
@@ -377,8 +379,8 @@ static int outcome(struct k8s_client *c, CURLcode res, bool *retry, long *retry_
 	}
 }
 
-int k8s_http_call(struct k8s_client *c, const char *path, const char *patch, const char *what,
-		  const char **ret_body, size_t *ret_len, struct err *e)
+static int http_call(struct k8s_client *c, const char *path, const char *patch, const char *what,
+		     const char **ret_body, size_t *ret_len, struct err *e)
 {
 	_cleanup_free_ char *url = NULL;
 	long backoff = BACKOFF_FIRST_MS;
@@ -434,4 +436,21 @@ int k8s_http_call(struct k8s_client *c, const char *path, const char *patch, con
 	*ret_body = c->body ? c->body : "";
 	*ret_len = c->body_len;
 	return 0;
+}
+
+/*
+ * The bound is on API work: only the time spent inside calls is charged to it, so that the
+ * delegates run between the pod GET and the status PATCH do not use it up.
+ */
+int k8s_http_call(struct k8s_client *c, const char *path, const char *patch, const char *what,
+		  const char **ret_body, size_t *ret_len, struct err *e)
+{
+	uint64_t start = now_ns(), spent;
+	int r;
+
+	c->deadline = start + c->budget_ns;
+	r = http_call(c, path, patch, what, ret_body, ret_len, e);
+	spent = now_ns() - start;
+	c->budget_ns = spent >= c->budget_ns ? 0 : c->budget_ns - spent;
+	return r;
 }

@@ -475,7 +475,7 @@ static int gather(struct multus_ctx *ctx, struct wants *ws, struct err *e)
 		r = add_inline_delegates(ctx, ws, e);
 	else if (ctx->nc.default_delegates[0])
 		r = add_selection(ctx, ws, 0, ctx->nc.default_delegates, "netconf defaultDelegates",
-				  pod_ns, true, false, e);
+				  ctx->nc.multus_namespace, true, false, e);
 	else
 		r = err_setc(
 		    e, CNI_ERR_INVALID_NETCONF, -EINVAL,

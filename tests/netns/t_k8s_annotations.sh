@@ -91,11 +91,17 @@ check "seed tke-bridge (NAD): on bridge br-tn" sh -c 'ip -o link show master br-
 multus DEL s2 eth0 /run/netns/pod "$(kargs default samplepod)" <"$T/nc"
 check "seed tke-bridge (NAD): DEL cleans the pod" sh -c "[ $RC -eq 0 ] && [ \$(ip netns exec pod ip -o link | wc -l) -eq 1 ]"
 
-# Seed: "defaultDelegates": "tke-bridge" serves a pod without annotations.
+# Seed: "defaultDelegates": "tke-bridge" serves a pod without annotations. Names without a
+# namespace are NADs of multusNamespace (as clusterNetwork's), not of the pod's namespace.
 netconf node-cni-network '"kubeconfig":"'"$KC"'","defaultDelegates":"tke-bridge"' >"$T/nc.dd"
 pod default plain
+nad kube-system tke-bridge "$(br_json tke-bridge br-tk 10.12.0.0/24)"
 multus ADD s3 eth0 /run/netns/pod "$(kargs default plain)" <"$T/nc.dd"
-check "seed defaultDelegates tke-bridge: a pod without annotation gets eth0 from the NAD (in 10.11.0.0/24)" ok_addr eth0 '10\.11\.0\.[0-9]*/24'
+check "seed defaultDelegates tke-bridge: a pod without annotation gets eth0 from the kube-system NAD (in 10.12.0.0/24)" ok_addr eth0 '10\.12\.0\.[0-9]*/24'
+multus DEL s3 eth0 /run/netns/pod "$(kargs default plain)" <"$T/nc.dd"
+rm "$API/objects/nads/kube-system/tke-bridge.json"
+multus ADD s3 eth0 /run/netns/pod "$(kargs default plain)" <"$T/nc.dd"
+check "seed defaultDelegates tke-bridge: without that NAD, the confDir file (10.10.0.0/24), not the pod namespace's NAD" ok_addr eth0 '10\.10\.0\.[0-9]*/24'
 multus DEL s3 eth0 /run/netns/pod "$(kargs default plain)" <"$T/nc.dd"
 
 # === seed: the JSON list with interfaceRequest "north" =======================================
