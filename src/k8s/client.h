@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A bounded Kubernetes API client on libcurl. One client per invocation: one connection,
- * reused for every call; all calls together bounded by the timeout given at creation
- * (connect, retries and backoff included). Never call it while inside a pod netns.
+ * reused for every call; the time spent in all calls together is bounded by the timeout given
+ * at creation (connect, retries and backoff included; time between calls is not charged).
+ * Never call it while inside a pod netns.
  */
 #pragma once
 
