@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * libFuzzer target for store entries (the files in cniDir): whatever parses obeys the
+ * rules DEL and GC rely on (a container id that names a file, valid ifnames, link indexes
+ * above 0) and survives plan_to_json and a second parse unchanged. No file is touched.
+ */
+#include <assert.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cni/cni.h"
+#include "multus/store.h"
+#include "util/names.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static char *dump(const struct plan *p)
+{
+	json_t *j = plan_to_json(p);
+	char *text;
+
+	assert(j);
+	text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(j);
+	assert(text);
+	return text;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct plan *p = NULL, *q = NULL;
+	struct err e = { 0 };
+	bool null_cni_args = false;
+	char *t1, *t2;
+	int r;
+
+	/* json_loadb takes a length: no copy needed. */
+	r = store_parse((const char *)data, size, &p, &e);
+	if (r < 0) {
+		assert(r == -ENOMEM || (r == -EBADMSG && e.code == CNI_ERR_DECODE && e.msg[0]));
+		assert(!p);
+		return 0;
+	}
+	assert(name_is_cni_id(p->container_id));
+	assert(p->n <= 128);
+	for (size_t i = 0; i < p->n; i++) {
+		const struct attachment *a = &p->att[i];
+
+		assert(a->network && a->version);
+		assert(name_is_ifname(a->ifname));
+		assert(json_is_object(a->conf));
+		assert(!a->runtime_config || json_is_object(a->runtime_config));
+		assert(!a->result || json_is_object(a->result));
+		assert(a->state == ATT_PLANNED || a->state == ATT_ADDED);
+		for (size_t k = 0; k < a->n_links; k++) {
+			assert(name_is_ifname(a->links[k].name));
+			assert(a->links[k].index > 0);
+			for (size_t m = 0; m < k; m++)
+				assert(a->links[m].index != a->links[k].index);
+		}
+		if (!a->cni_args)
+			null_cni_args = true;
+	}
+	if (plan_master(p))
+		assert(plan_master(p)->master);
+
+	/*
+	 * What plan_to_json writes must parse back to the same plan. BUG (see
+	 * tests/unit/test_multus_store.c): an attachment without cniArgs is written as
+	 * "cniArgs":null, which att_from_json refuses; the round trip skips those until fixed.
+	 */
+	t1 = dump(p);
+	if (!null_cni_args) {
+		r = store_parse(t1, strlen(t1), &q, &e);
+		assert(r == 0);
+		t2 = dump(q);
+		assert(streq(t1, t2));
+		free(t2);
+		plan_free(q);
+	}
+	free(t1);
+	plan_free(p);
+	return 0;
+}
