@@ -285,12 +285,7 @@ static void test_json_not_objects(void **state)
 static void test_json_scalar_elements_quoted(void **state)
 {
 	(void)state;
-	/*
-	 * BUG: src/k8s/annotations.c json_element() quotes the element with
-	 * json_dumps(o, JSON_COMPACT), which returns NULL for anything but an object or an
-	 * array (no JSON_ENCODE_ANY): "[null]" fails with "element 0 : must be an object with
-	 * a \"name\"", quoting nothing. PRODUCT.md section 3: the message quotes the bad part.
-	 */
+	/* A scalar element is quoted too (json_dumps needs JSON_ENCODE_ANY for those). */
 	expect_bad("[null]", -EINVAL, "element 0 null: must be an object");
 	expect_bad("[1]", -EINVAL, "element 0 1: must be an object");
 	expect_bad("[{\"name\":\"a\"},\"b\"]", -EINVAL, "element 1 \"b\": must be an object");
