@@ -770,6 +770,45 @@ static void test_load_symlink(void **state)
 	assert_null(back);
 }
 
+static void test_save_not_utf8(void **state)
+{
+	const char *base = scratch_dir;
+	struct plan *p = make_plan("ctr-utf"), *back = NULL;
+	struct err e = { 0 };
+	char *dir = NULL;
+	int r;
+
+	(void)state;
+	assert_true(asprintf(&dir, "%s/store", base) > 0);
+	/* CNI_ARGS is whatever bytes the runtime sent; the pod name comes from it. */
+	free(p->pod_name);
+	p->pod_name = xstrdup("web-\xff");
+	free(p->att[1].cni_args);
+	p->att[1].cni_args = xstrdup("IgnoreUnknown=1;K8S_POD_NAME=web-\xff");
+	/*
+	 * BUG: src/multus/plan.c plan_to_json() ignores json_string()/json_pack() failures:
+	 * a string that is not UTF-8 makes json_pack() return NULL, json_array_append_new()
+	 * drops it, and the entry is saved with that attachment (and "podName") missing,
+	 * so DEL never tears it down. Saving must fail, or keep every attachment.
+	 */
+	r = store_save(dir, p, &e);
+	if (r == 0) {
+		r = store_load(dir, "ctr-utf", &back, &e);
+		if (r == 0 && back->n != 2) {
+			print_error("saved with %zu of 2 attachments\n", back->n);
+			r = -1;
+		}
+		plan_free(back);
+		plan_free(p);
+		free(dir);
+		assert_int_equal(r, 0);
+		return;
+	}
+	assert_int_equal(e.code, CNI_ERR_IO);
+	plan_free(p);
+	free(dir);
+}
+
 /* ---- the lock ---- */
 
 static bool flock_free(const char *path)
@@ -886,6 +925,7 @@ int main(void)
 						remove_scratch),
 		cmocka_unit_test_setup_teardown(test_load_bad_files, make_scratch, remove_scratch),
 		cmocka_unit_test_setup_teardown(test_load_symlink, make_scratch, remove_scratch),
+		cmocka_unit_test_setup_teardown(test_save_not_utf8, make_scratch, remove_scratch),
 		cmocka_unit_test_setup_teardown(test_lock, make_scratch, remove_scratch),
 		cmocka_unit_test_setup_teardown(test_lock_waiter_after_remove, make_scratch,
 						remove_scratch),
