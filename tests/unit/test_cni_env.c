@@ -483,12 +483,7 @@ static void test_env_gc(void **state)
 	assert_string_equal(env.path, "/opt/cni/bin");
 	cni_env_done(&env);
 
-	/*
-	 * BUG: src/cni/env.c env_table's columns follow CNI.md's column order (ADD, DEL, CHECK,
-	 * VERSION, GC, STATUS) but are indexed by enum cni_cmd (ADD, DEL, CHECK, GC, STATUS,
-	 * VERSION): CNI_PATH reads NO for GC, so CNI_COMMAND=GC without CNI_PATH loads fine
-	 * with path "". CNI.md: GC requires CNI_PATH (code 4).
-	 */
+	/* GC needs CNI_PATH (env_table once read it from the wrong column, fixed in 1da739f). */
 	unsetenv("CNI_PATH");
 	expect_env_error(CNI_ERR_INVALID_ENV, "required environment variables missing: CNI_PATH");
 }
