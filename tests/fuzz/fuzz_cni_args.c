@@ -73,6 +73,8 @@ static void check_env(void)
 			assert(env.netns && env.netns[0]);
 	}
 	if (env.cmd != CNI_CMD_VERSION) {
+		/* Every command but VERSION needs CNI_PATH (CNI.md). */
+		assert(getenv("CNI_PATH"));
 		assert(env.args && env.path);
 		assert(env.pod_name == cni_kv_get(env.kv, env.n_kv, "K8S_POD_NAME"));
 		assert(env.pod_namespace == cni_kv_get(env.kv, env.n_kv, "K8S_POD_NAMESPACE"));
