@@ -150,6 +150,16 @@ int cni_env_load(struct cni_env *ret, struct err *e)
 		env.args = "";
 	if (!env.path)
 		env.path = "";
+	/* Everything from here is kept in the store and handed to delegates as JSON. */
+	for (size_t i = 0; i < ELEMENTSOF(env_table); i++) {
+		const char *v = getenv(env_table[i].var);
+
+		if (v && !text_is_utf8(v))
+			return err_setc(e, CNI_ERR_INVALID_ENV, -EINVAL, "%s is not valid UTF-8",
+					env_table[i].var);
+	}
+	if (!text_is_utf8(env.args))
+		return err_setc(e, CNI_ERR_INVALID_ENV, -EINVAL, "CNI_ARGS is not valid UTF-8");
 	if (env_table[0].need[env.cmd] == YES) {
 		if (!env.container_id[0])
 			return err_setc(e, CNI_ERR_UNKNOWN_CONTAINER, -EINVAL,

@@ -49,7 +49,6 @@ struct cni_netconf {
 /*
  * Parses stdin bytes. Errors: code 6 (not JSON / not an object), code 1 (cniVersion missing
  * = 0.1.0, or not one we speak), code 7 (a key of the wrong type or value, named).
- * With `version_only`, only cniVersion is looked at (VERSION command).
  */
 int cni_netconf_parse(const char *buf, size_t len, struct cni_netconf *ret, struct err *e);
 void cni_netconf_done(struct cni_netconf *nc);

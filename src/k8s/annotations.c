@@ -144,20 +144,21 @@ static bool is_ip(const char *s)
 static bool is_ip_or_cidr(const char *s)
 {
 	char addr[64];
-	const char *slash = strchr(s, '/');
-	char *end;
-	long len;
+	const char *slash = strchr(s, '/'), *p;
+	unsigned len = 0;
 
 	if (!slash)
 		return is_ip(s);
-	if ((size_t)(slash - s) >= sizeof(addr))
+	if ((size_t)(slash - s) >= sizeof(addr) || !slash[1] || strlen(slash + 1) > 3)
 		return false;
+	/* Digits only: no sign, no white space (strtol would take both). */
+	for (p = slash + 1; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return false;
+		len = len * 10 + (unsigned)(*p - '0');
+	}
 	memcpy(addr, s, (size_t)(slash - s));
 	addr[slash - s] = '\0';
-	errno = 0;
-	len = strtol(slash + 1, &end, 10);
-	if (errno || end == slash + 1 || *end || len < 0)
-		return false;
 	if (strchr(addr, ':'))
 		return len <= 128 && is_ip(addr);
 	return len <= 32 && is_ip(addr);

@@ -4,16 +4,10 @@
 
 #include <stddef.h>
 
+#include "util/fileio.h"
+
 /* Overwrites `len` bytes of `p` before freeing it (tokens, keys). NULL is fine. */
 void k8s_wipe_free(char *p, size_t len);
-
-/*
- * Reads the regular file `path`, at most `max` bytes, NUL-terminated. -EFBIG when larger,
- * -EINVAL when not a regular file, else the open/read errno.
- */
-int k8s_read_file(const char *path, size_t max, char **ret, size_t *ret_len);
-/* Text for an error of k8s_read_file(). */
-const char *k8s_read_strerror(int r);
 
 /*
  * Reads a bearer token (at most 64 KiB): surrounding white space dropped, control

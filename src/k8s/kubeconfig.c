@@ -528,9 +528,9 @@ int k8s_config_load(const char *path, struct k8s_config **ret, struct err *e)
 
 	if (asprintf(&what, "kubeconfig %s", path) < 0)
 		return -ENOMEM;
-	r = k8s_read_file(path, KUBECONFIG_MAX, &text, &len);
+	r = read_file_bounded(path, 0, KUBECONFIG_MAX, &text, &len);
 	if (r < 0)
-		return err_set(e, r, "%s: %s", what, k8s_read_strerror(r));
+		return err_set(e, r, "%s: %s", what, read_file_strerror(r));
 	slash = strrchr(path, '/');
 	dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
 	if (!dir)

@@ -113,13 +113,16 @@ int multus_cmd_add(struct multus_ctx *ctx, struct err *e)
 	r = multus_wait_ready(ctx, e);
 	if (r < 0)
 		return r;
-	/* All API reads happen here, before anything touches a namespace. */
-	r = multus_api_open(ctx, e);
-	if (r < 0)
-		return r;
-	r = multus_pod_fetch(ctx, e);
-	if (r < 0)
-		return r;
+	/* All API reads happen here, before anything touches a namespace. Without both pod
+	 * names (podman sends only a name) there is no pod: the config alone decides. */
+	if (ctx->env.pod_namespace && ctx->env.pod_namespace[0] && ctx->env.pod_name &&
+	    ctx->env.pod_name[0]) {
+		r = multus_api_open(ctx, e);
+		if (r == 0)
+			r = multus_pod_fetch(ctx, e);
+		if (r < 0)
+			return r;
+	}
 	r = multus_netns_open(ctx, e);
 	if (r < 0)
 		return r;

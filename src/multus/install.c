@@ -26,6 +26,7 @@
 #include "cni/netconf.h"
 #include "k8s/kubeconfig.h"
 #include "multus/cmd.h"
+#include "util/fileio.h"
 #include "util/err.h"
 
 #define SA_DIR "/var/run/secrets/kubernetes.io/serviceaccount"
@@ -98,38 +99,6 @@ static int copy_fd(int in, int out)
 		if (total > COPY_MAX_BYTES)
 			return -EFBIG;
 	}
-}
-
-/* Reads `path`, at most `max` bytes (-EFBIG when longer), NUL-terminated. */
-static int read_text(const char *path, size_t max, char **ret, size_t *ret_len)
-{
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	_cleanup_free_ char *buf = NULL;
-	size_t len = 0;
-
-	if (fd < 0)
-		return -errno;
-	buf = malloc(max + 1);
-	if (!buf)
-		return -ENOMEM;
-	for (;;) {
-		ssize_t n = read(fd, buf + len, max + 1 - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len > max)
-			return -EFBIG;
-	}
-	buf[len] = '\0';
-	*ret = TAKE_PTR(buf);
-	if (ret_len)
-		*ret_len = len;
-	return 0;
 }
 
 /*
@@ -340,7 +309,7 @@ static int build_kubeconfig(const struct install_opts *o, char **ret, struct err
 	r = k8s_config_in_cluster(o->token_file, o->ca_file, &c, e);
 	if (r < 0)
 		return r;
-	r = read_text(o->ca_file, TEXT_MAX_BYTES, &ca, &ca_len);
+	r = read_file_bounded(o->ca_file, 0, TEXT_MAX_BYTES, &ca, &ca_len);
 	if (r < 0)
 		return err_set(e, r, "CA file %s: %s", o->ca_file, strerror(-r));
 	if (ca_len == 0)
@@ -401,7 +370,8 @@ static int refresh_kubeconfig(const struct install_opts *o, bool force, struct e
 	r = build_kubeconfig(o, &text, e);
 	if (r < 0)
 		return r;
-	if (!force && read_text(path, TEXT_MAX_BYTES, &old, NULL) >= 0 && streq(old, text))
+	if (!force && read_file_bounded(path, 0, TEXT_MAX_BYTES, &old, NULL) >= 0 &&
+	    streq(old, text))
 		return 0;
 	/* 0700 and 0600: the file holds a bearer token that can patch any pod. */
 	r = ensure_dir(dir, 0700, e);
@@ -424,7 +394,7 @@ static int build_netconf(const struct install_opts *o, char **ret, struct err *e
 	size_t len;
 	int r;
 
-	r = read_text(o->netconf, NETCONF_MAX_BYTES, &buf, &len);
+	r = read_file_bounded(o->netconf, 0, NETCONF_MAX_BYTES, &buf, &len);
 	if (r < 0)
 		return err_set(e, r, "netconf %s: %s", o->netconf, strerror(-r));
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);

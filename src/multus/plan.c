@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdint.h>
 #include <stdio.h>
 
 #include "cni/cni.h"
@@ -91,29 +92,32 @@ static json_t *str_or_null(const char *s)
 
 json_t *plan_to_json(const struct plan *p)
 {
-	json_t *j = json_object(), *arr = json_array();
+	json_auto_t *j = json_object(), *arr = json_array();
+	int bad = 0;
 
-	json_object_set_new(j, "formatVersion", json_integer(1));
-	json_object_set_new(j, "name", str_or_null(p->conf_name));
-	json_object_set_new(j, "containerID", json_string(p->container_id));
-	json_object_set_new(j, "netns", str_or_null(p->netns));
-	json_object_set_new(j, "ifname", str_or_null(p->ifname));
-	json_object_set_new(j, "cniVersion", str_or_null(p->cni_version));
-	json_object_set_new(j, "podNamespace", str_or_null(p->pod_namespace));
-	json_object_set_new(j, "podName", str_or_null(p->pod_name));
-	json_object_set_new(j, "podUID", str_or_null(p->pod_uid));
+	/* Every set must succeed: json_string() refuses text that is not UTF-8, and a record
+	 * missing an attachment would make DEL leave it behind. */
+	bad |= json_object_set_new(j, "formatVersion", json_integer(1));
+	bad |= json_object_set_new(j, "name", str_or_null(p->conf_name));
+	bad |= json_object_set_new(j, "containerID", str_or_null(p->container_id));
+	bad |= json_object_set_new(j, "netns", str_or_null(p->netns));
+	bad |= json_object_set_new(j, "ifname", str_or_null(p->ifname));
+	bad |= json_object_set_new(j, "cniVersion", str_or_null(p->cni_version));
+	bad |= json_object_set_new(j, "podNamespace", str_or_null(p->pod_namespace));
+	bad |= json_object_set_new(j, "podName", str_or_null(p->pod_name));
+	bad |= json_object_set_new(j, "podUID", str_or_null(p->pod_uid));
 	for (size_t i = 0; i < p->n; i++) {
 		const struct attachment *a = &p->att[i];
 		json_t *links = json_array();
 		char *conf = json_dumps(a->conf, JSON_COMPACT | JSON_PRESERVE_ORDER);
 
 		for (size_t k = 0; k < a->n_links; k++)
-			json_array_append_new(links,
-					      json_pack("{s:s,s:i}", "name", a->links[k].name,
-							"index", a->links[k].index));
-		json_array_append_new(
+			bad |= json_array_append_new(links, json_pack("{s:s,s:i}", "name",
+								      a->links[k].name, "index",
+								      a->links[k].index));
+		bad |= json_array_append_new(
 		    arr,
-		    json_pack("{s:s,s:s,s:b,s:s?,s:s,s:O?,s:s?,s:O?,s:s,s:O?,s:o}", "network",
+		    json_pack("{s:s,s:s,s:b,s:s,s:s,s:O?,s:s?,s:O?,s:s,s:O?,s:o}", "network",
 			      a->network, "ifname", a->ifname, "master", a->master, "config", conf,
 			      "cniVersion", a->version, "runtimeConfig", a->runtime_config,
 			      "cniArgs", a->cni_args, "defaultRoute", a->default_route, "state",
@@ -121,8 +125,10 @@ json_t *plan_to_json(const struct plan *p)
 			      "links", links));
 		free(conf);
 	}
-	json_object_set_new(j, "attachments", arr);
-	return j;
+	bad |= json_object_set(j, "attachments", arr);
+	if (bad || json_array_size(arr) != p->n)
+		return NULL;
+	return TAKE_PTR(j);
 }
 
 static int dup_opt(json_t *j, const char *key, char **out)
@@ -141,21 +147,27 @@ static int dup_opt(json_t *j, const char *key, char **out)
 static int att_from_json(json_t *o, struct attachment *a, struct err *e, size_t idx)
 {
 	const char *network, *ifname, *conf, *version, *state;
-	json_t *rc = NULL, *dr = NULL, *res = NULL, *links = NULL, *l;
+	json_t *rc = NULL, *dr = NULL, *res = NULL, *links = NULL, *args_j = NULL, *l;
 	const char *args = NULL;
 	json_error_t jerr;
 	int master = 0;
 	size_t i;
 
-	if (json_unpack_ex(o, &jerr, JSON_STRICT, "{s:s,s:s,s:b,s:s,s:s,s?o,s?s,s?o,s:s,s?o,s?o}",
+	if (json_unpack_ex(o, &jerr, JSON_STRICT, "{s:s,s:s,s:b,s:s,s:s,s?o,s?o,s?o,s:s,s?o,s?o}",
 			   "network", &network, "ifname", &ifname, "master", &master, "config",
-			   &conf, "cniVersion", &version, "runtimeConfig", &rc, "cniArgs", &args,
+			   &conf, "cniVersion", &version, "runtimeConfig", &rc, "cniArgs", &args_j,
 			   "defaultRoute", &dr, "state", &state, "result", &res, "links",
 			   &links) < 0)
 		return err_setc(e, CNI_ERR_DECODE, -EBADMSG, "attachments[%zu]: %s", idx,
 				jerr.text);
 	if (!name_is_ifname(ifname))
 		return err_setc(e, CNI_ERR_DECODE, -EBADMSG, "attachments[%zu]: bad ifname", idx);
+	if (args_j && !json_is_null(args_j) && !json_is_string(args_j))
+		return err_setc(e, CNI_ERR_DECODE, -EBADMSG, "attachments[%zu]: bad cniArgs", idx);
+	args = json_string_value(args_j);
+	if (dr && !json_is_null(dr) && !json_is_array(dr))
+		return err_setc(e, CNI_ERR_DECODE, -EBADMSG, "attachments[%zu]: bad defaultRoute",
+				idx);
 	a->network = strdup(network);
 	a->ifname = strdup(ifname);
 	a->version = strdup(version);
@@ -185,13 +197,13 @@ static int att_from_json(json_t *o, struct attachment *a, struct err *e, size_t 
 		return err_setc(e, CNI_ERR_DECODE, -EBADMSG, "attachments[%zu]: bad links", idx);
 	json_array_foreach (links, i, l) {
 		const char *name;
-		int index;
+		json_int_t index;
 
-		if (json_unpack(l, "{s:s,s:i}", "name", &name, "index", &index) < 0 ||
-		    !name_is_ifname(name) || index <= 0)
+		if (json_unpack(l, "{s:s,s:I}", "name", &name, "index", &index) < 0 ||
+		    !name_is_ifname(name) || index <= 0 || index > INT32_MAX)
 			return err_setc(e, CNI_ERR_DECODE, -EBADMSG,
 					"attachments[%zu]: bad links[%zu]", idx, i);
-		if (attachment_own_link(a, name, index) < 0)
+		if (attachment_own_link(a, name, (int)index) < 0)
 			return -ENOMEM;
 	}
 	return 0;

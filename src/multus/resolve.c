@@ -270,6 +270,27 @@ static void merge_cni_args(json_t *conf, json_t *cni_args)
 		merge_cni_args(p, cni_args);
 }
 
+/* "a,b,c" from an array of strings ("" for an empty one); NULL on ENOMEM. */
+static char *join_strings(json_t *arr)
+{
+	char *joined = strdup("");
+	json_t *v;
+	size_t i;
+
+	json_array_foreach (arr, i, v) {
+		char *n = NULL;
+
+		if (!joined ||
+		    asprintf(&n, "%s%s%s", joined, i ? "," : "", json_string_value(v)) < 0) {
+			free(joined);
+			return NULL;
+		}
+		free(joined);
+		joined = n;
+	}
+	return joined;
+}
+
 static int ip_family(const char *s)
 {
 	unsigned char buf[16];
@@ -311,19 +332,10 @@ static int apply_selection(struct multus_ctx *ctx, struct attachment *a,
 	if (s->default_route)
 		a->default_route = json_incref(s->default_route);
 	if (s->ips && json_array_size(s->ips)) {
-		_cleanup_free_ char *list = NULL;
-		json_t *ip;
-		size_t i;
+		_cleanup_free_ char *list = join_strings(s->ips);
 
-		json_array_foreach (s->ips, i, ip) {
-			char *n = NULL;
-
-			if (asprintf(&n, "%s%s%s", list ? list : "", list ? "," : "",
-				     json_string_value(ip)) < 0)
-				return -ENOMEM;
-			free(list);
-			list = n;
-		}
+		if (!list)
+			return -ENOMEM;
 		if (asprintf(&a->cni_args, "%s%sIP=%s", base, base[0] ? ";" : "", list) < 0)
 			return -ENOMEM;
 		return 0;
@@ -485,20 +497,11 @@ static int gather(struct multus_ctx *ctx, struct wants *ws, struct err *e)
 		return r;
 	if (ctx->nc.default_networks &&
 	    !(pod_ns && cni_netconf_is_system_namespace(&ctx->nc, pod_ns))) {
-		_cleanup_free_ char *joined = NULL;
-		json_t *v;
-		size_t i;
+		_cleanup_free_ char *joined = join_strings(ctx->nc.default_networks);
 
-		json_array_foreach (ctx->nc.default_networks, i, v) {
-			char *n = NULL;
-
-			if (asprintf(&n, "%s%s%s", joined ? joined : "", joined ? "," : "",
-				     json_string_value(v)) < 0)
-				return -ENOMEM;
-			free(joined);
-			joined = n;
-		}
-		if (joined) {
+		if (!joined)
+			return -ENOMEM;
+		if (joined[0]) {
 			r = add_selection(ctx, ws, 1, joined, "netconf defaultNetworks",
 					  ctx->nc.multus_namespace, false, false, e);
 			if (r < 0)

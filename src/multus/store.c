@@ -7,6 +7,7 @@
 
 #include "cni/cni.h"
 #include "multus/store.h"
+#include "util/fileio.h"
 #include "util/names.h"
 
 static int entry_path(const char *dir, const char *id, const char *suffix, char **ret,
@@ -101,36 +102,19 @@ int store_parse(const char *buf, size_t len, struct plan **ret, struct err *e)
 int store_load(const char *dir, const char *id, struct plan **ret, struct err *e)
 {
 	_cleanup_free_ char *path = NULL, *buf = NULL;
-	_cleanup_close_ int fd = -1;
-	struct stat st;
 	size_t len = 0;
 	int r;
 
 	r = entry_path(dir, id, ".json", &path, e);
 	if (r < 0)
 		return r;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return -ENOENT;
-		return err_setc(e, CNI_ERR_IO, negative_errno(), "cannot open %s: %m", path);
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > STORE_MAX_BYTES)
-		return err_setc(e, CNI_ERR_IO, -EINVAL,
-				"store entry %s is not a regular file of at most %d bytes", path,
-				STORE_MAX_BYTES);
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf)
-		return -ENOMEM;
-	while (len < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + len, (size_t)st.st_size - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
+	/* The store is ours: a symlink in it was not put there by us. */
+	r = read_file_bounded(path, O_NOFOLLOW, STORE_MAX_BYTES, &buf, &len);
+	if (r == -ENOENT)
+		return -ENOENT;
+	if (r < 0)
+		return err_setc(e, CNI_ERR_IO, r, "cannot read store entry %s: %s", path,
+				read_file_strerror(r));
 	r = store_parse(buf, len, ret, e);
 	if (r < 0)
 		return err_prefix(e, r, "store entry %s", path);
@@ -159,6 +143,11 @@ int store_save(const char *dir, const struct plan *p, struct err *e)
 	json_auto_t *j = plan_to_json(p);
 	int r;
 
+	/* A record that cannot be written whole must not be written at all: DEL works from it. */
+	if (!j)
+		return err_setc(e, CNI_ERR_IO, -EINVAL,
+				"cannot encode the store entry of %s (strings that are not UTF-8?)",
+				p->container_id);
 	r = entry_path(dir, p->container_id, ".json", &path, e);
 	if (r < 0)
 		return r;
@@ -230,12 +219,12 @@ int store_list(const char *dir, char ***ret_ids, size_t *ret_n, struct err *e)
 		if (len <= 5 || strcmp(de->d_name + len - 5, ".json") != 0)
 			continue;
 		nids = realloc(ids, (n + 1) * sizeof(*ids));
-		if (!nids)
-			break;
+		if (!nids || !(nids[n] = strndup(de->d_name, len - 5))) {
+			closedir(d);
+			store_ids_free(nids ? nids : ids, n);
+			return -ENOMEM;
+		}
 		ids = nids;
-		ids[n] = strndup(de->d_name, len - 5);
-		if (!ids[n])
-			break;
 		if (!name_is_cni_id(ids[n])) {
 			free(ids[n]);
 			continue;

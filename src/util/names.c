@@ -78,3 +78,32 @@ bool name_is_dns1123_subdomain(const char *s)
 		p = dot + 1;
 	}
 }
+
+bool text_is_utf8(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (p && *p) {
+		int n = *p < 0x80	    ? 0
+			: (*p >> 5) == 0x6  ? 1
+			: (*p >> 4) == 0xe  ? 2
+			: (*p >> 3) == 0x1e ? 3
+					    : -1;
+		unsigned cp;
+
+		if (n < 0)
+			return false;
+		cp = n == 0 ? *p : *p & (0x3f >> n);
+		for (int i = 1; i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		/* Overlong forms, surrogates and values past U+10FFFF are not UTF-8. */
+		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+			return false;
+		p += n + 1;
+	}
+	return true;
+}

@@ -12,3 +12,5 @@ bool name_is_ifname(const char *s);
 bool name_is_dns1123_label(const char *s);
 /* RFC 1123 subdomain: 1-253, labels joined by '.'. */
 bool name_is_dns1123_subdomain(const char *s);
+/* Valid UTF-8 (what JSON and so the store can carry)? */
+bool text_is_utf8(const char *s);

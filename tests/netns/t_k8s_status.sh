@@ -125,7 +125,7 @@ multus DEL s2 eth0 /run/netns/pod "$A" <"$T/nc"
 
 # More networks, still one connection: 1 + 6 + 1 requests.
 pod default web k8s.v1.cni.cncf.io/networks 'sriov-conf,other-ns/macvlan-conf,sriov-conf,sriov-conf,other-ns/macvlan-conf@net7'
-netconf m '"kubeconfig":"'"$KC"'","defaultDelegates":"flannel-conf"' >"$T/nc6"
+netconf m '"kubeconfig":"'"$KC"'","defaultDelegates":"default/flannel-conf"' >"$T/nc6"
 : >"$R"
 multus ADD s3 eth0 /run/netns/pod "$A" <"$T/nc6"
 check "6 networks: ADD succeeds" [ "$RC" -eq 0 ]

@@ -387,10 +387,9 @@ static void test_bad_ips_prefix_sign(void **state)
 
 	(void)state;
 	/*
-	 * BUG: src/k8s/annotations.c is_ip_or_cidr() reads the prefix length with strtol(),
-	 * which skips white space and takes a sign: "10.1.1.2/+24", "10.1.1.2/ 24" and
-	 * "10.1.1.2/-0" are accepted as CIDRs and handed to the delegate as runtimeConfig.ips.
-	 * They are not CIDR notation; the annotation must be refused here, quoting them.
+	 * Once a bug: the prefix length was read with strtol(), which skips white space and
+	 * takes a sign, so "10.1.1.2/+24", "10.1.1.2/ 24" and "10.1.1.2/-0" reached delegates as
+	 * runtimeConfig.ips. They are not CIDR notation: the annotation is refused, quoting them.
 	 */
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char text[128], want[96];

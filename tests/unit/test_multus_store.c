@@ -308,10 +308,8 @@ static void test_round_trip_without_cni_args(void **state)
 	p->att[1].cni_args = NULL;
 	text = dump(p);
 	/*
-	 * BUG: src/multus/plan.c plan_to_json() packs cniArgs with "s?", which writes
-	 * "cniArgs":null for an attachment without CNI_ARGS, while att_from_json() unpacks it
-	 * with "s?s", which accepts a missing key but not null ("Expected string, got null"):
-	 * such an entry is written fine and then refused by store_load(), code 6.
+	 * Once a bug: "cniArgs":null (an attachment without CNI_ARGS) was written fine and then
+	 * refused by store_load(), code 6. An entry the store writes must load.
 	 */
 	if (store_parse(text, strlen(text), &back, &e) < 0) {
 		free(text);
@@ -786,10 +784,9 @@ static void test_save_not_utf8(void **state)
 	free(p->att[1].cni_args);
 	p->att[1].cni_args = xstrdup("IgnoreUnknown=1;K8S_POD_NAME=web-\xff");
 	/*
-	 * BUG: src/multus/plan.c plan_to_json() ignores json_string()/json_pack() failures:
-	 * a string that is not UTF-8 makes json_pack() return NULL, json_array_append_new()
-	 * drops it, and the entry is saved with that attachment (and "podName") missing,
-	 * so DEL never tears it down. Saving must fail, or keep every attachment.
+	 * Once a bug: a string that is not UTF-8 made json_pack() fail and the entry was saved
+	 * without that attachment, so DEL never tore it down. Saving must fail, or keep every
+	 * attachment.
 	 */
 	r = store_save(dir, p, &e);
 	if (r == 0) {
