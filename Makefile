@@ -7,7 +7,7 @@
 #   make fuzz         every libFuzzer target for FUZZ_SECONDS each (default 60)
 #   make bench        benchmarks: multus against calling the delegates directly
 #   make demo         the main job: a pod with three interfaces in a throwaway netns
-#   make install      PREFIX/DESTDIR; binary to $(DESTDIR)$(CNI_BIN_DIR)
+#   make install      binary to $(DESTDIR)$(CNI_BIN_DIR) (/opt/cni/bin), docs under $(PREFIX)
 #   make deps         install the Debian packages the build and the tests need
 #   make format-check CI's clang-format gate
 #   make docker-build the DaemonSet image
@@ -118,8 +118,9 @@ demo: $(B)/multus
 	@sh tests/demo.sh $(abspath $(B)/multus)
 
 install: $(B)/multus
-	install -d $(DESTDIR)$(CNI_BIN_DIR)
+	install -d $(DESTDIR)$(CNI_BIN_DIR) $(DESTDIR)$(PREFIX)/share/doc/multus
 	install -m 0755 $(B)/multus $(DESTDIR)$(CNI_BIN_DIR)/multus
+	install -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/multus/README.md
 
 deps:
 	@sh tests/deps.sh

@@ -35,6 +35,7 @@ suite unit make -s WERROR=1 unit
 suite netns make -s WERROR=1 netns
 suite apiserver sh tests/k8s/test_apiserver.sh
 [ -f tests/k8s/test_client.sh ] && suite k8s-client sh tests/k8s/test_client.sh
+suite install sh tests/install_test.sh
 suite fuzz make -s fuzz-smoke
 suite asan make -s asan
 rm -rf "$log"

@@ -44,6 +44,24 @@ netconf m '"defaultDelegates":"good,nosuch"' >"$T/nc"
 multus ADD r5 eth0 /run/netns/f <"$T/nc"
 check "unknown network: code 7 naming it and where we looked" sh -c "[ $RC -ne 0 ] && jq -e '.code == 7 and (.msg | contains(\"nosuch\")) and (.msg | contains(\"$CONF\"))' '$T/out'"
 
+# A delegate dies with multus: the runtime kills multus (SIGKILL) mid-ADD.
+printf '{"cniVersion":"1.0.0","name":"slow-net","type":"slowpoke"}\n' >"$CONF/slow-net.conf"
+netconf m '"defaultDelegates":"slow-net"' >"$T/nc"
+CNI_COMMAND=ADD CNI_CONTAINERID=k1 CNI_IFNAME=eth0 CNI_NETNS=/run/netns/f CNI_PATH=$CNI_PATH_TEST \
+	"$MULTUS" <"$T/nc" >/dev/null 2>&1 &
+mpid=$!
+i=0
+while ! pgrep -x -f "sleep 997" >/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+check "the slow delegate is running under multus" pgrep -x -f "sleep 997"
+kill -9 "$mpid"
+wait "$mpid" 2>/dev/null
+i=0
+while pgrep -x -f "sleep 997" >/dev/null && [ $i -lt 40 ]; do sleep 0.05; i=$((i + 1)); done
+check "killing multus kills its delegate (parent-death signal)" sh -c '! pgrep -x -f "sleep 997"'
+check "the store entry written before the delegate ran is there for DEL" [ -e "$STORE/k1.json" ]
+multus DEL k1 eth0 /run/netns/f <"$T/nc"
+check "DEL after the killed ADD succeeds and clears the entry" sh -c "[ $RC -eq 0 ] && [ ! -e '$STORE/k1.json' ]"
+
 # A delegate whose DEL fails too: the entry keeps just it, so the runtime's DEL can retry.
 netconf m '"defaultDelegates":"good,fail-net"' >"$T/nc"
 FAIL_ALL=1

@@ -1,0 +1,20 @@
+#!/bin/sh
+# make install: DESTDIR, PREFIX and CNI_BIN_DIR honoured; the binary installed is the build's.
+set -u
+cd "$(dirname "$0")/.."
+pass=0 fail=0
+t() { if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "not ok - $*"; fi; }
+d=$(mktemp -d /tmp/multus-install.XXXXXX)
+trap 'rm -rf "$d"' EXIT
+make -s install DESTDIR="$d/a" >/dev/null
+t [ -x "$d/a/opt/cni/bin/multus" ]
+t cmp -s build/multus "$d/a/opt/cni/bin/multus"
+t [ "$(stat -c %a "$d/a/opt/cni/bin/multus")" = 755 ]
+t [ -f "$d/a/usr/share/doc/multus/README.md" ]
+make -s install DESTDIR="$d/b" PREFIX=/usr/local CNI_BIN_DIR=/usr/libexec/cni >/dev/null
+t [ -x "$d/b/usr/libexec/cni/multus" ]
+t [ -f "$d/b/usr/local/share/doc/multus/README.md" ]
+t [ ! -e "$d/b/opt" ]
+t sh -c "'$d/a/opt/cni/bin/multus' --version | grep -q '^multus '"
+echo "install: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
