@@ -135,6 +135,18 @@ int multus_cmd_add(struct multus_ctx *ctx, struct err *e)
 	r = multus_plan_build(ctx, &p, e);
 	if (r < 0)
 		goto out;
+	/* What the pod had before any delegate: never ours to delete, and explained for
+	 * --verify. This listing is also the first attachment's "before". */
+	r = nl_link_list(ctx->nl, &snap.links, &snap.n, e);
+	if (r < 0) {
+		e->code = CNI_ERR_NETNS;
+		err_prefix(e, r, "cannot list the links of the pod netns");
+		goto out;
+	}
+	for (size_t i = 0; i < snap.n && r == 0; i++)
+		r = plan_add_preexisting(p, snap.links[i].name, snap.links[i].index);
+	if (r < 0)
+		goto out;
 	/* Before any delegate runs: a crash from here on still leaves DEL what it needs. */
 	r = store_save(ctx->nc.cni_dir, p, e);
 	if (r < 0)

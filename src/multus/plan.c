@@ -26,6 +26,7 @@ void plan_free(struct plan *p)
 	for (size_t i = 0; i < p->n; i++)
 		attachment_done(&p->att[i]);
 	free(p->att);
+	free(p->pre);
 	free(p->conf_name);
 	free(p->container_id);
 	free(p->netns);
@@ -67,21 +68,63 @@ struct attachment *plan_master(struct plan *p)
 	return NULL;
 }
 
-int attachment_own_link(struct attachment *a, const char *name, int index)
+/* Adds or renames the link `index` in a list of links. */
+static int links_put(struct owned_link **links, size_t *n, const char *name, int index)
 {
-	struct owned_link *n;
+	struct owned_link *nl;
 
-	for (size_t i = 0; i < a->n_links; i++)
-		if (a->links[i].index == index) {
-			snprintf(a->links[i].name, sizeof(a->links[i].name), "%s", name);
+	for (size_t i = 0; i < *n; i++)
+		if ((*links)[i].index == index) {
+			snprintf((*links)[i].name, sizeof((*links)[i].name), "%s", name);
 			return 0;
 		}
-	n = realloc(a->links, (a->n_links + 1) * sizeof(*n));
-	if (!n)
+	nl = realloc(*links, (*n + 1) * sizeof(*nl));
+	if (!nl)
 		return -ENOMEM;
-	a->links = n;
-	snprintf(a->links[a->n_links].name, sizeof(a->links[0].name), "%s", name);
-	a->links[a->n_links++].index = index;
+	*links = nl;
+	snprintf(nl[*n].name, sizeof(nl[*n].name), "%s", name);
+	nl[(*n)++].index = index;
+	return 0;
+}
+
+int attachment_own_link(struct attachment *a, const char *name, int index)
+{
+	return links_put(&a->links, &a->n_links, name, index);
+}
+
+int plan_add_preexisting(struct plan *p, const char *name, int index)
+{
+	return links_put(&p->pre, &p->n_pre, name, index);
+}
+
+static json_t *links_to_json(const struct owned_link *links, size_t n, int *bad)
+{
+	json_t *arr = json_array();
+
+	for (size_t k = 0; k < n; k++)
+		*bad |= json_array_append_new(
+		    arr, json_pack("{s:s,s:i}", "name", links[k].name, "index", links[k].index));
+	return arr;
+}
+
+/* Parses [{"name","index"}] into a list; -EBADMSG for anything else. */
+static int links_from_json(json_t *arr, struct owned_link **links, size_t *n)
+{
+	json_t *l;
+	size_t i;
+
+	if (arr && !json_is_null(arr) && !json_is_array(arr))
+		return -EBADMSG;
+	json_array_foreach (arr, i, l) {
+		const char *name;
+		json_int_t index;
+
+		if (json_unpack(l, "{s:s,s:I}", "name", &name, "index", &index) < 0 ||
+		    !name_is_ifname(name) || index <= 0 || index > INT32_MAX)
+			return -EBADMSG;
+		if (links_put(links, n, name, (int)index) < 0)
+			return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -108,13 +151,9 @@ json_t *plan_to_json(const struct plan *p)
 	bad |= json_object_set_new(j, "podUID", str_or_null(p->pod_uid));
 	for (size_t i = 0; i < p->n; i++) {
 		const struct attachment *a = &p->att[i];
-		json_t *links = json_array();
+		json_t *links = links_to_json(a->links, a->n_links, &bad);
 		char *conf = json_dumps(a->conf, JSON_COMPACT | JSON_PRESERVE_ORDER);
 
-		for (size_t k = 0; k < a->n_links; k++)
-			bad |= json_array_append_new(links, json_pack("{s:s,s:i}", "name",
-								      a->links[k].name, "index",
-								      a->links[k].index));
 		bad |= json_array_append_new(
 		    arr,
 		    json_pack("{s:s,s:s,s:b,s:s,s:s,s:O?,s:s?,s:O?,s:s,s:O?,s:o}", "network",
@@ -126,6 +165,7 @@ json_t *plan_to_json(const struct plan *p)
 		free(conf);
 	}
 	bad |= json_object_set(j, "attachments", arr);
+	bad |= json_object_set_new(j, "preexisting", links_to_json(p->pre, p->n_pre, &bad));
 	if (bad || json_array_size(arr) != p->n)
 		return NULL;
 	return TAKE_PTR(j);
@@ -147,11 +187,10 @@ static int dup_opt(json_t *j, const char *key, char **out)
 static int att_from_json(json_t *o, struct attachment *a, struct err *e, size_t idx)
 {
 	const char *network, *ifname, *conf, *version, *state;
-	json_t *rc = NULL, *dr = NULL, *res = NULL, *links = NULL, *args_j = NULL, *l;
+	json_t *rc = NULL, *dr = NULL, *res = NULL, *links = NULL, *args_j = NULL;
 	const char *args = NULL;
 	json_error_t jerr;
-	int master = 0;
-	size_t i;
+	int master = 0, r;
 
 	if (json_unpack_ex(o, &jerr, JSON_STRICT, "{s:s,s:s,s:b,s:s,s:s,s?o,s?o,s?o,s:s,s?o,s?o}",
 			   "network", &network, "ifname", &ifname, "master", &master, "config",
@@ -193,19 +232,11 @@ static int att_from_json(json_t *o, struct attachment *a, struct err *e, size_t 
 		a->result = json_incref(res);
 	}
 	a->state = streq(state, "added") ? ATT_ADDED : ATT_PLANNED;
-	if (links && !json_is_array(links))
-		return err_setc(e, CNI_ERR_DECODE, -EBADMSG, "attachments[%zu]: bad links", idx);
-	json_array_foreach (links, i, l) {
-		const char *name;
-		json_int_t index;
-
-		if (json_unpack(l, "{s:s,s:I}", "name", &name, "index", &index) < 0 ||
-		    !name_is_ifname(name) || index <= 0 || index > INT32_MAX)
-			return err_setc(e, CNI_ERR_DECODE, -EBADMSG,
-					"attachments[%zu]: bad links[%zu]", idx, i);
-		if (attachment_own_link(a, name, (int)index) < 0)
-			return -ENOMEM;
-	}
+	r = links_from_json(links, &a->links, &a->n_links);
+	if (r < 0)
+		return r == -ENOMEM ? r
+				    : err_setc(e, CNI_ERR_DECODE, -EBADMSG,
+					       "attachments[%zu]: bad links", idx);
 	return 0;
 }
 
@@ -240,6 +271,9 @@ int plan_from_json(json_t *j, struct plan **ret, struct err *e)
 		if (r < 0)
 			return r;
 	}
+	r = links_from_json(json_object_get(j, "preexisting"), &p->pre, &p->n_pre);
+	if (r < 0)
+		return r == -ENOMEM ? r : err_setc(e, CNI_ERR_DECODE, -EBADMSG, "bad preexisting");
 	*ret = TAKE_PTR(p);
 	return 0;
 }

@@ -48,6 +48,9 @@ struct plan {
 	char *pod_namespace, *pod_name, *pod_uid; /* NULL without a pod */
 	struct attachment *att;
 	size_t n;
+	/* The links the pod netns had before the first delegate ran (--verify explains them). */
+	struct owned_link *pre;
+	size_t n_pre;
 };
 
 void plan_free(struct plan *p);
@@ -64,3 +67,5 @@ struct attachment *plan_add(struct plan *p);
 struct attachment *plan_master(struct plan *p);
 /* Records a link an attachment owns (idempotent by index). */
 int attachment_own_link(struct attachment *a, const char *name, int index);
+/* Records a link that was there before ADD. */
+int plan_add_preexisting(struct plan *p, const char *name, int index);

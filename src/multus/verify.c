@@ -26,12 +26,25 @@ static bool entry_in_netns(const struct plan *p, int target)
 	return netns_same(fd, target) == 1;
 }
 
+/* The fallback devices the kernel creates in every netns when a tunnel module is loaded. */
+static bool kernel_fallback(const struct nl_link *l)
+{
+	static const char *const names[] = { "tunl0",	 "sit0",      "ip6tnl0", "gre0",
+					     "gretap0",	 "erspan0",   "ip6gre0", "ip_vti0",
+					     "ip6_vti0", "ip6erspan0" };
+
+	for (size_t i = 0; i < ELEMENTSOF(names); i++)
+		if (streq(l->name, names[i]))
+			return true;
+	return false;
+}
+
 static bool explained(const struct nl_link *l, json_t *entries_links)
 {
 	json_t *v;
 	size_t i;
 
-	if (streq(l->name, "lo"))
+	if (streq(l->name, "lo") || kernel_fallback(l))
 		return true;
 	json_array_foreach (entries_links, i, v)
 		if (json_integer_value(v) == l->index)
@@ -66,6 +79,8 @@ static json_t *verify_entry(struct nl_sock *nl, struct plan *p, json_t *owned, b
 						      "ifname", a->ifname, "ok", r == 0, "problems",
 						      problems));
 	}
+	for (size_t k = 0; k < p->n_pre; k++)
+		json_array_append_new(owned, json_integer(p->pre[k].index));
 	/* Firewall rules in the host netns tagged with this container (reported, not drift:
 	 * portmap and ipMasq rules belong to a live pod). */
 	nft_count_container(p->container_id, &st, NULL);

@@ -71,11 +71,13 @@ check "(d) taken: the pre-existing eth1 is untouched" has_link v eth1
 ip netns exec v ip link del eth1
 
 # (e) --verify.
+ip netns exec v ip link add keep0 type veth peer name keep0p
 netconf m '"defaultDelegates":"base,side"' >"$T/nc"
 multus ADD e1 eth0 /run/netns/v <"$T/nc"
 check "(e) ADD for verify" [ "$RC" -eq 0 ]
 "$MULTUS" --verify v --cni-dir "$STORE" >"$T/out" 2>&1; rc=$?
 check "(e) healthy pod: exit 0" [ "$rc" -eq 0 ]
+check "(e) links that were there before ADD (keep0, keep0p) are explained, not stray" sh -c "[ $rc -eq 0 ] && ! grep -q 'unexplained link' '$T/out'"
 check "(e) healthy pod: text says ok for both" sh -c "grep -c '^  eth[01] .* ok$' '$T/out' | grep -qx 2 && grep -q 'result: ok' '$T/out'"
 "$MULTUS" --verify /run/netns/v --json --cni-dir "$STORE" >"$T/out" 2>&1; rc=$?
 check "(e) --json by path: exit 0 and parses" sh -c "[ $rc -eq 0 ] && jq -e '.ok == true and (.entries[0].attachments | length) == 2' '$T/out'"
