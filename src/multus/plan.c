@@ -107,12 +107,14 @@ static json_t *links_to_json(const struct owned_link *links, size_t n, int *bad)
 	return arr;
 }
 
-/* Parses [{"name","index"}] into a list; -EBADMSG for anything else. */
-static int links_from_json(json_t *arr, struct owned_link **links, size_t *n)
+/* Parses [{"name","index"}] into a list; -EBADMSG for anything else, *ret_bad saying which
+ * element (SIZE_MAX: not an array). */
+static int links_from_json(json_t *arr, struct owned_link **links, size_t *n, size_t *ret_bad)
 {
 	json_t *l;
 	size_t i;
 
+	*ret_bad = SIZE_MAX;
 	if (arr && !json_is_null(arr) && !json_is_array(arr))
 		return -EBADMSG;
 	json_array_foreach (arr, i, l) {
@@ -120,8 +122,10 @@ static int links_from_json(json_t *arr, struct owned_link **links, size_t *n)
 		json_int_t index;
 
 		if (json_unpack(l, "{s:s,s:I}", "name", &name, "index", &index) < 0 ||
-		    !name_is_ifname(name) || index <= 0 || index > INT32_MAX)
+		    !name_is_ifname(name) || index <= 0 || index > INT32_MAX) {
+			*ret_bad = i;
 			return -EBADMSG;
+		}
 		if (links_put(links, n, name, (int)index) < 0)
 			return -ENOMEM;
 	}
@@ -190,6 +194,7 @@ static int att_from_json(json_t *o, struct attachment *a, struct err *e, size_t 
 	json_t *rc = NULL, *dr = NULL, *res = NULL, *links = NULL, *args_j = NULL;
 	const char *args = NULL;
 	json_error_t jerr;
+	size_t bad;
 	int master = 0, r;
 
 	if (json_unpack_ex(o, &jerr, JSON_STRICT, "{s:s,s:s,s:b,s:s,s:s,s?o,s?o,s?o,s:s,s?o,s?o}",
@@ -232,11 +237,14 @@ static int att_from_json(json_t *o, struct attachment *a, struct err *e, size_t 
 		a->result = json_incref(res);
 	}
 	a->state = streq(state, "added") ? ATT_ADDED : ATT_PLANNED;
-	r = links_from_json(links, &a->links, &a->n_links);
+	r = links_from_json(links, &a->links, &a->n_links, &bad);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0 && bad == SIZE_MAX)
+		return err_setc(e, CNI_ERR_DECODE, -EBADMSG, "attachments[%zu]: bad links", idx);
 	if (r < 0)
-		return r == -ENOMEM ? r
-				    : err_setc(e, CNI_ERR_DECODE, -EBADMSG,
-					       "attachments[%zu]: bad links", idx);
+		return err_setc(e, CNI_ERR_DECODE, -EBADMSG, "attachments[%zu]: bad links[%zu]",
+				idx, bad);
 	return 0;
 }
 
@@ -271,7 +279,7 @@ int plan_from_json(json_t *j, struct plan **ret, struct err *e)
 		if (r < 0)
 			return r;
 	}
-	r = links_from_json(json_object_get(j, "preexisting"), &p->pre, &p->n_pre);
+	r = links_from_json(json_object_get(j, "preexisting"), &p->pre, &p->n_pre, &i);
 	if (r < 0)
 		return r == -ENOMEM ? r : err_setc(e, CNI_ERR_DECODE, -EBADMSG, "bad preexisting");
 	*ret = TAKE_PTR(p);
