@@ -274,8 +274,12 @@ int cni_exec_run(const struct cni_exec_req *req, struct cni_exec_out *ret, struc
 			se.fd = -1;
 		}
 	}
-	if (!reaped)
+	if (!reaped) {
+		/* Only a failing poll() gets here: never wait unbounded for a live delegate. */
+		kill(-pid, SIGKILL);
+		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
+	}
 	if (pin[1] >= 0)
 		close(pin[1]);
 	if (so.fd >= 0)
