@@ -90,9 +90,13 @@ netns: $(B)/multus
 
 test: unit netns
 
-asan:
-	$(MAKE) B=build-asan OPT='-O1 -g -fno-omit-frame-pointer' \
-		SAN='-fsanitize=address,undefined -fno-sanitize-recover=undefined' test
+ASAN_VARS := B=build-asan OPT='-O1 -g -fno-omit-frame-pointer' \
+	SAN='-fsanitize=address,undefined -fno-sanitize-recover=undefined'
+asan-unit:
+	$(MAKE) $(ASAN_VARS) unit
+asan-netns:
+	$(MAKE) $(ASAN_VARS) netns
+asan: asan-unit asan-netns
 
 # Fuzzing (clang, libFuzzer). Each target is tests/fuzz/fuzz_<room>_<what>.c.
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -134,7 +138,7 @@ docker-build:
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: all unit netns test asan fuzz fuzz-build fuzz-smoke bench demo install deps format-check \
+.PHONY: all unit netns test asan asan-unit asan-netns fuzz fuzz-build fuzz-smoke bench demo install deps format-check \
 	docker-build clean
 .SECONDARY:
 

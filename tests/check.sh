@@ -37,7 +37,8 @@ suite apiserver sh tests/k8s/test_apiserver.sh
 [ -f tests/k8s/test_client.sh ] && suite k8s-client sh tests/k8s/test_client.sh
 suite install sh tests/install_test.sh
 suite fuzz make -s fuzz-smoke
-suite asan make -s asan
+suite asan-unit make -s asan-unit
+suite asan-netns make -s asan-netns
 rm -rf "$log"
 [ -n "$failed_suites" ] && echo "check: failing suites:$failed_suites"
 echo "check: $total_pass passed, $total_fail failed"
