@@ -368,49 +368,22 @@ int cni_delegate_del(json_t *conf, const struct cni_invoke *inv, const char *ver
 			e);
 }
 
-int cni_delegate_check(json_t *conf, const struct cni_invoke *inv, const char *version,
-		       json_t *prev_result, struct err *e)
+/* Runs `command` on each plugin in order. With `stop_early` the first error ends it;
+ * otherwise every plugin is asked and the first error is returned. */
+static int run_each(const char *command, json_t *conf, const struct cni_invoke *inv,
+		    const char *version, json_t *prev, json_t *extra, bool stop_early,
+		    struct err *e)
 {
 	json_auto_t *plugins = plugin_list(conf);
-	const char *name = json_string_value(json_object_get(conf, "name"));
-	char what[128];
-	json_t *p;
-	size_t i;
-
-	if (cni_version_cmp(version, "0.4.0") < 0)
-		return 0;
-	snprintf(what, sizeof(what), "network \"%s\"", name ? name : "?");
-	json_array_foreach (plugins, i, p) {
-		json_auto_t *pc = plugin_conf(conf, p, version, inv, prev_result, NULL, e);
-		struct outcome out;
-		int r;
-
-		if (!pc)
-			return -EINVAL;
-		r = run_plugin("CHECK", pc, inv, what, &out, e);
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
-static int run_110(const char *command, json_t *conf, const struct cni_invoke *inv, json_t *extra,
-		   struct err *e)
-{
-	json_auto_t *plugins = plugin_list(conf);
-	const char *version = cni_delegate_version_for(conf, inv->caller_version);
 	const char *name = json_string_value(json_object_get(conf, "name"));
 	char what[128];
 	int first = 0;
 	json_t *p;
 	size_t i;
 
-	/* Plugins that do not speak 1.1.0 know no GC or STATUS: nothing to ask them. */
-	if (cni_version_cmp(version, "1.1.0") < 0)
-		return 0;
 	snprintf(what, sizeof(what), "network \"%s\"", name ? name : "?");
 	json_array_foreach (plugins, i, p) {
-		json_auto_t *pc = plugin_conf(conf, p, version, inv, NULL, extra, e);
+		json_auto_t *pc = plugin_conf(conf, p, version, inv, prev, extra, e);
 		struct err e2 = { 0 };
 		struct outcome out;
 		int r;
@@ -422,9 +395,30 @@ static int run_110(const char *command, json_t *conf, const struct cni_invoke *i
 			first = r;
 			if (e)
 				*e = e2;
+			if (stop_early)
+				return r;
 		}
 	}
 	return first;
+}
+
+int cni_delegate_check(json_t *conf, const struct cni_invoke *inv, const char *version,
+		       json_t *prev_result, struct err *e)
+{
+	if (cni_version_cmp(version, "0.4.0") < 0)
+		return 0;
+	return run_each("CHECK", conf, inv, version, prev_result, NULL, true, e);
+}
+
+static int run_110(const char *command, json_t *conf, const struct cni_invoke *inv, json_t *extra,
+		   struct err *e)
+{
+	const char *version = cni_delegate_version_for(conf, inv->caller_version);
+
+	/* Plugins that do not speak 1.1.0 know no GC or STATUS: nothing to ask them. */
+	if (cni_version_cmp(version, "1.1.0") < 0)
+		return 0;
+	return run_each(command, conf, inv, version, NULL, extra, false, e);
 }
 
 int cni_delegate_gc(json_t *conf, const struct cni_invoke *inv, json_t *extra, struct err *e)

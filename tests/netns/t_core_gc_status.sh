@@ -60,6 +60,30 @@ netconf m '"defaultDelegates":"g1","readinessindicatorfile":"'"$T"'/ready","apiT
 multus ADD rd2 eth0 /run/netns/ga <"$T/st"
 check "ADD without the readiness file fails with code 11, nothing added" sh -c "jq -e '.code == 11' '$T/out' && ! ip netns exec ga ip link show eth0 2>/dev/null"
 
+# GC and STATUS are forwarded to delegates that speak 1.1.0 (and only to them).
+export CALL_LOG=$T/calls110 NOT_READY=$T/not-ready
+printf '{"cniVersion":"1.1.0","name":"n110","type":"speaks110","bridge":"br-110","ipam":{"type":"host-local","subnet":"10.33.0.0/24","dataDir":"%s"}}\n' "$IPAM" >"$CONF/n110.conf"
+netconf m '"defaultDelegates":"n110"' 1.1.0 >"$T/nc110"
+multus ADD k110 eth0 /run/netns/ga <"$T/nc110"
+check "1.1.0 delegate: ADD succeeds" [ "$RC" -eq 0 ]
+multus ADD k111 eth0 /run/netns/gb <"$T/nc110"
+: >"$CALL_LOG"
+netconf m '"defaultDelegates":"n110","cni.dev/valid-attachments":[{"containerID":"k110","ifname":"eth0"}]' 1.1.0 >"$T/gc110"
+CNI_COMMAND=GC CNI_PATH=$CNI_PATH_TEST "$MULTUS" <"$T/gc110" >"$T/out" 2>"$T/err"; rc=$?
+check "GC with a 1.1.0 delegate succeeds" [ "$rc" -eq 0 ]
+check "GC tore the invalid container down" sh -c "[ ! -e '$STORE/k111.json' ] && ! ip netns exec gb ip link show eth0 2>/dev/null"
+check "GC was forwarded once to the 1.1.0 delegate" [ "$(grep -c '^GC ' "$CALL_LOG")" = 1 ]
+check "the delegate's GC names exactly the valid attachment" sh -c "sed -n 's/^GC //p' '$CALL_LOG' | jq -e '.[\"cni.dev/valid-attachments\"] == [{\"containerID\":\"k110\",\"ifname\":\"eth0\"}] and .cniVersion == \"1.1.0\"'"
+netconf m '"defaultDelegates":"n110"' 1.1.0 >"$T/st110"
+CNI_COMMAND=STATUS CNI_PATH=$CNI_PATH_TEST "$MULTUS" <"$T/st110" >"$T/out" 2>"$T/err"; rc=$?
+check "STATUS forwarded to the 1.1.0 master delegate: ready" sh -c "[ $rc -eq 0 ] && grep -q '^STATUS ' '$CALL_LOG'"
+touch "$NOT_READY"
+CNI_COMMAND=STATUS CNI_PATH=$CNI_PATH_TEST "$MULTUS" <"$T/st110" >"$T/out" 2>"$T/err"; rc=$?
+check "the master delegate not ready: STATUS code 50 with its message" sh -c "[ $rc -ne 0 ] && jq -e '.code == 50 and (.msg | contains(\"speaks110: plugin not ready\"))' '$T/out'"
+rm -f "$NOT_READY"
+multus DEL k110 eth0 /run/netns/ga <"$T/nc110"
+check "1.1.0 delegate: DEL" [ "$RC" -eq 0 ]
+
 # The nftables sweep: bridge with ipMasq, wrapped so that its DEL does nothing at all.
 if ! nft list tables >/dev/null 2>&1; then
 	skip "nftables sweep through DEL" "no nftables in this kernel"
