@@ -170,7 +170,9 @@ static int run_plugin(const char *command, json_t *pconf, const struct cni_invok
 	else if (o.signal)
 		r = err_setc(e, CNI_ERR_DELEGATE, -ECHILD, "%s: %s %s was killed by signal %d%s%s",
 			     what, type, command, o.signal, tail[0] ? ": " : "", tail);
-	else if (o.truncated)
+	/* Only ADD's output, or a failure's error object, is read: a DEL or CHECK that exits 0
+	 * has succeeded whatever it printed. */
+	else if (o.truncated && (streq(command, "ADD") || o.exit_code != 0))
 		r = err_setc(e, CNI_ERR_DELEGATE, -EMSGSIZE, "%s: %s %s printed more than %d bytes",
 			     what, type, command, CNI_EXEC_STDOUT_MAX);
 	else if (cni_error_parse(o.out, o.out_len, &code, &msg, &details) == 1) {

@@ -44,6 +44,20 @@ netconf m '"defaultDelegates":"good,nosuch"' >"$T/nc"
 multus ADD r5 eth0 /run/netns/f <"$T/nc"
 check "unknown network: code 7 naming it and where we looked" sh -c "[ $RC -ne 0 ] && jq -e '.code == 7 and (.msg | contains(\"nosuch\")) and (.msg | contains(\"$CONF\"))' '$T/out'"
 
+# Floods: 3 MiB on stdout is refused (cap 1 MiB) in bounded memory; 3 MiB on stderr is
+# capped in the log and the ADD goes on.
+export PLUGINS
+printf '{"cniVersion":"1.0.0","name":"flood-net","type":"flood","bridge":"br-fl","ipam":{"type":"host-local","subnet":"10.9.0.0/24","dataDir":"%s"}}\n' "$IPAM" >"$CONF/flood-net.conf"
+netconf m '"defaultDelegates":"flood-net"' >"$T/nc"
+FLOOD=out multus ADD fl1 eth0 /run/netns/f <"$T/nc"
+check "stdout flood: ADD fails saying the delegate printed too much" sh -c "[ $RC -ne 0 ] && jq -e '.msg | contains(\"printed more than\")' '$T/out'"
+check "stdout flood: no store entry, nothing in the pod" sh -c "[ ! -e '$STORE/fl1.json' ] && ! ip netns exec f ip link show eth0 2>/dev/null"
+FLOOD=err multus ADD fl2 eth0 /run/netns/f <"$T/nc"
+check "stderr flood: ADD succeeds" [ "$RC" -eq 0 ]
+check "stderr flood: our own stderr stays bounded (< 1 MiB)" [ "$(wc -c <"$T/err")" -lt 1048576 ]
+FLOOD_ALL=1 multus DEL fl2 eth0 /run/netns/f <"$T/nc"
+check "a DEL that floods stdout but exits 0 has succeeded" sh -c "[ $RC -eq 0 ] && [ ! -e '$STORE/fl2.json' ] && ! ip netns exec f ip link show eth0 2>/dev/null"
+
 # A delegate dies with multus: the runtime kills multus (SIGKILL) mid-ADD.
 printf '{"cniVersion":"1.0.0","name":"slow-net","type":"slowpoke"}\n' >"$CONF/slow-net.conf"
 netconf m '"defaultDelegates":"slow-net"' >"$T/nc"
