@@ -29,6 +29,16 @@ check "DEL succeeds" [ "$RC" -eq 0 ]
 check "nothing left in the pod" sh -c "[ \$(ip netns exec seed ip -o link | wc -l) -eq 1 ]"
 check "IPAM released for all three" [ "$(ipam_count flannel-conf)$(ipam_count sriov-conf)$(ipam_count sriov-vlanid-l2enable-conf)" = "000" ]
 
+# logToStderr false: nothing on stderr (kubelet's log), still everything in the log file.
+netconf node-cni-network '"defaultDelegates":"flannel-conf","logToStderr":false,"logFile":"'"$T"'/quiet.log","logLevel":"verbose"' >"$T/nc"
+multus ADD quiet eth0 /run/netns/seed <"$T/nc"
+check "logToStderr false: ADD succeeds with an empty stderr" sh -c "[ $RC -eq 0 ] && [ ! -s '$T/err' ]"
+check "logToStderr false: the log file has the verbose lines" grep -q ' verbose \[quiet\] ADD flannel-conf as eth0' "$T/quiet.log"
+multus DEL quiet eth0 /run/netns/seed <"$T/nc"
+netconf node-cni-network '"defaultDelegates":"nosuch","logLevel":"panic"' >"$T/nc"
+multus ADD quiet2 eth0 /run/netns/seed <"$T/nc"
+check "logLevel panic: an error is still reported on stdout, not logged" sh -c "[ $RC -ne 0 ] && jq -e '.code == 7' '$T/out' && [ ! -s '$T/err' ]"
+
 # The comma form with @ifname, and the string form of the seed ("tke-bridge").
 netconf node-cni-network '"defaultDelegates":"flannel-conf, sriov-conf ,sriov-vlanid-l2enable-conf@north"' >"$T/nc"
 multus ADD seed2 eth0 /run/netns/seed <"$T/nc"
