@@ -1,12 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The nftables sweep: rules that a reference plugin tagged with a container id (through
- * iptables-nft) and the CNI-* chains they jumped to, deleted in one batch.
- *
- * Where the tag lives: iptables-nft 1.8.9 keeps `-m comment --comment TEXT` as a compat `match`
- * expression named "comment" whose info blob is struct xt_comment_info (a 256-byte string);
- * `nft ... comment "TEXT"` keeps it in the rule's userdata (NFTNL_UDATA_RULE_COMMENT). Both are
- * read, so a later iptables-nft that moves the comment to userdata is still swept.
+ * The nftables sweep's socket side: the rule listing (restarted when interrupted), the delete
+ * batch with every ack read and mapped back to its command, and the public functions. What the
+ * listing means and what goes is decided in nft_scan.c.
  */
 #include <endian.h>
 #include <stdbool.h>
@@ -17,16 +13,12 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
-#include <linux/netfilter/xt_comment.h>
 #include <libmnl/libmnl.h>
 #include <libnftnl/common.h>
-#include <libnftnl/expr.h>
-#include <libnftnl/rule.h>
-#include <libnftnl/udata.h>
 
 #include "netlink/nft.h"
+#include "netlink/nft_int.h"
 
-#define NFT_CNI_PREFIX "CNI-"
 /* Listings restarted when a concurrent change interrupts the dump (NLM_F_DUMP_INTR). */
 #define NFT_WALK_ATTEMPTS 8
 _Static_assert(5000000L << (NFT_WALK_ATTEMPTS - 2) < 1000000000L, "backoff fits in tv_nsec");
@@ -38,34 +30,6 @@ _Static_assert(5000000L << (NFT_WALK_ATTEMPTS - 2) < 1000000000L, "backoff fits 
 #define NFT_CMD_MAX 1024
 /* Receive-buffer room per queued ack, skb overhead included (about 700 bytes each). */
 #define NFT_ACK_ROOM 1024
-
-/* A rule, or (handle 0) a chain, of one table. */
-struct nft_ref {
-	uint32_t family;
-	uint64_t handle;
-	char *table;
-	char *chain;
-	char *target; /* rules: the CNI-* chain it jumps or goes to, NULL if none */
-	bool tagged; /* rules: carries the container id */
-	bool keep; /* chains: holds an untagged rule, or an untagged rule jumps to it */
-};
-
-struct nft_refs {
-	struct nft_ref *v;
-	size_t n, cap;
-};
-
-struct nft_walk {
-	const char *id;
-	/* Tagged rules, and untagged ones that live in or jump to a CNI-* chain. */
-	struct nft_refs rules;
-	/* CNI-* chains that tagged rules jump to. */
-	struct nft_refs chains;
-	/* Chains the kernel refused to delete (EBUSY: used from where we cannot see, such as a
-	 * verdict map): left alone on the next attempt so that the rules can still go. */
-	struct nft_refs busy;
-	unsigned n_tagged;
-};
 
 struct nft_cmd {
 	uint32_t seq;
@@ -90,259 +54,16 @@ struct nft_io {
 	char buf[NFT_RECV_SIZE] __attribute__((aligned(8)));
 };
 
-static bool nft_is_cni(const char *name)
-{
-	return name && strncmp(name, NFT_CNI_PREFIX, strlen(NFT_CNI_PREFIX)) == 0;
-}
-
-/* Compares a Go %q-quoted value (q at its opening quote) with want; the closing quote must end
- * the comment or be followed by a space. */
-static bool nft_quoted_equals(const char *q, const char *want)
-{
-	const char *p = q + 1;
-
-	while (*p && *p != '"') {
-		char c = *p;
-
-		if (c == '\\' && (p[1] == '"' || p[1] == '\\'))
-			c = *++p;
-		if (*want != c)
-			return false;
-		want++;
-		p++;
-	}
-	return *p == '"' && *want == '\0' && (p[1] == '\0' || p[1] == ' ');
-}
-
-int nft_comment_matches(const char *comment, const char *container_id)
-{
-	bool quoted = false, has_name = false, has_id = false;
-	const char *p;
-
-	/* An empty id would match `id: ""`, which no plugin writes: never sweep on it. */
-	if (!comment || !container_id || !*container_id)
-		return 0;
-	/* Keys count only outside quoted values, so a network name holding `id: "x"` (escaped
-	 * by the plugin's %q) cannot pose as the id. */
-	for (p = comment; *p; p++) {
-		if (quoted) {
-			if (*p == '\\' && p[1])
-				p++;
-			else if (*p == '"')
-				quoted = false;
-			continue;
-		}
-		if (*p == '"') {
-			quoted = true;
-			continue;
-		}
-		if (p != comment && p[-1] != ' ')
-			continue;
-		if (strncmp(p, "name: \"", 7) == 0)
-			has_name = true;
-		else if (strncmp(p, "id: \"", 5) == 0 && nft_quoted_equals(p + 4, container_id))
-			has_id = true;
-	}
-	return has_name && has_id;
-}
-
-static void nft_refs_clear(struct nft_refs *a)
-{
-	for (size_t i = 0; i < a->n; i++) {
-		free(a->v[i].table);
-		free(a->v[i].chain);
-		free(a->v[i].target);
-	}
-	a->n = 0;
-}
-
-/* Names go back to the kernel in the delete batch: they are held to its own limit. */
-static struct nft_ref *nft_refs_add(struct nft_refs *a, uint32_t family, const char *table,
-				    const char *chain, const char *target)
-{
-	struct nft_ref *r;
-
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 16;
-		struct nft_ref *v = reallocarray(a->v, cap, sizeof(*v));
-
-		if (!v)
-			return NULL;
-		a->v = v;
-		a->cap = cap;
-	}
-	r = &a->v[a->n];
-	*r = (struct nft_ref){ .family = family };
-	r->table = strndup(table, NFT_NAME_MAXLEN - 1);
-	r->chain = strndup(chain, NFT_NAME_MAXLEN - 1);
-	r->target = target ? strndup(target, NFT_NAME_MAXLEN - 1) : NULL;
-	if (!r->table || !r->chain || (target && !r->target)) {
-		free(r->table);
-		free(r->chain);
-		free(r->target);
-		return NULL;
-	}
-	a->n++;
-	return r;
-}
-
-static struct nft_ref *nft_refs_find(const struct nft_refs *a, uint32_t family, const char *table,
-				     const char *chain)
-{
-	for (size_t i = 0; i < a->n; i++)
-		if (a->v[i].family == family && streq(a->v[i].table, table) &&
-		    streq(a->v[i].chain, chain))
-			return &a->v[i];
-	return NULL;
-}
-
-static void nft_walk_done(struct nft_walk *w)
-{
-	nft_refs_clear(&w->rules);
-	nft_refs_clear(&w->chains);
-	nft_refs_clear(&w->busy);
-	free(w->rules.v);
-	free(w->chains.v);
-	free(w->busy.v);
-}
-
-/* Which chains go: those a tagged rule jumps to that hold no untagged rule and that no untagged
- * rule jumps to. */
-static int nft_walk_plan(struct nft_walk *w)
-{
-	for (size_t i = 0; i < w->rules.n; i++) {
-		const struct nft_ref *r = &w->rules.v[i];
-
-		if (!r->tagged || !r->target ||
-		    nft_refs_find(&w->chains, r->family, r->table, r->target) ||
-		    nft_refs_find(&w->busy, r->family, r->table, r->target))
-			continue;
-		if (!nft_refs_add(&w->chains, r->family, r->table, r->target, NULL))
-			return -ENOMEM;
-	}
-	for (size_t i = 0; i < w->rules.n; i++) {
-		const struct nft_ref *r = &w->rules.v[i];
-		struct nft_ref *c;
-
-		if (r->tagged)
-			continue;
-		c = nft_refs_find(&w->chains, r->family, r->table, r->chain);
-		if (c)
-			c->keep = true;
-		c = r->target ? nft_refs_find(&w->chains, r->family, r->table, r->target) : NULL;
-		if (c)
-			c->keep = true;
-	}
-	return 0;
-}
-
-static unsigned nft_walk_doomed(const struct nft_walk *w)
-{
-	unsigned n = 0;
-
-	for (size_t i = 0; i < w->chains.n; i++)
-		n += !w->chains.v[i].keep;
-	return n;
-}
-
-struct nft_rule_scan {
-	const char *id;
-	bool tagged;
-	const char *target; /* points into the parsed rule */
-};
-
-static int nft_udata_cb(const struct nftnl_udata *attr, void *data)
-{
-	struct nft_rule_scan *s = data;
-	const char *value = nftnl_udata_get(attr);
-	uint8_t len = nftnl_udata_len(attr);
-
-	if (nftnl_udata_type(attr) == NFTNL_UDATA_RULE_COMMENT && len > 0 &&
-	    value[len - 1] == '\0' && nft_comment_matches(value, s->id))
-		s->tagged = true;
-	return 0;
-}
-
-static int nft_expr_cb(struct nftnl_expr *expr, void *data)
-{
-	struct nft_rule_scan *s = data;
-	const char *name = nftnl_expr_get_str(expr, NFTNL_EXPR_NAME);
-
-	if (!name)
-		return 0;
-	if (streq(name, "match")) {
-		const char *match = nftnl_expr_get_str(expr, NFTNL_EXPR_MT_NAME);
-		char text[sizeof(struct xt_comment_info) + 1];
-		uint32_t len = 0;
-		const char *info = nftnl_expr_get(expr, NFTNL_EXPR_MT_INFO, &len);
-		size_t n;
-
-		if (!match || !streq(match, "comment") || !info)
-			return 0;
-		/* The blob is a fixed char array, NUL-padded; never trust it to be terminated. */
-		n = strnlen(info, len < sizeof(text) - 1 ? len : sizeof(text) - 1);
-		memcpy(text, info, n);
-		text[n] = '\0';
-		if (nft_comment_matches(text, s->id))
-			s->tagged = true;
-	} else if (streq(name, "immediate") && nftnl_expr_is_set(expr, NFTNL_EXPR_IMM_VERDICT)) {
-		int32_t verdict = (int32_t)nftnl_expr_get_u32(expr, NFTNL_EXPR_IMM_VERDICT);
-		const char *chain = nftnl_expr_get_str(expr, NFTNL_EXPR_IMM_CHAIN);
-
-		if ((verdict == NFT_JUMP || verdict == NFT_GOTO) && nft_is_cni(chain))
-			s->target = chain;
-	}
-	return 0;
-}
-
-static void nft_rule_freep(struct nftnl_rule **r)
-{
-	if (*r)
-		nftnl_rule_free(*r);
-}
-
+/* Rules go to the listing; an error there ends the dump (libmnl reads errno). */
 static int nft_rule_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct nft_reply *rp = data;
-	struct nft_walk *w = rp->walk;
-	_cleanup_(nft_rule_freep) struct nftnl_rule *r = NULL;
-	struct nft_rule_scan s = { .id = w->id };
-	struct nft_ref *ref;
-	const char *chain;
-	const void *udata;
-	uint32_t udata_len = 0;
+	int ret = nft_scan_rule(rp->walk, nlh);
 
-	if (NFNL_MSG_TYPE(nlh->nlmsg_type) != NFT_MSG_NEWRULE)
-		return MNL_CB_OK;
-	r = nftnl_rule_alloc();
-	if (!r) {
-		errno = ENOMEM;
+	if (ret < 0) {
+		errno = -ret;
 		return MNL_CB_ERROR;
 	}
-	/* libnftnl validates every attribute against its policy while parsing. */
-	if (nftnl_rule_nlmsg_parse(nlh, r) < 0 || !nftnl_rule_is_set(r, NFTNL_RULE_TABLE) ||
-	    !nftnl_rule_is_set(r, NFTNL_RULE_CHAIN) || !nftnl_rule_is_set(r, NFTNL_RULE_HANDLE)) {
-		errno = EBADMSG;
-		return MNL_CB_ERROR;
-	}
-	udata = nftnl_rule_get_data(r, NFTNL_RULE_USERDATA, &udata_len);
-	if (udata)
-		nftnl_udata_parse(udata, udata_len, nft_udata_cb, &s);
-	nftnl_expr_foreach(r, nft_expr_cb, &s);
-	/* Only rules that can bear on a CNI-* chain's fate are kept: the host may hold tens of
-	 * thousands of kube-proxy rules. */
-	chain = nftnl_rule_get_str(r, NFTNL_RULE_CHAIN);
-	if (!s.tagged && !s.target && !nft_is_cni(chain))
-		return MNL_CB_OK;
-	ref = nft_refs_add(&w->rules, nftnl_rule_get_u32(r, NFTNL_RULE_FAMILY),
-			   nftnl_rule_get_str(r, NFTNL_RULE_TABLE), chain, s.target);
-	if (!ref) {
-		errno = ENOMEM;
-		return MNL_CB_ERROR;
-	}
-	ref->handle = nftnl_rule_get_u64(r, NFTNL_RULE_HANDLE);
-	ref->tagged = s.tagged;
-	w->n_tagged += s.tagged;
 	return MNL_CB_OK;
 }
 
@@ -513,7 +234,7 @@ static bool nft_unsupported(int ret)
 	       ret == -EOPNOTSUPP;
 }
 
-/* Lists the tagged rules and the chains they doom. 1 when listed (io open), 0 when this kernel
+/* Lists the tagged rules and plans what goes with them. 1 when listed (io open), 0 when this kernel
  * has no nftables (then nothing can have leaked). */
 static int nft_walk(struct nft_io *io, struct nft_walk *w, struct err *e)
 {
@@ -523,9 +244,7 @@ static int nft_walk(struct nft_io *io, struct nft_walk *w, struct err *e)
 		struct nft_reply rp = { .walk = w };
 		int ret = 0;
 
-		nft_refs_clear(&w->rules);
-		nft_refs_clear(&w->chains);
-		w->n_tagged = 0;
+		nft_walk_reset(w);
 		ret = nft_io_open(io);
 		if (nft_unsupported(ret))
 			return 0;
@@ -626,11 +345,11 @@ static size_t nft_put_delete(struct nft_io *io, char *buf, struct nft_reply *rp,
 	return nlh->nlmsg_len;
 }
 
-/* Every tagged rule, then every doomed chain (its last rule is gone by then), in one
+/* Every doomed rule, then every doomed chain (its last rule is gone by then), in one
  * transaction: the kernel applies all of it or none. */
 static int nft_delete(struct nft_io *io, struct nft_walk *w, struct err *e)
 {
-	size_t max = w->n_tagged + nft_walk_doomed(w), len = 0;
+	size_t max = w->n_doomed + w->chains.n, len = 0;
 	_cleanup_free_ struct nft_cmd *cmds = calloc(max, sizeof(*cmds));
 	_cleanup_free_ char *buf = calloc(max + 2, NFT_CMD_MAX);
 	struct nft_reply rp = { .walk = w };
@@ -642,11 +361,10 @@ static int nft_delete(struct nft_io *io, struct nft_walk *w, struct err *e)
 	nlh = nftnl_batch_begin(buf, nft_next_seq(io));
 	len += nlh->nlmsg_len;
 	for (size_t i = 0; i < w->rules.n; i++)
-		if (w->rules.v[i].tagged)
+		if (w->rules.v[i].doomed)
 			len += nft_put_delete(io, buf + len, &rp, &w->rules.v[i]);
 	for (size_t i = 0; i < w->chains.n; i++)
-		if (!w->chains.v[i].keep)
-			len += nft_put_delete(io, buf + len, &rp, &w->chains.v[i]);
+		len += nft_put_delete(io, buf + len, &rp, &w->chains.v[i]);
 	nlh = nftnl_batch_end(buf + len, nft_next_seq(io));
 	len += nlh->nlmsg_len;
 
@@ -698,9 +416,9 @@ static int nft_run(const char *container_id, bool apply, struct nft_sweep_stats 
 			return r;
 		if (r == 0)
 			break;
-		stats.rules = w.n_tagged;
-		stats.chains = nft_walk_doomed(&w);
-		if (!apply || w.n_tagged == 0)
+		stats.rules = w.n_doomed;
+		stats.chains = (unsigned)w.chains.n;
+		if (!apply || w.n_doomed == 0)
 			break;
 		r = nft_delete(&io, &w, e);
 		if (r >= 0)

@@ -24,7 +24,7 @@ TOOL=$T/nfttool
 # NFTTOOL_CFLAGS='-fsanitize=address,undefined' runs the same checks under the sanitizers.
 # shellcheck disable=SC2086
 if ! cc -std=gnu11 -D_GNU_SOURCE -g ${NFTTOOL_CFLAGS:-} -I"$SRC/src" -o "$TOOL" "$SRC/tests/netns/nfttool.c" \
-	"$SRC/src/netlink/nft.c" "$SRC/src/util/err.c" -lnftnl -lmnl >"$T/cc.out" 2>&1; then
+	"$SRC/src/netlink/nft.c" "$SRC/src/netlink/nft_scan.c" "$SRC/src/util/err.c" -lnftnl -lmnl >"$T/cc.out" 2>&1; then
 	not_ok "build nfttool"
 	sed 's/^/#   /' "$T/cc.out"
 	done_testing

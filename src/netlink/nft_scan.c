@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The listing side of the nftables sweep: which rules carry a container's tag, what they jump
+ * to, and the plan of what one sweep deletes. No socket here (nft.c owns it).
+ *
+ * Where the tag lives: iptables-nft 1.8.9 keeps `-m comment --comment TEXT` as a compat `match`
+ * expression named "comment" whose info blob is struct xt_comment_info (a 256-byte string);
+ * `nft ... comment "TEXT"` keeps it in the rule's userdata (NFTNL_UDATA_RULE_COMMENT). Both are
+ * read, so a later iptables-nft that moves the comment to userdata is still swept.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/xt_comment.h>
+#include <libmnl/libmnl.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/udata.h>
+
+#include "netlink/nft.h"
+#include "netlink/nft_int.h"
+
+#define NFT_CNI_PREFIX "CNI-"
+
+static bool nft_is_cni(const char *name)
+{
+	return name && strncmp(name, NFT_CNI_PREFIX, strlen(NFT_CNI_PREFIX)) == 0;
+}
+
+/* Compares a Go %q-quoted value (q at its opening quote) with want; the closing quote must end
+ * the comment or be followed by a space. */
+static bool nft_quoted_equals(const char *q, const char *want)
+{
+	const char *p = q + 1;
+
+	while (*p && *p != '"') {
+		char c = *p;
+
+		if (c == '\\' && (p[1] == '"' || p[1] == '\\'))
+			c = *++p;
+		if (*want != c)
+			return false;
+		want++;
+		p++;
+	}
+	return *p == '"' && *want == '\0' && (p[1] == '\0' || p[1] == ' ');
+}
+
+int nft_comment_matches(const char *comment, const char *container_id)
+{
+	bool quoted = false, has_name = false, has_id = false;
+	const char *p;
+
+	/* An empty id would match `id: ""`, which no plugin writes: never sweep on it. */
+	if (!comment || !container_id || !*container_id)
+		return 0;
+	/* Keys count only outside quoted values, so a network name holding `id: "x"` (escaped
+	 * by the plugin's %q) cannot pose as the id. */
+	for (p = comment; *p; p++) {
+		if (quoted) {
+			if (*p == '\\' && p[1])
+				p++;
+			else if (*p == '"')
+				quoted = false;
+			continue;
+		}
+		if (*p == '"') {
+			quoted = true;
+			continue;
+		}
+		if (p != comment && p[-1] != ' ')
+			continue;
+		if (strncmp(p, "name: \"", 7) == 0)
+			has_name = true;
+		else if (strncmp(p, "id: \"", 5) == 0 && nft_quoted_equals(p + 4, container_id))
+			has_id = true;
+	}
+	return has_name && has_id;
+}
+
+static void nft_refs_clear(struct nft_refs *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		free(a->v[i].table);
+		free(a->v[i].chain);
+		free(a->v[i].target);
+	}
+	a->n = 0;
+}
+
+/* Names go back to the kernel in the delete batch: they are held to its own limit. */
+struct nft_ref *nft_refs_add(struct nft_refs *a, uint32_t family, const char *table,
+			     const char *chain, const char *target)
+{
+	struct nft_ref *r;
+
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 16;
+		struct nft_ref *v = reallocarray(a->v, cap, sizeof(*v));
+
+		if (!v)
+			return NULL;
+		a->v = v;
+		a->cap = cap;
+	}
+	r = &a->v[a->n];
+	*r = (struct nft_ref){ .family = family };
+	r->table = strndup(table, NFT_NAME_MAXLEN - 1);
+	r->chain = strndup(chain, NFT_NAME_MAXLEN - 1);
+	r->target = target ? strndup(target, NFT_NAME_MAXLEN - 1) : NULL;
+	if (!r->table || !r->chain || (target && !r->target)) {
+		free(r->table);
+		free(r->chain);
+		free(r->target);
+		return NULL;
+	}
+	a->n++;
+	return r;
+}
+
+static struct nft_ref *nft_refs_find(const struct nft_refs *a, uint32_t family, const char *table,
+				     const char *chain)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (a->v[i].family == family && streq(a->v[i].table, table) &&
+		    streq(a->v[i].chain, chain))
+			return &a->v[i];
+	return NULL;
+}
+
+void nft_walk_reset(struct nft_walk *w)
+{
+	nft_refs_clear(&w->rules);
+	nft_refs_clear(&w->chains);
+	w->n_tagged = 0;
+	w->n_doomed = 0;
+}
+
+void nft_walk_done(struct nft_walk *w)
+{
+	nft_walk_reset(w);
+	nft_refs_clear(&w->busy);
+	free(w->rules.v);
+	free(w->chains.v);
+	free(w->busy.v);
+}
+
+/* Which go: every tagged rule, and every CNI-* chain one of them jumps to that holds no untagged
+ * rule and that no untagged rule jumps to. */
+int nft_walk_plan(struct nft_walk *w)
+{
+	nft_refs_clear(&w->chains);
+	w->n_doomed = 0;
+	for (size_t i = 0; i < w->rules.n; i++) {
+		w->rules.v[i].doomed = w->rules.v[i].tagged;
+		w->n_doomed += w->rules.v[i].tagged;
+	}
+	for (size_t i = 0; i < w->rules.n; i++) {
+		const struct nft_ref *r = &w->rules.v[i];
+		bool keep = false;
+
+		if (!r->tagged || !r->target ||
+		    nft_refs_find(&w->chains, r->family, r->table, r->target) ||
+		    nft_refs_find(&w->busy, r->family, r->table, r->target))
+			continue;
+		for (size_t j = 0; j < w->rules.n && !keep; j++) {
+			const struct nft_ref *u = &w->rules.v[j];
+
+			keep = !u->tagged && u->family == r->family && streq(u->table, r->table) &&
+			       (streq(u->chain, r->target) ||
+				(u->target && streq(u->target, r->target)));
+		}
+		if (!keep && !nft_refs_add(&w->chains, r->family, r->table, r->target, NULL))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+struct nft_rule_scan {
+	const char *id;
+	bool tagged;
+	const char *target; /* points into the parsed rule */
+};
+
+static int nft_udata_cb(const struct nftnl_udata *attr, void *data)
+{
+	struct nft_rule_scan *s = data;
+	const char *value = nftnl_udata_get(attr);
+	uint8_t len = nftnl_udata_len(attr);
+
+	if (nftnl_udata_type(attr) == NFTNL_UDATA_RULE_COMMENT && len > 0 &&
+	    value[len - 1] == '\0' && nft_comment_matches(value, s->id))
+		s->tagged = true;
+	return 0;
+}
+
+static int nft_expr_cb(struct nftnl_expr *expr, void *data)
+{
+	struct nft_rule_scan *s = data;
+	const char *name = nftnl_expr_get_str(expr, NFTNL_EXPR_NAME);
+
+	if (!name)
+		return 0;
+	if (streq(name, "match")) {
+		const char *match = nftnl_expr_get_str(expr, NFTNL_EXPR_MT_NAME);
+		char text[sizeof(struct xt_comment_info) + 1];
+		uint32_t len = 0;
+		const char *info = nftnl_expr_get(expr, NFTNL_EXPR_MT_INFO, &len);
+		size_t n;
+
+		if (!match || !streq(match, "comment") || !info)
+			return 0;
+		/* The blob is a fixed char array, NUL-padded; never trust it to be terminated. */
+		n = strnlen(info, len < sizeof(text) - 1 ? len : sizeof(text) - 1);
+		memcpy(text, info, n);
+		text[n] = '\0';
+		if (nft_comment_matches(text, s->id))
+			s->tagged = true;
+	} else if (streq(name, "immediate") && nftnl_expr_is_set(expr, NFTNL_EXPR_IMM_VERDICT)) {
+		int32_t verdict = (int32_t)nftnl_expr_get_u32(expr, NFTNL_EXPR_IMM_VERDICT);
+		const char *chain = nftnl_expr_get_str(expr, NFTNL_EXPR_IMM_CHAIN);
+
+		if ((verdict == NFT_JUMP || verdict == NFT_GOTO) && nft_is_cni(chain))
+			s->target = chain;
+	}
+	return 0;
+}
+
+static void nft_rule_freep(struct nftnl_rule **r)
+{
+	if (*r)
+		nftnl_rule_free(*r);
+}
+
+int nft_scan_rule(struct nft_walk *w, const struct nlmsghdr *nlh)
+{
+	_cleanup_(nft_rule_freep) struct nftnl_rule *r = NULL;
+	struct nft_rule_scan s = { .id = w->id };
+	struct nft_ref *ref;
+	const char *chain;
+	const void *udata;
+	uint32_t udata_len = 0;
+
+	if (NFNL_MSG_TYPE(nlh->nlmsg_type) != NFT_MSG_NEWRULE)
+		return 0;
+	r = nftnl_rule_alloc();
+	if (!r)
+		return -ENOMEM;
+	/* libnftnl validates every attribute against its policy while parsing. */
+	if (nftnl_rule_nlmsg_parse(nlh, r) < 0 || !nftnl_rule_is_set(r, NFTNL_RULE_TABLE) ||
+	    !nftnl_rule_is_set(r, NFTNL_RULE_CHAIN) || !nftnl_rule_is_set(r, NFTNL_RULE_HANDLE))
+		return -EBADMSG;
+	udata = nftnl_rule_get_data(r, NFTNL_RULE_USERDATA, &udata_len);
+	if (udata)
+		nftnl_udata_parse(udata, udata_len, nft_udata_cb, &s);
+	nftnl_expr_foreach(r, nft_expr_cb, &s);
+	/* Only rules that can bear on a CNI-* chain's fate are kept: the host may hold tens of
+	 * thousands of kube-proxy rules. */
+	chain = nftnl_rule_get_str(r, NFTNL_RULE_CHAIN);
+	if (!s.tagged && !s.target && !nft_is_cni(chain))
+		return 0;
+	ref = nft_refs_add(&w->rules, nftnl_rule_get_u32(r, NFTNL_RULE_FAMILY),
+			   nftnl_rule_get_str(r, NFTNL_RULE_TABLE), chain, s.target);
+	if (!ref)
+		return -ENOMEM;
+	ref->handle = nftnl_rule_get_u64(r, NFTNL_RULE_HANDLE);
+	ref->tagged = s.tagged;
+	w->n_tagged += s.tagged;
+	return 0;
+}
