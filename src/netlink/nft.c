@@ -333,9 +333,12 @@ static size_t nft_put_delete(struct nft_io *io, char *buf, struct nft_reply *rp,
 		mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, r->chain);
 		mnl_attr_put_u64(nlh, NFTA_RULE_HANDLE, htobe64(r->handle));
 	} else {
-		/* NLM_F_NONREC: the kernel itself refuses (EBUSY) to delete a chain that still
-		 * holds a rule or is still referenced, so a rule added since the listing is never
-		 * flushed with it. Kernels that predate the flag ignore it and flush. */
+		/* The chain's listed rules, and the listed jumps to it, are deleted by handle
+		 * earlier in this batch. NLM_F_NONREC: the kernel itself refuses (EBUSY) to delete
+		 * a chain that still holds a rule or is still referenced, so a rule or a jump added
+		 * since the listing fails the whole batch instead of being flushed or left
+		 * dangling; the retry lists again and keeps that chain. Kernels that predate the
+		 * flag ignore it and flush, but still refuse a chain that is referenced. */
 		nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_DELCHAIN, r->family,
 					    NLM_F_ACK | NLM_F_NONREC, seq);
 		mnl_attr_put_strz(nlh, NFTA_CHAIN_TABLE, r->table);
@@ -345,8 +348,8 @@ static size_t nft_put_delete(struct nft_io *io, char *buf, struct nft_reply *rp,
 	return nlh->nlmsg_len;
 }
 
-/* Every doomed rule, then every doomed chain (its last rule is gone by then), in one
- * transaction: the kernel applies all of it or none. */
+/* Every doomed rule, then every doomed chain (its last rule, and every rule that jumped to it, are
+ * gone by then), in one transaction: the kernel applies all of it or none. */
 static int nft_delete(struct nft_io *io, struct nft_walk *w, struct err *e)
 {
 	size_t max = w->n_doomed + w->chains.n, len = 0;

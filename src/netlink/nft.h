@@ -9,19 +9,27 @@
 
 #include "util/err.h"
 
+/* What a sweep deleted, or (counting) would delete. */
 struct nft_sweep_stats {
-	unsigned rules; /* rules tagged with the id (deleted, or found) */
-	unsigned chains; /* CNI-* chains those rules jumped to that were (or would be) deleted */
+	/* the tagged rules, and every rule of a chain that goes */
+	unsigned rules;
+	/* CNI-* chains */
+	unsigned chains;
 };
 
 /*
- * Deletes every rule tagged with `container_id`, then every CNI-* chain that one of those
- * rules jumped to and that is empty once they are gone, in one batch; every ack read.
+ * Deletes every rule tagged with `container_id`, in one batch with every ack read. With them
+ * goes every CNI-* chain that one of those rules jumped or went to and that no remaining rule
+ * (untagged, or tagged with another id) references any more, together with all its rules, even
+ * untagged ones: portmap's per-container CNI-DN-x holds untagged DNAT rules and is reached only
+ * through the container's tagged jump. This repeats for the CNI-* chains a deleted chain's rules
+ * jumped to (CNI-HOSTPORT-SETMARK goes with the last CNI-DN-x that used it; portmap makes it
+ * again on its next ADD). A chain still referenced stays, emptied of the tagged rules only.
  * Nothing tagged: 0 with zero stats. ret may be NULL.
  */
 int nft_sweep_container(const char *container_id, struct nft_sweep_stats *ret, struct err *e);
 
-/* Counts, deleting nothing (for `multus --verify`). */
+/* Counts what nft_sweep_container would delete, deleting nothing (for `multus --verify`). */
 int nft_count_container(const char *container_id, struct nft_sweep_stats *ret, struct err *e);
 
 /* Does this rule comment tag that container? Exposed for unit tests. */

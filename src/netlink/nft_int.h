@@ -19,7 +19,7 @@ struct nft_ref {
 	char *chain;
 	char *target; /* rules: the CNI-* chain it jumps or goes to, NULL if none */
 	bool tagged; /* rules: carries the container id */
-	bool doomed; /* rules: the sweep deletes it */
+	bool doomed; /* rules: the sweep deletes it (tagged, or in a doomed chain) */
 };
 
 struct nft_refs {

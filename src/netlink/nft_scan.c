@@ -22,6 +22,10 @@
 #include "netlink/nft_int.h"
 
 #define NFT_CNI_PREFIX "CNI-"
+/* Rounds of the plan, each reaching at least one chain further from the tagged rules. Real
+ * layouts are two or three deep (portmap: HOSTPORT-DNAT -> DN-x -> HOSTPORT-SETMARK); the bound
+ * only stops a pathological ruleset, and a chain past it is merely kept. */
+#define NFT_PLAN_ROUNDS 16
 
 static bool nft_is_cni(const char *name)
 {
@@ -146,8 +150,46 @@ void nft_walk_done(struct nft_walk *w)
 	free(w->busy.v);
 }
 
-/* Which go: every tagged rule, and every CNI-* chain one of them jumps to that holds no untagged
- * rule and that no untagged rule jumps to. */
+/* Does a rule that the sweep leaves jump or go to this chain? */
+static bool nft_plan_used(const struct nft_walk *w, uint32_t family, const char *table,
+			  const char *chain)
+{
+	for (size_t i = 0; i < w->rules.n; i++) {
+		const struct nft_ref *r = &w->rules.v[i];
+
+		if (!r->doomed && r->target && r->family == family && streq(r->target, chain) &&
+		    streq(r->table, table))
+			return true;
+	}
+	return false;
+}
+
+/* The chain goes, and every rule in it (the listing kept all rules of CNI-* chains). */
+static int nft_plan_doom(struct nft_walk *w, uint32_t family, const char *table, const char *chain)
+{
+	if (!nft_refs_add(&w->chains, family, table, chain, NULL))
+		return -ENOMEM;
+	for (size_t i = 0; i < w->rules.n; i++) {
+		struct nft_ref *r = &w->rules.v[i];
+
+		if (!r->doomed && r->family == family && streq(r->chain, chain) &&
+		    streq(r->table, table)) {
+			r->doomed = true;
+			w->n_doomed++;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Which rules and chains go: every tagged rule; then, repeatedly, every CNI-* chain that a doomed
+ * rule jumps or goes to and that no remaining rule references, with all its rules (so portmap's
+ * CNI-DN-x, full of untagged DNAT rules, goes with the tagged jump to it). A rule only ever
+ * becomes doomed, never the reverse, so a chain found unreferenced stays so: the rounds converge.
+ * A jump target is never a base chain (the kernel refuses such a jump), so no hook is lost; a
+ * reference the listing cannot see (a verdict map) makes the kernel refuse the chain (EBUSY,
+ * NLM_F_NONREC), and the retry keeps it through w->busy.
+ */
 int nft_walk_plan(struct nft_walk *w)
 {
 	nft_refs_clear(&w->chains);
@@ -156,23 +198,26 @@ int nft_walk_plan(struct nft_walk *w)
 		w->rules.v[i].doomed = w->rules.v[i].tagged;
 		w->n_doomed += w->rules.v[i].tagged;
 	}
-	for (size_t i = 0; i < w->rules.n; i++) {
-		const struct nft_ref *r = &w->rules.v[i];
-		bool keep = false;
+	for (int round = 0; round < NFT_PLAN_ROUNDS; round++) {
+		bool grew = false;
 
-		if (!r->tagged || !r->target ||
-		    nft_refs_find(&w->chains, r->family, r->table, r->target) ||
-		    nft_refs_find(&w->busy, r->family, r->table, r->target))
-			continue;
-		for (size_t j = 0; j < w->rules.n && !keep; j++) {
-			const struct nft_ref *u = &w->rules.v[j];
+		for (size_t i = 0; i < w->rules.n; i++) {
+			/* nft_plan_doom grows w->chains only, so r stays valid. */
+			const struct nft_ref *r = &w->rules.v[i];
+			int ret;
 
-			keep = !u->tagged && u->family == r->family && streq(u->table, r->table) &&
-			       (streq(u->chain, r->target) ||
-				(u->target && streq(u->target, r->target)));
+			if (!r->doomed || !r->target ||
+			    nft_refs_find(&w->chains, r->family, r->table, r->target) ||
+			    nft_refs_find(&w->busy, r->family, r->table, r->target) ||
+			    nft_plan_used(w, r->family, r->table, r->target))
+				continue;
+			ret = nft_plan_doom(w, r->family, r->table, r->target);
+			if (ret < 0)
+				return ret;
+			grew = true;
 		}
-		if (!keep && !nft_refs_add(&w->chains, r->family, r->table, r->target, NULL))
-			return -ENOMEM;
+		if (!grew)
+			break;
 	}
 	return 0;
 }
@@ -256,7 +301,8 @@ int nft_scan_rule(struct nft_walk *w, const struct nlmsghdr *nlh)
 		nftnl_udata_parse(udata, udata_len, nft_udata_cb, &s);
 	nftnl_expr_foreach(r, nft_expr_cb, &s);
 	/* Only rules that can bear on a CNI-* chain's fate are kept: the host may hold tens of
-	 * thousands of kube-proxy rules. */
+	 * thousands of kube-proxy rules. Every rule of a CNI-* chain is, so that a doomed chain
+	 * can be emptied rule by rule. */
 	chain = nftnl_rule_get_str(r, NFTNL_RULE_CHAIN);
 	if (!s.tagged && !s.target && !nft_is_cni(chain))
 		return 0;

@@ -5,13 +5,18 @@
 #   ip  nat:    POSTROUTING -[A]-> CNI-a4 {2 x A}     POSTROUTING -[B]-> CNI-b4 {2 x B}
 #               POSTROUTING untagged accept
 #   ip6 nat:    POSTROUTING -[A]-> CNI-a6 {2 x A}     POSTROUTING -[B]-> CNI-b6 {2 x B}
-#   ip  filter: FORWARD -[A]-> CNI-keep1 {untagged}   (kept: not empty)
+#   ip  filter: FORWARD -[A]-> CNI-keep1 {untagged}   (goes: nothing else jumps to it)
 #               FORWARD -[A]-> CNI-keep2 {A}, INPUT -> CNI-keep2   (kept: still referenced)
 #   ip  cnitest (nft, comment in rule userdata): base -[C]-> CNI-c {C}
 #               base -[D]-> CNI-d, and base vmap { 10.1.0.77 : jump CNI-d }   (kept: EBUSY)
+#   ip  nat:    portmap's layout by hand, for PA and PB:
+#               PREROUTING, OUTPUT -> CNI-HOSTPORT-DNAT -[PA]-> CNI-DN-pa {untagged DNAT,
+#               2 x -> CNI-HOSTPORT-SETMARK}, the same for PB; CNI-HOSTPORT-SETMARK {untagged}
+#   ip  filter: FORWARD -[T]-> CNI-tx {-> CNI-ty} {-> CNI-tz} {accept}   (all three go)
+#               FORWARD -[U]-> CNI-shared {accept} <-[V]- FORWARD   (kept until V goes too)
 #   ip  nat:    POSTROUTING -[churnN]-> CNI-churnN {churnN}, N < 40, swept while another
 #               writer commits every ~50 ms (interrupted dumps)
-#   then the real bridge (ipMasq) for pod1 and pod2, portmap for pod1, pod1's DEL never run.
+#   then the real bridge (ipMasq) and portmap for pod1 and pod2, their DEL never run.
 #
 # A = aaaa1111 is a prefix of B = aaaa11112: sweeping A must leave every B rule.
 . "$SRC/tests/netns/lib.sh"
@@ -102,8 +107,8 @@ expect "tagged with B: 6 rules" 6 tagged $B
 
 # --- 3. count mode: the right numbers, nothing deleted -----------------------------------------
 nft list ruleset >"$T/before" 2>/dev/null
-expect "count A: 9 rules, 2 chains (CNI-a4, CNI-a6; the CNI-keep ones stay)" \
-	"rules=9 chains=2" "$TOOL" count $A
+expect "count A: 10 rules, 3 chains (CNI-a4, CNI-a6, CNI-keep1 with its untagged rule)" \
+	"rules=10 chains=3" "$TOOL" count $A
 expect "count B: 6 rules, 2 chains" "rules=6 chains=2" "$TOOL" count $B
 expect "count C (rule userdata comments): 2 rules, 1 chain" "rules=2 chains=1" "$TOOL" count $C
 expect "count of an unknown id: nothing" "rules=0 chains=0" "$TOOL" count aaaa111
@@ -111,7 +116,7 @@ nft list ruleset >"$T/after" 2>/dev/null
 check "count deletes nothing" cmp "$T/before" "$T/after"
 
 # --- 1 (cont.). sweep A ------------------------------------------------------------------------
-expect "sweep A: 9 rules, 2 chains" "rules=9 chains=2" "$TOOL" sweep $A
+expect "sweep A: 10 rules, 3 chains" "rules=10 chains=3" "$TOOL" sweep $A
 expect "no rule tagged with A is left" 0 tagged $A
 check "chain ip nat CNI-a4 is gone" sh -c '! iptables -t nat -S CNI-a4'
 check "chain ip6 nat CNI-a6 is gone" sh -c '! ip6tables -t nat -S CNI-a6'
@@ -121,7 +126,8 @@ expect "chain ip nat CNI-b4 remains with its 2 rules" 2 rules_in iptables nat CN
 expect "chain ip6 nat CNI-b6 remains with its 2 rules" 2 rules_in ip6tables nat CNI-b6
 check "the untagged POSTROUTING rule remains" \
 	sh -c 'iptables -t nat -S POSTROUTING | grep -q -- "-s 10.1.0.99/32 -j ACCEPT"'
-expect "CNI-keep1 (holds an untagged rule) remains with it" 1 rules_in iptables filter CNI-keep1
+check "CNI-keep1 (untagged rule, reached only through A) is gone with its rule" \
+	sh -c '! iptables -S CNI-keep1 2>/dev/null && ! iptables -S | grep -q CNI-keep1'
 expect "CNI-keep2 (an untagged rule jumps to it) remains, emptied" 0 \
 	rules_in iptables filter CNI-keep2
 check "the untagged jump to CNI-keep2 remains" sh -c 'iptables -S INPUT | grep -q -- "-j CNI-keep2"'
@@ -146,6 +152,88 @@ expect "count D: 1 rule, 1 chain (the map's use is invisible to a listing)" "rul
 expect "sweep D: 1 rule, the chain kept" "rules=1 chains=0" "$TOOL" sweep dddd
 check "CNI-d is still there for the map" nft list chain ip cnitest CNI-d
 expect "count D afterwards: nothing" "rules=0 chains=0" "$TOOL" count dddd
+
+# --- 4. portmap's layout by hand: tagged jumps to chains of untagged DNAT rules ----------------
+# CNI-DN-x is reached only through its container's tagged jump, so it goes with it, rules and all;
+# CNI-HOSTPORT-SETMARK is reached only from the CNI-DN chains, so it goes with the last of them;
+# CNI-HOSTPORT-DNAT stays, since untagged rules of PREROUTING and OUTPUT jump to it.
+PA=portmapa
+PB=portmapb
+iptables -t nat -N CNI-HOSTPORT-SETMARK
+iptables -t nat -A CNI-HOSTPORT-SETMARK -m comment --comment "CNI portfwd masquerade mark" \
+	-j MARK --set-xmark 0x2000/0x2000
+iptables -t nat -N CNI-HOSTPORT-DNAT
+iptables -t nat -A PREROUTING -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT
+iptables -t nat -A OUTPUT -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT
+# Like portmap's fillDnatRules: dnchain CHAIN ID HOSTPORT CONTAINERIP
+dnchain() {
+	iptables -t nat -N "$1"
+	iptables -t nat -A "$1" -s 10.1.0.0/24 -p tcp --dport "$3" -j CNI-HOSTPORT-SETMARK
+	iptables -t nat -A "$1" -s 127.0.0.1 -p tcp --dport "$3" -j CNI-HOSTPORT-SETMARK
+	iptables -t nat -A "$1" -p tcp --dport "$3" -j DNAT --to-destination "$4:80"
+	iptables -t nat -I CNI-HOSTPORT-DNAT -p tcp -m comment --comment "dnat $(tag "$2")" \
+		-m multiport --dports "$3" -j "$1"
+}
+dnchain CNI-DN-pa $PA 8081 10.1.0.21
+dnchain CNI-DN-pb $PB 8082 10.1.0.22
+expect "PA's DNAT rule is in place" 1 mentions 10.1.0.21:80
+expect "count PA: its jump and the 3 untagged rules of CNI-DN-pa, 1 chain" "rules=4 chains=1" \
+	"$TOOL" count $PA
+expect "sweep PA: 4 rules, 1 chain" "rules=4 chains=1" "$TOOL" sweep $PA
+check "CNI-DN-pa is gone" sh -c '! iptables -t nat -S CNI-DN-pa 2>/dev/null'
+expect "none of PA's DNAT rules is left" 0 mentions 10.1.0.21:80
+expect "CNI-DN-pb remains with its 3 rules" 3 rules_in iptables nat CNI-DN-pb
+expect "PB's tagged jump to it remains" 1 tagged $PB
+expect "CNI-HOSTPORT-SETMARK (CNI-DN-pb still uses it) remains with its rule" 1 \
+	rules_in iptables nat CNI-HOSTPORT-SETMARK
+expect "CNI-HOSTPORT-DNAT remains, with PB's jump only" 1 rules_in iptables nat CNI-HOSTPORT-DNAT
+check "PREROUTING and OUTPUT still jump to CNI-HOSTPORT-DNAT" sh -c \
+	'iptables -t nat -S PREROUTING | grep -q -- "-j CNI-HOSTPORT-DNAT" && iptables -t nat -S OUTPUT | grep -q -- "-j CNI-HOSTPORT-DNAT"'
+expect "sweep PB: 5 rules, 2 chains (CNI-DN-pb, and the CNI-HOSTPORT-SETMARK only it used)" \
+	"rules=5 chains=2" "$TOOL" sweep $PB
+check "CNI-DN-pb and CNI-HOSTPORT-SETMARK are gone" \
+	sh -c '! iptables -t nat -S CNI-DN-pb 2>/dev/null && ! iptables -t nat -S CNI-HOSTPORT-SETMARK 2>/dev/null'
+expect "CNI-HOSTPORT-DNAT remains, empty" 0 rules_in iptables nat CNI-HOSTPORT-DNAT
+# The real portmap below makes its own shared chains.
+iptables -t nat -D PREROUTING -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT
+iptables -t nat -D OUTPUT -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT
+iptables -t nat -X CNI-HOSTPORT-DNAT
+
+# --- 5. chains reached only through a doomed chain go too; a chain another id uses stays ------
+# Made deepest first: the listing meets the deeper rules before the jumps to them, so the plan
+# needs one round per level.
+TR=transit
+iptables -N CNI-tz
+iptables -A CNI-tz -j ACCEPT
+iptables -N CNI-ty
+iptables -A CNI-ty -j CNI-tz
+iptables -N CNI-tx
+iptables -A CNI-tx -j CNI-ty
+iptables -A FORWARD -s 10.1.0.31 -j CNI-tx -m comment --comment "$(tag $TR)"
+expect "count T: its jump and one rule in each of 3 chains" "rules=4 chains=3" "$TOOL" count $TR
+expect "sweep T: 4 rules, 3 chains" "rules=4 chains=3" "$TOOL" sweep $TR
+check "CNI-tx, CNI-ty and CNI-tz are gone" sh -c '! iptables -S | grep -q "CNI-t[xyz]"'
+# Why the plan needs no look at hooks: a jump target is never a base chain.
+nft add table ip hooktest
+nft add chain ip hooktest CNI-hook '{ type filter hook input priority 0; }'
+nft add chain ip hooktest CNI-r
+check "the kernel refuses a jump to a base chain" \
+	sh -c '! nft add rule ip hooktest CNI-r jump CNI-hook 2>/dev/null'
+nft delete table ip hooktest
+
+U=shareu
+V=sharev
+iptables -N CNI-shared
+iptables -A CNI-shared -j ACCEPT
+iptables -A FORWARD -s 10.1.0.41 -j CNI-shared -m comment --comment "$(tag $U)"
+iptables -A FORWARD -s 10.1.0.42 -j CNI-shared -m comment --comment "$(tag $V)"
+expect "count U: its jump only (V's tagged jump keeps CNI-shared)" "rules=1 chains=0" \
+	"$TOOL" count $U
+expect "sweep U: 1 rule, no chain" "rules=1 chains=0" "$TOOL" sweep $U
+expect "CNI-shared remains with its untagged rule" 1 rules_in iptables filter CNI-shared
+expect "V's jump to it remains" 1 tagged $V
+expect "sweep V: its jump, then CNI-shared with its rule" "rules=2 chains=1" "$TOOL" sweep $V
+check "CNI-shared is gone" sh -c '! iptables -S | grep -q CNI-shared'
 
 # Sweeps while another writer keeps committing: interrupted listings (NLM_F_DUMP_INTR) are
 # listed again, and every sweep still finds exactly its own rules.
@@ -187,6 +275,7 @@ expect "no churn rule or chain is left" 0 mentions churn
 # --- 2. the real bridge (ipMasq) and portmap plugins, whose DEL never ran ------------------------
 ID1=0f3a8e1c2b7d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7
 ID2=0f3a8e1c2b7d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d8
+ID3=0f3a8e1c2b7d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d9
 cat >"$T/bridge.json" <<EOF
 {"cniVersion": "1.0.0", "name": "mynet", "type": "bridge", "bridge": "cni0",
  "isGateway": true, "ipMasq": true,
@@ -197,57 +286,96 @@ plugin() {
 	CNI_COMMAND=ADD CNI_CONTAINERID=$2 CNI_NETNS=/run/netns/$3 CNI_IFNAME=eth0 \
 		CNI_PATH=$PLUGINS "$PLUGINS/$1" <"$4" >"$T/res-$3.json"
 }
+# portmap chained after bridge in a conflist, as the runtime runs it: the network's name,
+# runtimeConfig for the portMappings capability, bridge's result as prevResult.
+# portmap_for POD HOSTPORT
+portmap_for() {
+	cat >"$T/portmap-$1.json" <<EOF
+{"cniVersion": "1.0.0", "name": "mynet", "type": "portmap",
+ "capabilities": {"portMappings": true},
+ "runtimeConfig": {"portMappings": [{"hostPort": $2, "containerPort": 80, "protocol": "tcp"}]},
+ "prevResult": $(cat "$T/res-$1.json")}
+EOF
+	plugin portmap "$(cat "$T/id-$1")" "$1" "$T/portmap-$1.json"
+}
 # The CNI-* chain that a rule tagged with this id jumps to from the given chain.
 jump_of() { iptables-save -t nat | grep -F "id: \\\"$1\\\"" | grep -- "-A $2 " | sed -n 's/.*-j \(CNI-[^ ]*\).*/\1/p'; }
+dn_chains() { iptables-save -t nat | grep -c ':CNI-DN-' || true; }
+# portmap passes bridge's result on, addresses and all.
+pod_ip() { sed -n 's/.*"address": *"\([0-9.]*\)\/.*/\1/p' "$T/res-$1.json" | head -n 1; }
+# pod NAME ID: a netns and bridge's ADD for it
+pod() {
+	ip netns add "$1" && echo "$2" >"$T/id-$1" && plugin bridge "$2" "$1" "$T/bridge.json"
+}
 
 if [ ! -x "$PLUGINS/bridge" ] || [ ! -x "$PLUGINS/host-local" ]; then
 	skip "real bridge plugin" "$PLUGINS/bridge or host-local not installed"
 	done_testing
 	exit $?
 fi
-ip netns add pod1
-ip netns add pod2
-check "bridge ADD with ipMasq for pod1" plugin bridge $ID1 pod1 "$T/bridge.json"
-check "bridge ADD with ipMasq for pod2" plugin bridge $ID2 pod2 "$T/bridge.json"
+check "bridge ADD with ipMasq for pod1" pod pod1 $ID1
+check "bridge ADD with ipMasq for pod2" pod pod2 $ID2
 MASQ1=$(jump_of $ID1 POSTROUTING)
 expect "bridge tagged 3 rules for pod1" 3 tagged $ID1
 check "bridge made a CNI-* masquerade chain for pod1 ($MASQ1)" iptables -t nat -S "$MASQ1"
 expect "count pod1: 3 rules, 1 chain" "rules=3 chains=1" "$TOOL" count $ID1
 
-want1="rules=3 chains=1"
-if [ -x "$PLUGINS/portmap" ]; then
-	cat >"$T/portmap.json" <<EOF
-{"cniVersion": "1.0.0", "name": "mynet", "type": "portmap",
- "capabilities": {"portMappings": true},
- "runtimeConfig": {"portMappings": [{"hostPort": 8080, "containerPort": 80, "protocol": "tcp"}]},
- "prevResult": $(cat "$T/res-pod1.json")}
-EOF
-	if plugin portmap $ID1 pod1 "$T/portmap.json" 2>"$T/portmap.err"; then
-		ok "portmap ADD for pod1"
-		DN1=$(jump_of $ID1 CNI-HOSTPORT-DNAT)
-		check "portmap made its CNI-DN chain ($DN1) with untagged DNAT rules" \
-			sh -c "iptables -t nat -S '$DN1' | grep -q DNAT"
-		# The tagged jump goes; CNI-DN holds untagged rules, so by the sweep's rule it stays.
-		want1="rules=4 chains=1"
-		expect "count pod1 with portmap: 4 rules, 1 chain" "$want1" "$TOOL" count $ID1
-	else
-		skip "portmap" "portmap ADD failed here: $(head -c 200 "$T/portmap.err")"
-	fi
-else
+want1="rules=3 chains=1" want2="rules=3 chains=1" tagged2=3 DN1='' DN2=''
+if [ ! -x "$PLUGINS/portmap" ]; then
 	skip "portmap" "$PLUGINS/portmap not installed"
+elif ! { portmap_for pod1 8080 && portmap_for pod2 8090; } 2>"$T/portmap.err"; then
+	skip "portmap" "portmap ADD failed here: $(head -c 200 "$T/portmap.err")"
+else
+	ok "portmap ADD for pod1 and pod2"
+	DN1=$(jump_of $ID1 CNI-HOSTPORT-DNAT)
+	DN2=$(jump_of $ID2 CNI-HOSTPORT-DNAT)
+	IP1=$(pod_ip pod1)
+	check "portmap made CNI-DN chains ($DN1, $DN2) with untagged DNAT rules" \
+		sh -c "iptables -t nat -S '$DN1' | grep -q 'DNAT --to-destination $IP1:80' && iptables -t nat -S '$DN2' | grep -q DNAT"
+	DNR1=$(rules_in iptables nat "$DN1")
+	DNR2=$(rules_in iptables nat "$DN2")
+	DN_BEFORE=$(dn_chains)
+	expect "iptables-save -t nat shows 2 CNI-DN chains" 2 echo "$DN_BEFORE"
+	# bridge's 3 tagged rules, portmap's tagged jump, and with it CNI-DN-x and its untagged
+	# rules; CNI-HOSTPORT-SETMARK stays, pod2's CNI-DN chain still jumps to it.
+	want1="rules=$((4 + DNR1)) chains=2"
+	expect "count pod1 with portmap: $want1" "$want1" "$TOOL" count $ID1
+	tagged2=4
 fi
 
 # The failed DEL: the delegates never ran theirs, and the pod is gone.
 ip netns del pod1
 expect "sweep pod1: $want1" "$want1" "$TOOL" sweep $ID1
 expect "no rule mentions pod1's id any more" 0 mentions $ID1
-check "pod1's masquerade chain $MASQ1 is gone" sh -c "! iptables -t nat -S '$MASQ1'"
-if [ -n "${DN1:-}" ]; then
-	check "nothing jumps to pod1's $DN1 any more" \
-		sh -c "! iptables-save -t nat | grep -q -- '-j $DN1'"
-	check "portmap's shared chains remain" iptables -t nat -S CNI-HOSTPORT-DNAT
+check "pod1's masquerade chain $MASQ1 is gone" sh -c "! iptables -t nat -S '$MASQ1' 2>/dev/null"
+if [ -n "$DN1" ]; then
+	expect "iptables-save -t nat shows one CNI-DN chain fewer" $((DN_BEFORE - 1)) dn_chains
+	check "pod1's $DN1 is gone" sh -c "! iptables -t nat -S '$DN1' 2>/dev/null"
+	expect "none of pod1's DNAT rules is left" 0 mentions "$IP1:80"
+	expect "pod2's $DN2 remains with its $DNR2 rules" "$DNR2" rules_in iptables nat "$DN2"
+	expect "pod2's tagged jump to it remains" "$DN2" jump_of $ID2 CNI-HOSTPORT-DNAT
+	check "CNI-HOSTPORT-SETMARK remains: $DN2 jumps to it" iptables -t nat -S CNI-HOSTPORT-SETMARK
+	check "CNI-HOSTPORT-DNAT remains, and PREROUTING's jump to it" \
+		sh -c 'iptables -t nat -S CNI-HOSTPORT-DNAT >/dev/null && iptables -t nat -S PREROUTING | grep -q -- "-j CNI-HOSTPORT-DNAT"'
+	# pod2 is now the last user of CNI-HOSTPORT-SETMARK: it goes with pod2's CNI-DN chain.
+	want2="rules=$((4 + DNR2 + $(rules_in iptables nat CNI-HOSTPORT-SETMARK))) chains=3"
 fi
-expect "pod2's 3 rules remain" 3 tagged $ID2
-expect "count pod2: 3 rules, 1 chain" "rules=3 chains=1" "$TOOL" count $ID2
+expect "pod2's $tagged2 tagged rules remain" $tagged2 tagged $ID2
+expect "count pod2: $want2" "$want2" "$TOOL" count $ID2
 expect "sweep pod1 again: nothing" "rules=0 chains=0" "$TOOL" sweep $ID1
+
+ip netns del pod2
+expect "sweep pod2: $want2" "$want2" "$TOOL" sweep $ID2
+expect "no rule mentions pod2's id any more" 0 mentions $ID2
+if [ -n "$DN2" ]; then
+	expect "no CNI-DN chain is left" 0 dn_chains
+	check "CNI-HOSTPORT-SETMARK went with its last user" \
+		sh -c '! iptables -t nat -S CNI-HOSTPORT-SETMARK 2>/dev/null'
+	check "CNI-HOSTPORT-DNAT and CNI-HOSTPORT-MASQ remain, with their untagged jumps" sh -c \
+		'iptables -t nat -S PREROUTING | grep -q -- "-j CNI-HOSTPORT-DNAT" && iptables -t nat -S POSTROUTING | grep -q -- "-j CNI-HOSTPORT-MASQ"'
+	check "bridge ADD for pod3" pod pod3 $ID3
+	check "a later portmap ADD works" portmap_for pod3 8080
+	check "and it made CNI-HOSTPORT-SETMARK again" \
+		sh -c 'iptables -t nat -S CNI-HOSTPORT-SETMARK | grep -q -- "-j MARK"'
+fi
 done_testing

@@ -1,13 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* nft_comment_matches on the comments the reference plugins really write (Go's
- * fmt.Sprintf("name: %q id: %q", ...); portmap prefixes "dnat "). No root needed. */
+ * fmt.Sprintf("name: %q id: %q", ...); portmap prefixes "dnat "); rule messages built with
+ * libnftnl and read back by nft_scan_rule; the sweep's plan on hand-made listings. No root. */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/xt_comment.h>
+#include <libnftnl/common.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/udata.h>
 
 #include "netlink/nft.h"
+#include "netlink/nft_int.h"
 
 static void test_exact(void **state)
 {
@@ -90,6 +101,243 @@ static void test_odd_quotes(void **state)
 	assert_true(nft_comment_matches("name: \"n\" id: \"one\" id: \"two\"", "two"));
 }
 
+/* A rule as a GETRULE dump returns it: nat table, the tag as an xt comment match (iptables-nft)
+ * or as userdata (nft), and maybe a jump. */
+static struct nlmsghdr *build_rule(char *buf, const char *chain, const char *match_comment,
+				   const char *udata_comment, const char *jump, uint64_t handle)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct nlmsghdr *nlh;
+
+	assert_non_null(r);
+	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, NFPROTO_IPV4);
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, "nat");
+	if (chain)
+		nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
+	nftnl_rule_set_u64(r, NFTNL_RULE_HANDLE, handle);
+	if (match_comment) {
+		struct nftnl_expr *e = nftnl_expr_alloc("match");
+		/* libnftnl takes ownership of the info blob. */
+		struct xt_comment_info *info = calloc(1, sizeof(*info));
+
+		assert_true(e && info);
+		snprintf(info->comment, sizeof(info->comment), "%s", match_comment);
+		nftnl_expr_set_str(e, NFTNL_EXPR_MT_NAME, "comment");
+		nftnl_expr_set_u32(e, NFTNL_EXPR_MT_REV, 0);
+		nftnl_expr_set(e, NFTNL_EXPR_MT_INFO, info, sizeof(*info));
+		nftnl_rule_add_expr(r, e);
+	}
+	if (jump) {
+		struct nftnl_expr *e = nftnl_expr_alloc("immediate");
+
+		assert_non_null(e);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, (uint32_t)NFT_JUMP);
+		nftnl_expr_set_str(e, NFTNL_EXPR_IMM_CHAIN, jump);
+		nftnl_rule_add_expr(r, e);
+	}
+	if (udata_comment) {
+		struct nftnl_udata_buf *u = nftnl_udata_buf_alloc(NFT_USERDATA_MAXLEN);
+
+		assert_non_null(u);
+		assert_true(nftnl_udata_put_strz(u, NFTNL_UDATA_RULE_COMMENT, udata_comment));
+		nftnl_rule_set_data(r, NFTNL_RULE_USERDATA, nftnl_udata_buf_data(u),
+				    nftnl_udata_buf_len(u));
+		nftnl_udata_buf_free(u);
+	}
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_NEWRULE, NFPROTO_IPV4, NLM_F_MULTI, 1);
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nftnl_rule_free(r);
+	return nlh;
+}
+
+static void test_scan_rule(void **state)
+{
+	_cleanup_(nft_walk_done) struct nft_walk w = { .id = "abc" };
+	char buf[4096] __attribute__((aligned(8)));
+	const struct nft_ref *r;
+
+	(void)state;
+	/* portmap's tagged jump, comment in a compat match. */
+	assert_int_equal(
+	    nft_scan_rule(&w, build_rule(buf, "CNI-HOSTPORT-DNAT", "dnat name: \"n\" id: \"abc\"",
+					 NULL, "CNI-DN-1", 7)),
+	    0);
+	/* An untagged DNAT rule inside a CNI-* chain: kept, so that the chain can be emptied. */
+	assert_int_equal(nft_scan_rule(&w, build_rule(buf, "CNI-DN-1", NULL, NULL, NULL, 8)), 0);
+	/* An untagged jump to a CNI-* chain: kept, it references the chain. */
+	assert_int_equal(
+	    nft_scan_rule(&w, build_rule(buf, "PREROUTING", NULL, NULL, "CNI-HOSTPORT-DNAT", 9)),
+	    0);
+	/* The tag in userdata, as nft writes it. */
+	assert_int_equal(nft_scan_rule(&w, build_rule(buf, "POSTROUTING", NULL,
+						      "name: \"n\" id: \"abc\"", NULL, 10)),
+			 0);
+	/* Nothing to do with CNI: not kept. Another id's tag: kept only for its jump. */
+	assert_int_equal(
+	    nft_scan_rule(&w, build_rule(buf, "KUBE-SVC-X", NULL, NULL, "KUBE-SEP-Y", 11)), 0);
+	assert_int_equal(nft_scan_rule(&w, build_rule(buf, "POSTROUTING", "name: \"n\" id: \"abd\"",
+						      NULL, NULL, 12)),
+			 0);
+	assert_int_equal(w.rules.n, 4);
+	assert_int_equal(w.n_tagged, 2);
+	r = &w.rules.v[0];
+	assert_true(r->tagged && r->handle == 7 && r->family == NFPROTO_IPV4);
+	assert_string_equal(r->table, "nat");
+	assert_string_equal(r->chain, "CNI-HOSTPORT-DNAT");
+	assert_string_equal(r->target, "CNI-DN-1");
+	r = &w.rules.v[1];
+	assert_true(!r->tagged && !r->target && r->handle == 8);
+	r = &w.rules.v[2];
+	assert_true(!r->tagged && r->handle == 9);
+	assert_string_equal(r->target, "CNI-HOSTPORT-DNAT");
+	r = &w.rules.v[3];
+	assert_true(r->tagged && !r->target && r->handle == 10);
+	/* A rule without its chain is refused; other message types are not rules. */
+	assert_int_equal(nft_scan_rule(&w, build_rule(buf, NULL, NULL, NULL, NULL, 13)), -EBADMSG);
+	nftnl_nlmsg_build_hdr(buf, NFT_MSG_NEWCHAIN, NFPROTO_IPV4, NLM_F_MULTI, 1);
+	assert_int_equal(nft_scan_rule(&w, (struct nlmsghdr *)buf), 0);
+	assert_int_equal(w.rules.n, 4);
+}
+
+/* Listings for the plan: add(w, family, table, chain, target, tagged). */
+static void add(struct nft_walk *w, uint32_t family, const char *table, const char *chain,
+		const char *target, bool tagged)
+{
+	struct nft_ref *r = nft_refs_add(&w->rules, family, table, chain, target);
+
+	assert_non_null(r);
+	r->handle = w->rules.n;
+	r->tagged = tagged;
+	w->n_tagged += tagged;
+}
+
+static void add4(struct nft_walk *w, const char *chain, const char *target, bool tagged)
+{
+	add(w, NFPROTO_IPV4, "nat", chain, target, tagged);
+}
+
+static bool chain_goes(const struct nft_walk *w, uint32_t family, const char *chain)
+{
+	for (size_t i = 0; i < w->chains.n; i++)
+		if (w->chains.v[i].family == family && streq(w->chains.v[i].chain, chain))
+			return true;
+	return false;
+}
+
+static bool rule_goes(const struct nft_walk *w, uint64_t handle)
+{
+	return w->rules.v[handle - 1].doomed;
+}
+
+/* portmap for two containers: A's CNI-DN chain goes with its untagged rules; B's, the shared
+ * chains and every jump to them stay. */
+static void test_plan_portmap(void **state)
+{
+	_cleanup_(nft_walk_done) struct nft_walk w = { .id = "a" };
+
+	(void)state;
+	add4(&w, "PREROUTING", "CNI-HOSTPORT-DNAT", false); /* 1 */
+	add4(&w, "OUTPUT", "CNI-HOSTPORT-DNAT", false); /* 2 */
+	add4(&w, "CNI-HOSTPORT-DNAT", "CNI-DN-b", false); /* 3: B's tag, not ours */
+	add4(&w, "CNI-HOSTPORT-DNAT", "CNI-DN-a", true); /* 4 */
+	add4(&w, "CNI-HOSTPORT-SETMARK", NULL, false); /* 5 */
+	add4(&w, "CNI-DN-a", "CNI-HOSTPORT-SETMARK", false); /* 6 */
+	add4(&w, "CNI-DN-a", NULL, false); /* 7: DNAT */
+	add4(&w, "CNI-DN-b", "CNI-HOSTPORT-SETMARK", false); /* 8 */
+	add4(&w, "CNI-DN-b", NULL, false); /* 9 */
+	assert_int_equal(nft_walk_plan(&w), 0);
+	assert_int_equal(w.chains.n, 1);
+	assert_true(chain_goes(&w, NFPROTO_IPV4, "CNI-DN-a"));
+	assert_int_equal(w.n_doomed, 3);
+	assert_true(rule_goes(&w, 4) && rule_goes(&w, 6) && rule_goes(&w, 7));
+	/* Planning again gives the same answer. */
+	assert_int_equal(nft_walk_plan(&w), 0);
+	assert_int_equal(w.chains.n, 1);
+	assert_int_equal(w.n_doomed, 3);
+}
+
+/* A is the last portmap user: CNI-HOSTPORT-SETMARK goes with its CNI-DN chain, and the chain
+ * that untagged rules jump to stays. */
+static void test_plan_portmap_last(void **state)
+{
+	_cleanup_(nft_walk_done) struct nft_walk w = { .id = "a" };
+
+	(void)state;
+	add4(&w, "PREROUTING", "CNI-HOSTPORT-DNAT", false); /* 1 */
+	add4(&w, "CNI-HOSTPORT-DNAT", "CNI-DN-a", true); /* 2 */
+	add4(&w, "CNI-HOSTPORT-SETMARK", NULL, false); /* 3 */
+	add4(&w, "CNI-DN-a", "CNI-HOSTPORT-SETMARK", false); /* 4 */
+	add4(&w, "CNI-DN-a", "CNI-HOSTPORT-SETMARK", false); /* 5 */
+	add4(&w, "CNI-DN-a", NULL, false); /* 6 */
+	assert_int_equal(nft_walk_plan(&w), 0);
+	assert_int_equal(w.chains.n, 2);
+	assert_true(chain_goes(&w, NFPROTO_IPV4, "CNI-DN-a") &&
+		    chain_goes(&w, NFPROTO_IPV4, "CNI-HOSTPORT-SETMARK"));
+	assert_int_equal(w.n_doomed, 5);
+	assert_false(rule_goes(&w, 1));
+}
+
+/* Listed deepest first, so that each level takes a round of its own. */
+static void test_plan_transitive(void **state)
+{
+	_cleanup_(nft_walk_done) struct nft_walk w = { .id = "t" };
+
+	(void)state;
+	add4(&w, "CNI-z", NULL, false); /* 1 */
+	add4(&w, "CNI-y", "CNI-z", false); /* 2 */
+	add4(&w, "CNI-y", "CNI-kept", false); /* 3 */
+	add4(&w, "CNI-x", "CNI-y", false); /* 4 */
+	add4(&w, "FORWARD", "CNI-x", true); /* 5 */
+	add4(&w, "INPUT", "CNI-kept", false); /* 6 */
+	add4(&w, "CNI-kept", NULL, false); /* 7 */
+	assert_int_equal(nft_walk_plan(&w), 0);
+	assert_int_equal(w.chains.n, 3);
+	assert_true(chain_goes(&w, NFPROTO_IPV4, "CNI-x") &&
+		    chain_goes(&w, NFPROTO_IPV4, "CNI-y") && chain_goes(&w, NFPROTO_IPV4, "CNI-z"));
+	assert_int_equal(w.n_doomed, 5);
+	assert_false(rule_goes(&w, 6) || rule_goes(&w, 7));
+}
+
+/* References count within one family and table only; another id's tag keeps a chain; a chain
+ * the kernel refused (busy) keeps its rules and so what they jump to. */
+static void test_plan_kept(void **state)
+{
+	_cleanup_(nft_walk_done) struct nft_walk w = { .id = "a" };
+
+	(void)state;
+	add(&w, NFPROTO_IPV4, "nat", "POSTROUTING", "CNI-q", true); /* 1 */
+	add(&w, NFPROTO_IPV6, "nat", "POSTROUTING", "CNI-q", false); /* 2 */
+	add(&w, NFPROTO_IPV4, "filter", "FORWARD", "CNI-q", false); /* 3 */
+	add(&w, NFPROTO_IPV4, "nat", "CNI-q", NULL, false); /* 4 */
+	add(&w, NFPROTO_IPV4, "nat", "POSTROUTING", "CNI-shared", true); /* 5 */
+	add(&w, NFPROTO_IPV4, "nat", "POSTROUTING", "CNI-shared", false); /* 6: B's tag */
+	add(&w, NFPROTO_IPV4, "nat", "CNI-shared", NULL, true); /* 7 */
+	add(&w, NFPROTO_IPV4, "nat", "POSTROUTING", "CNI-busy", true); /* 8 */
+	add(&w, NFPROTO_IPV4, "nat", "CNI-busy", "CNI-under", false); /* 9 */
+	add(&w, NFPROTO_IPV4, "nat", "CNI-under", NULL, false); /* 10 */
+	assert_non_null(nft_refs_add(&w.busy, NFPROTO_IPV4, "nat", "CNI-busy", NULL));
+	assert_int_equal(nft_walk_plan(&w), 0);
+	assert_int_equal(w.chains.n, 1);
+	assert_true(chain_goes(&w, NFPROTO_IPV4, "CNI-q"));
+	/* The tagged rules, and CNI-q's one; the shared chain loses only our rule in it. */
+	assert_int_equal(w.n_doomed, 5);
+	assert_true(rule_goes(&w, 1) && rule_goes(&w, 4) && rule_goes(&w, 5) && rule_goes(&w, 7) &&
+		    rule_goes(&w, 8));
+}
+
+static void test_plan_nothing_tagged(void **state)
+{
+	_cleanup_(nft_walk_done) struct nft_walk w = { .id = "a" };
+
+	(void)state;
+	add4(&w, "CNI-lonely", NULL, false);
+	add4(&w, "CNI-x", "CNI-y", false);
+	assert_int_equal(nft_walk_plan(&w), 0);
+	assert_int_equal(w.chains.n, 0);
+	assert_int_equal(w.n_doomed, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -99,6 +347,12 @@ int main(void)
 		cmocka_unit_test(test_empty_and_null),
 		cmocka_unit_test(test_other_comments),
 		cmocka_unit_test(test_odd_quotes),
+		cmocka_unit_test(test_scan_rule),
+		cmocka_unit_test(test_plan_portmap),
+		cmocka_unit_test(test_plan_portmap_last),
+		cmocka_unit_test(test_plan_transitive),
+		cmocka_unit_test(test_plan_kept),
+		cmocka_unit_test(test_plan_nothing_tagged),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
