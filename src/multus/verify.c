@@ -104,7 +104,7 @@ static void print_text(json_t *doc)
 		printf("container %s", json_string_value(json_object_get(ent, "containerID")));
 		if (pns && pn)
 			printf(" (pod %s/%s)", pns, pn);
-		printf(", %d firewall rule(s) tagged\n",
+		printf(", %d firewall rule(s) of its own\n",
 		       (int)json_integer_value(json_object_get(ent, "firewallRules")));
 		json_array_foreach (json_object_get(ent, "attachments"), j, att) {
 			printf("  %-15s %-32s %s\n",

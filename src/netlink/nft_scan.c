@@ -23,13 +23,22 @@
 
 #define NFT_CNI_PREFIX "CNI-"
 /* Rounds of the plan, each reaching at least one chain further from the tagged rules. Real
- * layouts are two or three deep (portmap: HOSTPORT-DNAT -> DN-x -> HOSTPORT-SETMARK); the bound
+ * layouts are two or three deep (portmap: HOSTPORT-DNAT -> DN-x -> HOSTPORT-SETMARK, the last
+ * one shared and kept); the bound
  * only stops a pathological ruleset, and a chain past it is merely kept. */
 #define NFT_PLAN_ROUNDS 16
 
 static bool nft_is_cni(const char *name)
 {
 	return name && strncmp(name, NFT_CNI_PREFIX, strlen(NFT_CNI_PREFIX)) == 0;
+}
+
+/* portmap's chains shared by every container (CNI-HOSTPORT-DNAT, -SETMARK, -MASQ, ...): portmap
+ * checks they exist and then adds to them, so deleting one when its last user goes would race
+ * with a concurrent portmap ADD. They are left for portmap to own. */
+static bool nft_is_shared(const char *name)
+{
+	return strncmp(name, "CNI-HOSTPORT-", strlen("CNI-HOSTPORT-")) == 0;
 }
 
 /* Compares a Go %q-quoted value (q at its opening quote) with want; the closing quote must end
@@ -206,7 +215,7 @@ int nft_walk_plan(struct nft_walk *w)
 			const struct nft_ref *r = &w->rules.v[i];
 			int ret;
 
-			if (!r->doomed || !r->target ||
+			if (!r->doomed || !r->target || nft_is_shared(r->target) ||
 			    nft_refs_find(&w->chains, r->family, r->table, r->target) ||
 			    nft_refs_find(&w->busy, r->family, r->table, r->target) ||
 			    nft_plan_used(w, r->family, r->table, r->target))
