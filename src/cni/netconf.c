@@ -124,11 +124,6 @@ static int is_object(const json_t *j)
 	return json_is_object(j);
 }
 
-static int is_array(const json_t *j)
-{
-	return json_is_array(j);
-}
-
 static int is_string_array(const json_t *j)
 {
 	size_t i;
@@ -237,7 +232,6 @@ int cni_netconf_parse(const char *buf, size_t len, struct cni_netconf *ret, stru
 		0 ||
 	    (r = get_typed(nc.raw, "prevResult", is_object, "an object", &nc.prev_result, e)) < 0)
 		goto fail;
-	(void)is_array;
 	if (level[0] && log_level_parse(level, &nc.log_level) < 0) {
 		r = err_setc(
 		    e, CNI_ERR_INVALID_NETCONF, -EINVAL,

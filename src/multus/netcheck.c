@@ -91,9 +91,10 @@ int netcheck_after(struct nl_sock *nl, struct attachment *a, struct link_snap *s
 		e->code = CNI_ERR_NETNS;
 		return err_prefix(e, r, "cannot list the links of the pod netns");
 	}
-	idx = cni_result_first_sandbox_iface(a->result);
-	if (cni_result_find_sandbox_iface(a->result, a->ifname) >= 0)
-		idx = cni_result_find_sandbox_iface(a->result, a->ifname);
+	/* The interface the result calls ours: by the planned name, else its first in the pod. */
+	idx = cni_result_find_sandbox_iface(a->result, a->ifname);
+	if (idx < 0)
+		idx = cni_result_first_sandbox_iface(a->result);
 	if (idx >= 0)
 		said = json_string_value(json_object_get(
 		    json_array_get(json_object_get(a->result, "interfaces"), (size_t)idx), "name"));

@@ -304,7 +304,7 @@ static int ip_family(const char *s)
 
 /* runtimeConfig, CNI_ARGS and conf changes that an attachment's selection asks for. */
 static int apply_selection(struct multus_ctx *ctx, struct attachment *a,
-			   const struct k8s_net_sel *s, struct err *e)
+			   const struct k8s_net_sel *s)
 {
 	const char *base = ctx->env.args ? ctx->env.args : "";
 
@@ -340,7 +340,6 @@ static int apply_selection(struct multus_ctx *ctx, struct attachment *a,
 			return -ENOMEM;
 		return 0;
 	}
-	(void)e;
 	return (a->cni_args = strdup(base)) ? 0 : -ENOMEM;
 }
 
@@ -544,7 +543,7 @@ int multus_plan_build(struct multus_ctx *ctx, struct plan **ret, struct err *e)
 	for (size_t i = 0; i < p->n; i++) {
 		struct attachment *a = &p->att[i];
 
-		r = apply_selection(ctx, a, ws.w[i].sel, e);
+		r = apply_selection(ctx, a, ws.w[i].sel);
 		if (r < 0)
 			goto out;
 		a->version = strdup(cni_delegate_version_for(a->conf, ctx->nc.cni_version));
