@@ -39,13 +39,16 @@ ALL_CFLAGS = -std=gnu11 $(OPT) $(WARN) $(SAN) -D_GNU_SOURCE -DMULTUS_VERSION='"$
 ALL_LDFLAGS = $(SAN) $(LDFLAGS)
 
 # Rooms, lowest first. A room's archive may use only the rooms after it in its DEPS line.
-ROOMS := util cni netns netlink k8s multus
+ROOMS := util cni netns netlink k8s multus install
 DEPS_util := util
 DEPS_cni := cni util
 DEPS_netns := netns util
 DEPS_netlink := netlink netns util
 DEPS_k8s := k8s util
 DEPS_multus := multus k8s netlink netns cni util
+# The installer is a second program: it checks a netconf with the plugin's own parser
+# (libnetconf.a: multus/netconf.c and the log levels it parses), never the plugin's verbs.
+DEPS_install := install netconf k8s cni util
 
 src_of = $(sort $(wildcard src/$(1)/*.c))
 obj_of = $(patsubst src/%.c,$(B)/obj/%.o,$(call src_of,$(1)))
@@ -65,11 +68,15 @@ $(B)/lib$(1).a: $(call obj_of,$(1))
 	$(AR) rcs $$@ $$^
 endef
 $(foreach r,$(ROOMS),$(eval $(call ROOM_RULE,$(r))))
+NETCONF_OBJ := $(B)/obj/multus/netconf.o $(B)/obj/multus/log.o
+$(B)/libnetconf.a: $(NETCONF_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
 
 # The libraries `multus install` copies beside the binary are found through this rpath, so
 # the binary runs on a node that has none of them installed. RPATH, not RUNPATH: the loader
 # applies RPATH to the libraries' own dependencies too (libcurl's libssl, ...).
-$(B)/multus: $(B)/obj/main.o $(call lib_of,multus)
+$(B)/multus: $(B)/obj/main.o $(call lib_of,multus) $(call lib_of,install)
 	$(CC) $(ALL_LDFLAGS) -Wl,--disable-new-dtags -Wl,-rpath,'$$ORIGIN/multus.libs' -o $@ $^ $(PKG_LIBS)
 
 # Unit tests: tests/unit/test_<room>_<what>.c links that room and the rooms below it.

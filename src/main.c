@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "install/install.h"
 #include "multus/cmd.h"
 
 static void usage(FILE *f)

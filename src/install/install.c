@@ -23,11 +23,11 @@
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 
-#include "cni/netconf.h"
+#include "install/install.h"
 #include "k8s/kubeconfig.h"
-#include "multus/cmd.h"
-#include "util/fileio.h"
+#include "multus/netconf.h"
 #include "util/err.h"
+#include "util/fileio.h"
 
 #define SA_DIR "/var/run/secrets/kubernetes.io/serviceaccount"
 /* Our temporary files: recognisable (stale ones are removed) and never ending in ".conf". */
@@ -388,7 +388,7 @@ static int refresh_kubeconfig(const struct install_opts *o, bool force, struct e
 static int build_netconf(const struct install_opts *o, char **ret, struct err *e)
 {
 	_cleanup_free_ char *buf = NULL, *kc = NULL, *out = NULL, *text = NULL;
-	_cleanup_(cni_netconf_done) struct cni_netconf nc = { 0 };
+	_cleanup_(multus_netconf_done) struct multus_netconf nc = { 0 };
 	json_auto_t *root = NULL;
 	json_error_t jerr;
 	size_t len;
@@ -411,7 +411,7 @@ static int build_netconf(const struct install_opts *o, char **ret, struct err *e
 		text = NULL;
 		return err_set(e, -ENOMEM, "out of memory");
 	}
-	r = cni_netconf_parse(text, strlen(text), &nc, e);
+	r = multus_netconf_parse(text, strlen(text), &nc, e);
 	if (r >= 0 && !streq(nc.type, "multus"))
 		r = err_set(e, -EINVAL, "type is \"%.64s\", not \"multus\"", nc.type);
 	if (r < 0)

@@ -120,7 +120,7 @@ int multus_cni_main(void)
 		cni_env_done(&ctx.env);
 		return print_version();
 	}
-	r = cni_netconf_parse(in, len, &ctx.nc, &e);
+	r = multus_netconf_parse(in, len, &ctx.nc, &e);
 	if (r < 0) {
 		cni_env_done(&ctx.env);
 		return fail(hint, &e);

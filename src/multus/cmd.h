@@ -5,5 +5,3 @@
 int multus_cni_main(void);
 /* `multus --verify NETNS [--json] [--cni-dir DIR]`; returns the exit status (0, 1, 2). */
 int multus_verify_main(int argc, char **argv);
-/* `multus install ...` (the DaemonSet's container); returns the exit status. */
-int multus_install_main(int argc, char **argv);

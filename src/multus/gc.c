@@ -25,7 +25,7 @@ void multus_ctx_done(struct multus_ctx *ctx)
 	ctx->pod = NULL;
 	json_decref(ctx->result);
 	ctx->result = NULL;
-	cni_netconf_done(&ctx->nc);
+	multus_netconf_done(&ctx->nc);
 	cni_env_done(&ctx->env);
 }
 

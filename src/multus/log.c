@@ -2,10 +2,36 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 
 #include "multus/log.h"
+
+static const char *const level_names[] = {
+	[LOG_LEVEL_PANIC] = "panic",	 [LOG_LEVEL_ERROR] = "error",
+	[LOG_LEVEL_WARNING] = "warning", [LOG_LEVEL_INFO] = "info",
+	[LOG_LEVEL_VERBOSE] = "verbose", [LOG_LEVEL_DEBUG] = "debug",
+};
+
+int log_level_parse(const char *text, enum log_level *ret)
+{
+	for (size_t i = 0; i < ELEMENTSOF(level_names); i++)
+		if (strcasecmp(text, level_names[i]) == 0) {
+			*ret = (enum log_level)i;
+			return 0;
+		}
+	if (strcasecmp(text, "warn") == 0) {
+		*ret = LOG_LEVEL_WARNING;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+const char *log_level_name(enum log_level l)
+{
+	return l < ELEMENTSOF(level_names) ? level_names[l] : "?";
+}
 
 static struct {
 	enum log_level level;

@@ -5,8 +5,22 @@
  */
 #pragma once
 
-#include "cni/netconf.h"
+#include <stdbool.h>
+
 #include "util/macro.h"
+
+enum log_level {
+	LOG_LEVEL_PANIC,
+	LOG_LEVEL_ERROR,
+	LOG_LEVEL_WARNING,
+	LOG_LEVEL_INFO,
+	LOG_LEVEL_VERBOSE,
+	LOG_LEVEL_DEBUG,
+};
+
+/* "panic" ... "debug" (and "warn"), any case; -EINVAL otherwise. */
+int log_level_parse(const char *text, enum log_level *ret);
+const char *log_level_name(enum log_level l);
 
 void log_setup(enum log_level level, const char *file, bool to_stderr);
 void log_set_container(const char *id);

@@ -6,14 +6,14 @@
 
 #include "cni/delegate.h"
 #include "cni/env.h"
-#include "cni/netconf.h"
 #include "k8s/client.h"
+#include "multus/netconf.h"
 #include "multus/plan.h"
 #include "netlink/nl.h"
 
 struct multus_ctx {
 	struct cni_env env;
-	struct cni_netconf nc;
+	struct multus_netconf nc;
 	struct k8s_client *api; /* NULL: no API use */
 	json_t *pod; /* NULL: no pod */
 	int netns_fd; /* the pod netns, -1 when none/gone */

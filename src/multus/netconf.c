@@ -3,34 +3,9 @@
 #include <strings.h>
 
 #include "cni/cni.h"
-#include "cni/netconf.h"
 #include "cni/version.h"
+#include "multus/netconf.h"
 #include "util/names.h"
-
-static const char *const level_names[] = {
-	[LOG_LEVEL_PANIC] = "panic",	 [LOG_LEVEL_ERROR] = "error",
-	[LOG_LEVEL_WARNING] = "warning", [LOG_LEVEL_INFO] = "info",
-	[LOG_LEVEL_VERBOSE] = "verbose", [LOG_LEVEL_DEBUG] = "debug",
-};
-
-int log_level_parse(const char *text, enum log_level *ret)
-{
-	for (size_t i = 0; i < ELEMENTSOF(level_names); i++)
-		if (strcasecmp(text, level_names[i]) == 0) {
-			*ret = (enum log_level)i;
-			return 0;
-		}
-	if (strcasecmp(text, "warn") == 0) {
-		*ret = LOG_LEVEL_WARNING;
-		return 0;
-	}
-	return -EINVAL;
-}
-
-const char *log_level_name(enum log_level l)
-{
-	return l < ELEMENTSOF(level_names) ? level_names[l] : "?";
-}
 
 json_t *json_object_get_ci(json_t *obj, const char *key)
 {
@@ -150,9 +125,9 @@ static int is_object_array(const json_t *j)
 	return 1;
 }
 
-int cni_netconf_parse(const char *buf, size_t len, struct cni_netconf *ret, struct err *e)
+int multus_netconf_parse(const char *buf, size_t len, struct multus_netconf *ret, struct err *e)
 {
-	struct cni_netconf nc = { 0 };
+	struct multus_netconf nc = { 0 };
 	json_error_t jerr;
 	const char *level = NULL;
 	json_t *v;
@@ -170,7 +145,7 @@ int cni_netconf_parse(const char *buf, size_t len, struct cni_netconf *ret, stru
 		json_decref(nc.raw);
 		return err_setc(e, CNI_ERR_DECODE, -EBADMSG, "netconf is not a JSON object");
 	}
-	/* From here on nc.raw is released through cni_netconf_done() on failure. */
+	/* From here on nc.raw is released through multus_netconf_done() on failure. */
 	v = json_object_get(nc.raw, "cniVersion");
 	if (v && !json_is_string(v)) {
 		r = bad_type(e, "cniVersion", "a string");
@@ -257,17 +232,17 @@ int cni_netconf_parse(const char *buf, size_t len, struct cni_netconf *ret, stru
 	*ret = nc;
 	return 0;
 fail:
-	cni_netconf_done(&nc);
+	multus_netconf_done(&nc);
 	return r;
 }
 
-void cni_netconf_done(struct cni_netconf *nc)
+void multus_netconf_done(struct multus_netconf *nc)
 {
 	json_decref(nc->raw);
 	nc->raw = NULL;
 }
 
-bool cni_netconf_is_system_namespace(const struct cni_netconf *nc, const char *ns)
+bool multus_netconf_is_system_namespace(const struct multus_netconf *nc, const char *ns)
 {
 	size_t i;
 	json_t *v;

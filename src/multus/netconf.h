@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The multus netconf (stdin): every key of PRODUCT.md section 2, type-checked. Strings and
+ * The multus netconf (stdin): the Multus policy (kubeconfig, namespaces, isolation, logging)
+ * on top of the CNI keys: every key of PRODUCT.md section 2, type-checked. Strings and
  * arrays are borrowed from `raw` and live as long as the netconf.
  */
 #pragma once
@@ -8,18 +9,10 @@
 #include <jansson.h>
 #include <stdbool.h>
 
+#include "multus/log.h"
 #include "util/err.h"
 
-enum log_level {
-	LOG_LEVEL_PANIC,
-	LOG_LEVEL_ERROR,
-	LOG_LEVEL_WARNING,
-	LOG_LEVEL_INFO,
-	LOG_LEVEL_VERBOSE,
-	LOG_LEVEL_DEBUG,
-};
-
-struct cni_netconf {
+struct multus_netconf {
 	json_t *raw;
 	const char *cni_version; /* validated: one we speak */
 	const char *name, *type;
@@ -50,14 +43,11 @@ struct cni_netconf {
  * Parses stdin bytes. Errors: code 6 (not JSON / not an object), code 1 (cniVersion missing
  * = 0.1.0, or not one we speak), code 7 (a key of the wrong type or value, named).
  */
-int cni_netconf_parse(const char *buf, size_t len, struct cni_netconf *ret, struct err *e);
-void cni_netconf_done(struct cni_netconf *nc);
+int multus_netconf_parse(const char *buf, size_t len, struct multus_netconf *ret, struct err *e);
+void multus_netconf_done(struct multus_netconf *nc);
 
-/* Case-insensitive key lookup on an object (exact match preferred). */
+/* Case-insensitive key lookup on an object (exact match preferred), as the netconf keys are. */
 json_t *json_object_get_ci(json_t *obj, const char *key);
 
-int log_level_parse(const char *text, enum log_level *ret);
-const char *log_level_name(enum log_level l);
-
 /* Is ns in the system namespaces list (default ["kube-system"])? */
-bool cni_netconf_is_system_namespace(const struct cni_netconf *nc, const char *ns);
+bool multus_netconf_is_system_namespace(const struct multus_netconf *nc, const char *ns);

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 
 #include "cni/env.h"
-#include "cni/netconf.h"
+#include "multus/netconf.h"
 #include "util/err.h"
 
 enum att_state {

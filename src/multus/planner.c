@@ -495,7 +495,7 @@ static int gather(struct multus_ctx *ctx, struct wants *ws, struct err *e)
 	if (r < 0)
 		return r;
 	if (ctx->nc.default_networks &&
-	    !(pod_ns && cni_netconf_is_system_namespace(&ctx->nc, pod_ns))) {
+	    !(pod_ns && multus_netconf_is_system_namespace(&ctx->nc, pod_ns))) {
 		_cleanup_free_ char *joined = join_strings(ctx->nc.default_networks);
 
 		if (!joined)

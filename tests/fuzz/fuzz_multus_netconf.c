@@ -9,8 +9,8 @@
 #include <stdint.h>
 
 #include "cni/cni.h"
-#include "cni/netconf.h"
 #include "cni/version.h"
+#include "multus/netconf.h"
 #include "util/names.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -30,14 +30,14 @@ static int is_string_array(json_t *a)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct cni_netconf nc = { 0 };
+	struct multus_netconf nc = { 0 };
 	struct err e = { 0 };
 	size_t i;
 	json_t *v;
 	int r;
 
 	/* Not NUL-terminated on purpose: the parser takes a length. */
-	r = cni_netconf_parse((const char *)data, size, &nc, &e);
+	r = multus_netconf_parse((const char *)data, size, &nc, &e);
 	if (r < 0) {
 		assert(r == -ENOMEM || e.code == CNI_ERR_INCOMPATIBLE_VERSION ||
 		       e.code == CNI_ERR_DECODE || e.code == CNI_ERR_INVALID_NETCONF);
@@ -69,8 +69,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	assert(!nc.runtime_config || json_is_object(nc.runtime_config));
 	assert(!nc.capabilities || json_is_object(nc.capabilities));
 	assert(!nc.prev_result || json_is_object(nc.prev_result));
-	(void)cni_netconf_is_system_namespace(&nc, "kube-system");
-	(void)cni_netconf_is_system_namespace(&nc, nc.name);
-	cni_netconf_done(&nc);
+	(void)multus_netconf_is_system_namespace(&nc, "kube-system");
+	(void)multus_netconf_is_system_namespace(&nc, nc.name);
+	multus_netconf_done(&nc);
 	return 0;
 }

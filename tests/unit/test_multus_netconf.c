@@ -13,24 +13,24 @@
 #include <string.h>
 
 #include "cni/cni.h"
-#include "cni/netconf.h"
+#include "multus/netconf.h"
 
 #define BASE "\"cniVersion\":\"1.0.0\",\"name\":\"multus-cni-network\",\"type\":\"multus\""
 
-static int parse(const char *text, struct cni_netconf *nc, struct err *e)
+static int parse(const char *text, struct multus_netconf *nc, struct err *e)
 {
-	return cni_netconf_parse(text, strlen(text), nc, e);
+	return multus_netconf_parse(text, strlen(text), nc, e);
 }
 
 #define expect_error(text, ret, code, needle) expect_error_at(text, ret, code, needle, __LINE__)
 static void expect_error_at(const char *text, int ret, int code, const char *needle, int line)
 {
-	struct cni_netconf nc = { 0 };
+	struct multus_netconf nc = { 0 };
 	struct err e = { 0 };
 	int r = parse(text, &nc, &e);
 
 	if (r >= 0) {
-		cni_netconf_done(&nc);
+		multus_netconf_done(&nc);
 		print_error("%s: parsed, wanted code %d \"%s\"\n", text, code, needle);
 		_fail(__FILE__, line);
 	}
@@ -61,7 +61,7 @@ static char *with_key(const char *key, const char *value)
 
 static void test_defaults(void **state)
 {
-	struct cni_netconf nc = { 0 };
+	struct multus_netconf nc = { 0 };
 	struct err e = { 0 };
 
 	(void)state;
@@ -93,12 +93,12 @@ static void test_defaults(void **state)
 	assert_null(nc.runtime_config);
 	assert_null(nc.capabilities);
 	assert_null(nc.prev_result);
-	assert_true(cni_netconf_is_system_namespace(&nc, "kube-system"));
-	assert_false(cni_netconf_is_system_namespace(&nc, "default"));
+	assert_true(multus_netconf_is_system_namespace(&nc, "kube-system"));
+	assert_false(multus_netconf_is_system_namespace(&nc, "default"));
 	assert_int_equal(e.code, 0);
-	cni_netconf_done(&nc);
+	multus_netconf_done(&nc);
 	assert_null(nc.raw);
-	cni_netconf_done(&nc); /* twice is harmless */
+	multus_netconf_done(&nc); /* twice is harmless */
 }
 
 static void test_every_key(void **state)
@@ -118,7 +118,7 @@ static void test_every_key(void **state)
 	    "\"logLevel\":\"verbose\",\"logToStderr\":false,"
 	    "\"runtimeConfig\":{\"portMappings\":[]},\"capabilities\":{\"portMappings\":true},"
 	    "\"prevResult\":{\"cniVersion\":\"1.1.0\"},\"unknownKey\":[1,2,3]}";
-	struct cni_netconf nc = { 0 };
+	struct multus_netconf nc = { 0 };
 	struct err e = { 0 };
 
 	(void)state;
@@ -152,10 +152,10 @@ static void test_every_key(void **state)
 	assert_true(json_is_true(json_object_get(nc.capabilities, "portMappings")));
 	assert_string_equal(json_string_value(json_object_get(nc.prev_result, "cniVersion")),
 			    "1.1.0");
-	assert_true(cni_netconf_is_system_namespace(&nc, "openshift"));
-	assert_true(cni_netconf_is_system_namespace(&nc, "kube-system"));
-	assert_false(cni_netconf_is_system_namespace(&nc, "default"));
-	cni_netconf_done(&nc);
+	assert_true(multus_netconf_is_system_namespace(&nc, "openshift"));
+	assert_true(multus_netconf_is_system_namespace(&nc, "kube-system"));
+	assert_false(multus_netconf_is_system_namespace(&nc, "default"));
+	multus_netconf_done(&nc);
 }
 
 static void test_null_keeps_defaults(void **state)
@@ -165,7 +165,7 @@ static void test_null_keeps_defaults(void **state)
 	    "\"cniDir\":null,\"binDir\":null,\"ifnamePrefix\":null,\"systemNamespaces\":null,"
 	    "\"namespaceIsolation\":null,\"apiTimeoutSeconds\":null,\"logLevel\":null,"
 	    "\"logToStderr\":null,\"runtimeConfig\":null}";
-	struct cni_netconf nc = { 0 };
+	struct multus_netconf nc = { 0 };
 	struct err e = { 0 };
 
 	(void)state;
@@ -182,7 +182,7 @@ static void test_null_keeps_defaults(void **state)
 	assert_int_equal(nc.log_level, LOG_LEVEL_INFO);
 	assert_true(nc.log_to_stderr);
 	assert_null(nc.runtime_config);
-	cni_netconf_done(&nc);
+	multus_netconf_done(&nc);
 }
 
 /* Every key with a value of the wrong JSON type: code 7, the key named. */
@@ -243,7 +243,7 @@ static void test_wrong_types(void **state)
 /* The seed documents LogFile/LogLevel; the lower-case spelling works too. */
 static void test_case_insensitive_keys(void **state)
 {
-	struct cni_netconf nc = { 0 };
+	struct multus_netconf nc = { 0 };
 	struct err e = { 0 };
 
 	(void)state;
@@ -253,18 +253,18 @@ static void test_case_insensitive_keys(void **state)
 			 0);
 	assert_string_equal(nc.log_file, "/var/log/multus.log");
 	assert_int_equal(nc.log_level, LOG_LEVEL_DEBUG);
-	cni_netconf_done(&nc);
+	multus_netconf_done(&nc);
 
 	assert_int_equal(parse("{" BASE ",\"logfile\":\"/a\",\"LOGLEVEL\":\"error\"}", &nc, &e), 0);
 	assert_string_equal(nc.log_file, "/a");
 	assert_int_equal(nc.log_level, LOG_LEVEL_ERROR);
-	cni_netconf_done(&nc);
+	multus_netconf_done(&nc);
 
 	/* Both spellings present: the exact one wins. */
 	assert_int_equal(parse("{" BASE ",\"LogLevel\":\"error\",\"logLevel\":\"panic\"}", &nc, &e),
 			 0);
 	assert_int_equal(nc.log_level, LOG_LEVEL_PANIC);
-	cni_netconf_done(&nc);
+	multus_netconf_done(&nc);
 
 	/* A wrong type under the other spelling is still an error naming the key. */
 	expect_error("{" BASE ",\"LogFile\":5}", -EINVAL, CNI_ERR_INVALID_NETCONF,
@@ -307,7 +307,7 @@ static void test_log_levels(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
-		struct cni_netconf nc = { 0 };
+		struct multus_netconf nc = { 0 };
 		struct err e = { 0 };
 		char *text = NULL;
 
@@ -316,7 +316,7 @@ static void test_log_levels(void **state)
 		assert_true(asprintf(&text, "{" BASE ",\"logLevel\":\"%s\"}", ok[i].text) > 0);
 		assert_int_equal(parse(text, &nc, &e), 0);
 		assert_int_equal(nc.log_level, ok[i].level);
-		cni_netconf_done(&nc);
+		multus_netconf_done(&nc);
 		free(text);
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -330,12 +330,12 @@ static void test_log_levels(void **state)
 	}
 	/* Empty: the default. */
 	{
-		struct cni_netconf nc = { 0 };
+		struct multus_netconf nc = { 0 };
 		struct err e = { 0 };
 
 		assert_int_equal(parse("{" BASE ",\"logLevel\":\"\"}", &nc, &e), 0);
 		assert_int_equal(nc.log_level, LOG_LEVEL_INFO);
-		cni_netconf_done(&nc);
+		multus_netconf_done(&nc);
 	}
 	assert_string_equal(log_level_name(LOG_LEVEL_PANIC), "panic");
 	assert_string_equal(log_level_name(LOG_LEVEL_ERROR), "error");
@@ -352,7 +352,7 @@ static void test_versions(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
-		struct cni_netconf nc = { 0 };
+		struct multus_netconf nc = { 0 };
 		struct err e = { 0 };
 		char *text = NULL;
 
@@ -360,7 +360,7 @@ static void test_versions(void **state)
 				     ok[i]) > 0);
 		assert_int_equal(parse(text, &nc, &e), 0);
 		assert_string_equal(nc.cni_version, ok[i]);
-		cni_netconf_done(&nc);
+		multus_netconf_done(&nc);
 		free(text);
 	}
 	/* Missing means 0.1.0, which multus does not speak. */
@@ -406,7 +406,7 @@ static void test_seed_examples(void **state)
 					  "    \"LogFile\": \"/var/log/multus.log\",\n"
 					  "    \"LogLevel\": \"debug\"\n"
 					  "}\n";
-	struct cni_netconf nc = { 0 };
+	struct multus_netconf nc = { 0 };
 	struct err e = { 0 };
 
 	(void)state;
@@ -418,7 +418,7 @@ static void test_seed_examples(void **state)
 	assert_string_equal(nc.default_delegates, "tke-bridge");
 	assert_string_equal(nc.log_file, "/var/log/multus.log");
 	assert_int_equal(nc.log_level, LOG_LEVEL_DEBUG);
-	cni_netconf_done(&nc);
+	multus_netconf_done(&nc);
 }
 
 static void test_not_json(void **state)
@@ -426,7 +426,7 @@ static void test_not_json(void **state)
 	static const char *const bad[] = {
 		"", " ", "{", "{\"cniVersion\":\"1.0.0\",}", "nul", "{'a':1}", "{\"a\":1}{}"
 	};
-	struct cni_netconf nc = { 0 };
+	struct multus_netconf nc = { 0 };
 	struct err e = { 0 };
 
 	(void)state;
@@ -434,15 +434,15 @@ static void test_not_json(void **state)
 		expect_error(bad[i], -EBADMSG, CNI_ERR_DECODE, "failed to decode netconf:");
 	expect_error("{\"a\":", -EBADMSG, CNI_ERR_DECODE, "(line 1, column");
 	/* The length is what counts, not a NUL: trailing bytes beyond it are not read. */
-	assert_int_equal(cni_netconf_parse("{" BASE "}garbage", sizeof("{" BASE "}") - 1, &nc, &e),
-			 0);
+	assert_int_equal(
+	    multus_netconf_parse("{" BASE "}garbage", sizeof("{" BASE "}") - 1, &nc, &e), 0);
 	assert_string_equal(nc.name, "multus-cni-network");
-	cni_netconf_done(&nc);
-	assert_int_equal(cni_netconf_parse("{" BASE "}", sizeof("{" BASE "}") - 2, &nc, &e),
+	multus_netconf_done(&nc);
+	assert_int_equal(multus_netconf_parse("{" BASE "}", sizeof("{" BASE "}") - 2, &nc, &e),
 			 -EBADMSG);
 	assert_int_equal(e.code, CNI_ERR_DECODE);
 	/* A NUL inside is not the end of the text. */
-	assert_int_equal(cni_netconf_parse("{}\0{}", 5, &nc, &e), -EBADMSG);
+	assert_int_equal(multus_netconf_parse("{}\0{}", 5, &nc, &e), -EBADMSG);
 }
 
 static void test_not_object(void **state)
@@ -469,26 +469,26 @@ static void test_too_large(void **state)
 {
 	size_t len = NETCONF_MAX_BYTES + 1;
 	char *big = malloc(len);
-	struct cni_netconf nc = { 0 };
+	struct multus_netconf nc = { 0 };
 	struct err e = { 0 };
 
 	(void)state;
 	assert_non_null(big);
 	memset(big, ' ', len);
 	memcpy(big, "{" BASE "}", sizeof("{" BASE "}") - 1);
-	assert_int_equal(cni_netconf_parse(big, len, &nc, &e), -E2BIG);
+	assert_int_equal(multus_netconf_parse(big, len, &nc, &e), -E2BIG);
 	assert_int_equal(e.code, CNI_ERR_DECODE);
 	assert_non_null(strstr(e.msg, "larger than 4194304 bytes"));
 	/* 4 MiB exactly, mostly white space, is fine. */
-	assert_int_equal(cni_netconf_parse(big, len - 1, &nc, &e), 0);
-	cni_netconf_done(&nc);
+	assert_int_equal(multus_netconf_parse(big, len - 1, &nc, &e), 0);
+	multus_netconf_done(&nc);
 	free(big);
 }
 
 static void test_name_and_type(void **state)
 {
 	static const char *const bad[] = { "", "-x", ".x", "../x", "a/b", "my net", "a:b", "ä" };
-	struct cni_netconf nc = { 0 };
+	struct multus_netconf nc = { 0 };
 	struct err e = { 0 };
 
 	(void)state;
@@ -517,7 +517,7 @@ static void test_name_and_type(void **state)
 			       &nc, &e),
 			 0);
 	assert_string_equal(nc.name, "Multus_cni-net.1");
-	cni_netconf_done(&nc);
+	multus_netconf_done(&nc);
 }
 
 static void test_timeouts(void **state)
@@ -527,7 +527,7 @@ static void test_timeouts(void **state)
 
 	(void)state;
 	for (size_t k = 0; k < 2; k++) {
-		struct cni_netconf nc = { 0 };
+		struct multus_netconf nc = { 0 };
 		struct err e = { 0 };
 		char *text;
 
@@ -543,12 +543,12 @@ static void test_timeouts(void **state)
 		text = with_key(keys[k], "0.001");
 		assert_int_equal(parse(text, &nc, &e), 0);
 		assert_true((k ? nc.delegate_timeout_seconds : nc.api_timeout_seconds) == 0.001);
-		cni_netconf_done(&nc);
+		multus_netconf_done(&nc);
 		free(text);
 		text = with_key(keys[k], "86400");
 		assert_int_equal(parse(text, &nc, &e), 0);
 		assert_true((k ? nc.delegate_timeout_seconds : nc.api_timeout_seconds) == 86400);
-		cni_netconf_done(&nc);
+		multus_netconf_done(&nc);
 		free(text);
 	}
 }
@@ -569,14 +569,14 @@ static void test_ifname_prefix(void **state)
 		free(text);
 	}
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
-		struct cni_netconf nc = { 0 };
+		struct multus_netconf nc = { 0 };
 		struct err e = { 0 };
 		char *text = NULL;
 
 		assert_true(asprintf(&text, "{" BASE ",\"ifnamePrefix\":\"%s\"}", good[i]) > 0);
 		assert_int_equal(parse(text, &nc, &e), 0);
 		assert_string_equal(nc.ifname_prefix, good[i]);
-		cni_netconf_done(&nc);
+		multus_netconf_done(&nc);
 		free(text);
 	}
 }
