@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <limits.h>
+#include <stdint.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -59,21 +64,39 @@ int cni_exec_find(const char *type, const char *cni_path, const char *bin_dir, c
 		       bin_dir ? bin_dir : "");
 }
 
-/* The delegate's environment: ours, with the CNI variables replaced. */
-static char **build_env(const struct cni_exec_req *req)
+/*
+ * The delegate's environment: ours, with the CNI variables replaced. Built before the child
+ * exists: the child may not allocate. The strings of ours are malloc'd, the rest borrowed.
+ */
+struct spawn_env {
+	char **env;
+	size_t first_own; /* env[first_own..] are ours to free */
+};
+
+static void spawn_env_done(struct spawn_env *se)
+{
+	if (!se->env)
+		return;
+	for (size_t i = se->first_own; se->env[i]; i++)
+		free(se->env[i]);
+	free(se->env);
+	se->env = NULL;
+}
+
+static int build_env(const struct cni_exec_req *req, struct spawn_env *ret)
 {
 	static const char *const ours[] = { "CNI_COMMAND=", "CNI_CONTAINERID=", "CNI_NETNS=",
 					    "CNI_IFNAME=",  "CNI_ARGS=",	"CNI_PATH=" };
 	const char *vals[] = { req->command, req->container_id, req->netns,
 			       req->ifname,  req->args,		req->path };
+	struct spawn_env se = { 0 };
 	size_t n = 0, k = 0;
-	char **env;
 
 	while (environ && environ[n])
 		n++;
-	env = calloc(n + ELEMENTSOF(ours) + 1, sizeof(char *));
-	if (!env)
-		return NULL;
+	se.env = calloc(n + ELEMENTSOF(ours) + 1, sizeof(char *));
+	if (!se.env)
+		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		bool skip = false;
 
@@ -81,39 +104,197 @@ static char **build_env(const struct cni_exec_req *req)
 			if (strncmp(environ[i], ours[j], strlen(ours[j])) == 0)
 				skip = true;
 		if (!skip)
-			env[k++] = environ[i];
+			se.env[k++] = environ[i];
 	}
+	se.first_own = k;
 	for (size_t j = 0; j < ELEMENTSOF(ours); j++) {
 		if (!vals[j])
 			continue;
-		if (asprintf(&env[k], "%s%s", ours[j], vals[j]) < 0)
-			return NULL; /* only in the child: it exits anyway */
+		if (asprintf(&se.env[k], "%s%s", ours[j], vals[j]) < 0) {
+			se.env[k] = NULL;
+			spawn_env_done(&se);
+			return -ENOMEM;
+		}
 		k++;
 	}
-	return env;
+	*ret = se;
+	return 0;
 }
 
-/* In the child: only async-signal-safe-ish work, then exec; never returns. */
-static void child(const struct cni_exec_req *req, int in, int out, int errfd, pid_t parent)
-{
-	sigset_t none;
-	char **env;
+/*
+ * How the delegate is started. fork() copies multus's page tables (libcurl, OpenSSL and
+ * jansson mapped, the heap after an API call) only for exec to throw them away; posix_spawn
+ * avoids that with clone(CLONE_VM|CLONE_VFORK) but cannot set PR_SET_PDEATHSIG, and a
+ * delegate orphaned by a killed multus would go on creating what no DEL sees. So we do what
+ * posix_spawn does, ourselves: the child shares our memory on its own small stack while we
+ * are suspended, makes only async-signal-safe calls (setpgid, prctl, sigaction, dup2,
+ * close_range, sigprocmask, execve; no malloc, no locks) and writes back why it could not
+ * exec. A shim binary would have cost a second exec per delegate.
+ */
+struct spawn {
+	const char *binary;
+	char *const *argv;
+	char *const *envp;
+	int fds[3]; /* become 0, 1, 2; each above 2, so no dup2 overwrites another */
+	pid_t parent;
+	int max_fd; /* the last resort's bound */
+	int err; /* written by the child: why it did not exec */
+};
 
-	setpgid(0, 0);
+#define SPAWN_STACK_SIZE (64 << 10)
+
+struct dirent64_raw {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+/* The fd named by a /proc/self/fd entry, or -1. */
+static int fd_of_name(const char *s)
+{
+	int fd = 0;
+
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || fd > (INT_MAX - 9) / 10)
+			return -1;
+		fd = fd * 10 + (*s - '0');
+	}
+	return fd;
+}
+
+/*
+ * Closes every fd from 3 up; async-signal-safe. close_range(2) is Linux 5.9 and refused by
+ * some seccomp profiles (EPERM); then what /proc/self/fd lists, read with getdents64 into a
+ * buffer on the stack; without /proc every number below the fd limit.
+ */
+static void close_from_3(int max_fd)
+{
+	char buf[4096] __attribute__((aligned(8)));
+	long n;
+	int dfd;
+
+	if (syscall(SYS_close_range, 3U, ~0U, 0U) == 0)
+		return;
+	dfd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0) {
+		for (int fd = 3; fd < max_fd; fd++)
+			close(fd);
+		return;
+	}
+	/* The listing is in fd order: closing what was read does not disturb the rest. */
+	while ((n = syscall(SYS_getdents64, dfd, buf, sizeof(buf))) > 0) {
+		for (long off = 0; off < n;) {
+			struct dirent64_raw *d = (struct dirent64_raw *)(buf + off);
+			int fd = fd_of_name(d->d_name);
+
+			if (fd >= 3 && fd != dfd)
+				close(fd);
+			off += d->d_reclen;
+		}
+	}
+	close(dfd);
+}
+
+/* In the child, on the parent's memory: only async-signal-safe calls, then exec. */
+static int spawn_child(void *arg)
+{
+	struct spawn *s = arg;
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigset_t none;
+
+	/* Its own group: the timeout kills the plugin and whatever it started. */
+	if (setpgid(0, 0) < 0)
+		goto fail;
 	/* Die with multus: an orphaned delegate would go on creating what no DEL sees. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		goto fail;
+	if (getppid() != s->parent) {
+		s->err = ESRCH;
 		_exit(127);
-	signal(SIGPIPE, SIG_DFL);
+	}
+	/* A handler of ours must not run here, on our memory: every caught signal goes back to
+	 * its default (exec would do that too, later). SIGPIPE, which multus ignores, as well:
+	 * plugins expect it. Ignored ones stay ignored, as the runtime set them. */
+	for (int sig = 1; sig < _NSIG; sig++) {
+		struct sigaction old;
+
+		if (sig == SIGKILL || sig == SIGSTOP || sigaction(sig, NULL, &old) < 0)
+			continue;
+		if (old.sa_handler != SIG_IGN || sig == SIGPIPE)
+			sigaction(sig, &dfl, NULL);
+	}
+	for (int i = 0; i < 3; i++)
+		if (dup2(s->fds[i], i) < 0)
+			goto fail;
+	/* Only 0-2: not libcurl's sockets, not the store lock, nothing the runtime leaked to
+	 * us, whether or not it was opened O_CLOEXEC. */
+	close_from_3(s->max_fd);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(errfd, 2) < 0)
-		_exit(127);
-	env = build_env(req);
-	if (!env)
-		_exit(127);
-	execve(req->binary, (char *const[]){ (char *)req->binary, NULL }, env);
+	execve(s->binary, s->argv, s->envp);
+fail:
+	s->err = errno ? errno : EIO;
 	_exit(127);
+}
+
+/* Starts the child; its pid, or -errno when it could not be started (s->err says why). */
+static pid_t spawn_start(struct spawn *s)
+{
+	sigset_t all, old;
+	void *stack;
+	pid_t pid;
+	int r;
+
+	stack = mmap(NULL, SPAWN_STACK_SIZE, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED)
+		return negative_errno();
+	/* Nothing of ours may run in the child before it has reset the handlers. */
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
+	s->err = 0;
+	/* The parent is suspended until the child has exec'd or exited: s is final then. */
+	pid = clone(spawn_child, (char *)stack + SPAWN_STACK_SIZE, CLONE_VM | CLONE_VFORK | SIGCHLD,
+		    s);
+	r = pid < 0 ? negative_errno() : 0;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	munmap(stack, SPAWN_STACK_SIZE);
+	if (r < 0)
+		return r;
+	if (s->err) {
+		waitpid(pid, NULL, 0);
+		return -s->err;
+	}
+	return pid;
+}
+
+/* Moves a pipe end off 0-2 (when multus was started with one of them closed). */
+static int fd_above_stdio(int *fd)
+{
+	int nfd;
+
+	if (*fd > 2)
+		return 0;
+	nfd = fcntl(*fd, F_DUPFD_CLOEXEC, 3);
+	if (nfd < 0)
+		return negative_errno();
+	close(*fd);
+	*fd = nfd;
+	return 0;
+}
+
+static int fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur > INT_MAX)
+		return 1 << 20;
+	return (int)rl.rlim_cur;
 }
 
 struct sink {
@@ -163,6 +344,39 @@ static void set_nonblock(int fd)
 		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 }
 
+/*
+ * A delegate that exits before reading all of its stdin must not kill us with SIGPIPE,
+ * whether or not the caller ignores it (multus does): blocked while we write, and one that
+ * our writes raised is taken back before the old mask returns.
+ */
+struct pipe_guard {
+	sigset_t old;
+	bool was_pending;
+};
+
+static void sigpipe_block(struct pipe_guard *g)
+{
+	sigset_t set, pending;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &set, &g->old);
+	g->was_pending = sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE);
+}
+
+static void sigpipe_restore(struct pipe_guard *g)
+{
+	static const struct timespec zero = { 0 };
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	if (!g->was_pending)
+		while (sigtimedwait(&set, NULL, &zero) == SIGPIPE)
+			;
+	sigprocmask(SIG_SETMASK, &g->old, NULL);
+}
+
 /* After the plugin exits, a grandchild may still hold its pipes: wait this long, no more. */
 #define EXIT_GRACE_MS 200
 
@@ -171,27 +385,41 @@ int cni_exec_run(const struct cni_exec_req *req, struct cni_exec_out *ret, struc
 	int pin[2] = { -1, -1 }, pout[2] = { -1, -1 }, perr[2] = { -1, -1 };
 	struct sink so = { .fd = -1, .max = CNI_EXEC_STDOUT_MAX };
 	struct sink se = { .fd = -1, .max = CNI_EXEC_STDERR_MAX };
+	struct spawn_env env = { 0 };
+	char *argv[] = { (char *)req->binary, NULL };
+	struct spawn sp;
 	size_t written = 0;
 	long deadline, exited_at = -1;
 	int status = 0, r;
 	bool reaped = false, timed_out = false;
 	_cleanup_close_ int pidfd = -1;
-	pid_t pid, parent;
+	struct pipe_guard guard;
+	pid_t pid;
 
+	r = build_env(req, &env);
+	if (r < 0)
+		return err_set(e, r, "failed to start %s: %s", req->binary, strerror(-r));
 	if (pipe2(pin, O_CLOEXEC) < 0 || pipe2(pout, O_CLOEXEC) < 0 || pipe2(perr, O_CLOEXEC) < 0) {
 		r = negative_errno();
 		goto fail_pipes;
 	}
-	parent = getpid();
-	pid = fork();
+	if ((r = fd_above_stdio(&pin[0])) < 0 || (r = fd_above_stdio(&pout[1])) < 0 ||
+	    (r = fd_above_stdio(&perr[1])) < 0)
+		goto fail_pipes;
+	sp = (struct spawn){
+		.binary = req->binary,
+		.argv = argv,
+		.envp = env.env,
+		.fds = { pin[0], pout[1], perr[1] },
+		.parent = getpid(),
+		.max_fd = fd_limit(),
+	};
+	pid = spawn_start(&sp);
+	spawn_env_done(&env);
 	if (pid < 0) {
-		r = negative_errno();
+		r = pid;
 		goto fail_pipes;
 	}
-	if (pid == 0)
-		child(req, pin[0], pout[1], perr[1], parent);
-	/* Also from here: the group exists before the parent kills it. */
-	setpgid(pid, pid);
 	/* The child's exit wakes poll() directly; without pidfds (before Linux 5.3) we poll
 	 * in short slices instead. */
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
@@ -208,6 +436,7 @@ int cni_exec_run(const struct cni_exec_req *req, struct cni_exec_out *ret, struc
 		pin[1] = -1;
 	}
 	deadline = now_ms() + (req->timeout_ms > 0 ? req->timeout_ms : 60000);
+	sigpipe_block(&guard);
 
 	while (so.fd >= 0 || se.fd >= 0 || !reaped) {
 		struct pollfd pf[4];
@@ -282,6 +511,7 @@ int cni_exec_run(const struct cni_exec_req *req, struct cni_exec_out *ret, struc
 	}
 	if (pin[1] >= 0)
 		close(pin[1]);
+	sigpipe_restore(&guard);
 	if (so.fd >= 0)
 		close(so.fd);
 	if (se.fd >= 0)
@@ -300,6 +530,7 @@ int cni_exec_run(const struct cni_exec_req *req, struct cni_exec_out *ret, struc
 	return 0;
 
 fail_pipes:
+	spawn_env_done(&env);
 	for (int i = 0; i < 2; i++) {
 		if (pin[i] >= 0)
 			close(pin[i]);

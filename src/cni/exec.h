@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Running a CNI plugin binary: fork/exec without a shell, stdin fed from a buffer, stdout
- * and stderr captured with a size cap, the plugin in its own process group, killed with the
- * whole group after the timeout, and with SIGKILL when multus itself dies.
+ * Running a CNI plugin binary: spawned without a shell (a vfork-style clone, nothing allocated
+ * in the child), with fds 0-2 only, stdin fed from a buffer, stdout and stderr captured with a
+ * size cap, the plugin in its own process group, killed with the whole group after the
+ * timeout, and with SIGKILL when multus itself dies.
  */
 #pragma once
 
@@ -46,6 +47,6 @@ int cni_exec_find(const char *type, const char *cni_path, const char *bin_dir, c
 		  struct err *e);
 
 /* Runs it to the end. Returns 0 when it ran (whatever its exit status), -errno when it could
- * not be started. */
+ * not be started (execve's own errno included: -ENOENT, -EACCES, -ENOEXEC ...). */
 int cni_exec_run(const struct cni_exec_req *req, struct cni_exec_out *ret, struct err *e);
 void cni_exec_out_done(struct cni_exec_out *o);
