@@ -308,6 +308,21 @@ int cni_delegate_add(json_t *conf, const struct cni_invoke *inv, const char *ver
 	return 0;
 }
 
+/*
+ * A DEL plugin config. DEL must run whatever became of the stored result: when the prevResult
+ * cannot be written in `version` (one newer than ours or unknown, stored by a later multus or
+ * edited), the plugin gets its DEL without it.
+ */
+static json_t *del_conf(json_t *conf, json_t *plugin, const char *version,
+			const struct cni_invoke *inv, json_t *prev, struct err *e)
+{
+	json_t *pc = NULL;
+
+	if (prev && cni_version_supported(version))
+		pc = plugin_conf(conf, plugin, version, inv, prev, NULL, e);
+	return pc ? pc : plugin_conf(conf, plugin, version, inv, NULL, NULL, e);
+}
+
 /* A plugin that refuses the version on DEL would refuse forever, and the runtime's retries
  * with it: ask it once which version it speaks and try again in that. */
 static int del_renegotiated(json_t *conf, json_t *plugin, const struct cni_invoke *inv,
@@ -324,7 +339,7 @@ static int del_renegotiated(json_t *conf, json_t *plugin, const struct cni_invok
 		return -EIO;
 	if (prev && cni_version_cmp(v, "0.4.0") < 0)
 		prev = NULL;
-	pc = plugin_conf(conf, plugin, v, inv, prev, NULL, e);
+	pc = del_conf(conf, plugin, v, inv, prev, e);
 	if (!pc)
 		return -EINVAL;
 	return run_plugin("DEL", pc, inv, what, &out, e);
@@ -339,16 +354,16 @@ static int del_list(json_t *conf, json_t *plugins, size_t upto, const struct cni
 	int first = 0;
 
 	for (size_t i = upto; i-- > 0;) {
+		json_t *plugin = json_array_get(plugins, i);
 		json_auto_t *pc = NULL;
 		struct err e2 = { 0 };
-		struct outcome out;
+		struct outcome out = { 0 };
 		int r;
 
-		pc = plugin_conf(conf, json_array_get(plugins, i), version, inv, pr, NULL, &e2);
-		r = pc ? run_plugin("DEL", pc, inv, what, &out, &e2) : -EINVAL;
+		pc = del_conf(conf, plugin, version, inv, pr, &e2);
+		r = pc ? run_plugin("DEL", pc, inv, what, &out, &e2) : -ENOMEM;
 		if (r < 0 && out.code == CNI_ERR_INCOMPATIBLE_VERSION)
-			r = del_renegotiated(conf, json_array_get(plugins, i), inv, version, pr,
-					     what, &e2);
+			r = del_renegotiated(conf, plugin, inv, version, pr, what, &e2);
 		if (r < 0 && first == 0) {
 			first = r;
 			if (e)
