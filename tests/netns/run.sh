@@ -1,18 +1,27 @@
 #!/bin/sh
 # Runs each tests/netns/t_*.sh (or the files given after the binary) in a fresh network and
 # mount namespace with a private /run/netns and its own temp dir, then prints one summary line.
-# Needs root; without it every file is skipped with the reason.
+# Needs root and unshare; without them every file is skipped with the reason, except under
+# CI=true, where a tier that cannot run (or ran nothing) fails instead of passing with 0 tests.
 set -u
 MULTUS=$1
 shift
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 files=${*:-$(ls "$SRC"/tests/netns/t_*.sh)}
 passed=0 failed=0 broken=""
-if [ "$(id -u)" -ne 0 ]; then
-	echo "netns: skipped, needs root (unshare -n -m)"
+cannot_run() { # REASON
+	if [ "${CI:-}" = true ]; then
+		echo "netns: cannot run under CI=true: $1"
+		echo "netns: 0 passed, 1 failed"
+		exit 1
+	fi
+	echo "netns: skipped, $1"
 	echo "netns: 0 passed, 0 failed"
 	exit 0
-fi
+}
+[ "$(id -u)" -eq 0 ] || cannot_run "needs root (unshare -n -m)"
+unshare -n -m true 2>/dev/null || cannot_run "unshare -n -m is not permitted here"
+[ -n "$files" ] || cannot_run "no test files"
 for f in $files; do
 	name=$(basename "$f" .sh)
 	T=$(mktemp -d "/tmp/multus-$name.XXXXXX")
@@ -38,6 +47,10 @@ for f in $files; do
 	[ "${fl:-0}" -ne 0 ] && broken="$broken $name"
 	rm -rf "$T" "$T.log"
 done
+if [ $((passed + failed)) -eq 0 ] && [ "${CI:-}" = true ]; then
+	echo "netns: no test ran"
+	failed=1
+fi
 [ -n "$broken" ] && echo "netns: failing:$broken"
 echo "netns: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
