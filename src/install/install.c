@@ -26,6 +26,7 @@
 #include "install/install.h"
 #include "k8s/kubeconfig.h"
 #include "multus/netconf.h"
+#include "util/atomic.h"
 #include "util/err.h"
 #include "util/fileio.h"
 
@@ -46,14 +47,6 @@ struct install_opts {
 	unsigned interval;
 };
 
-static void unlink_freep(char **p)
-{
-	if (*p) {
-		(void)unlink(*p);
-		free(*p);
-	}
-}
-
 /* For buffers that hold a token: wiped before they are freed. */
 static void secret_freep(char **p)
 {
@@ -68,21 +61,6 @@ static char *path_join(const char *dir, const char *name)
 	char *p;
 
 	return asprintf(&p, "%s/%s", dir, name) < 0 ? NULL : p;
-}
-
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
 }
 
 /* In-kernel copy of `in` to its end (bounded: /proc/self/exe or a library). */
@@ -101,44 +79,27 @@ static int copy_fd(int in, int out)
 	}
 }
 
+static int fill_from_fd(int fd, void *userdata)
+{
+	return copy_fd(*(const int *)userdata, fd);
+}
+
 /*
- * Writes `path` atomically with `mode`: the bytes of `src_fd` (>= 0) or of `buf`, into a
- * temporary file in the same directory (rename only replaces within one file system), synced,
- * then renamed over `path`, then the directory synced so that the rename survives a crash.
+ * Writes `path` atomically with `mode`: the bytes of `src_fd` (>= 0) or of `buf`, through a
+ * temporary file created exclusively in the same directory (rename only replaces within one
+ * file system), synced, renamed over `path`, then the directory synced so that the rename
+ * survives a crash.
  */
 static int write_atomic(const char *path, mode_t mode, int src_fd, const char *buf, size_t len,
 			struct err *e)
 {
-	_cleanup_(unlink_freep) char *tmp = NULL;
-	_cleanup_free_ char *tmpl = NULL, *dir = NULL;
-	_cleanup_close_ int fd = -1, dfd = -1;
-	const char *slash = strrchr(path, '/');
-	int r;
+	const unsigned flags = ATOMIC_FSYNC | ATOMIC_FSYNC_DIR;
+	int r = src_fd >= 0
+		    ? atomic_write_fill(path, TMP_PREFIX, mode, flags, fill_from_fd, &src_fd)
+		    : atomic_write(path, TMP_PREFIX, mode, flags, buf, len);
 
-	if (!slash)
-		return err_set(e, -EINVAL, "%s: not a path with a directory", path);
-	dir = strndup(path, slash == path ? 1 : (size_t)(slash - path));
-	if (!dir || asprintf(&tmpl, "%s/" TMP_PREFIX "%s.XXXXXX", dir, slash + 1) < 0) {
-		tmpl = NULL;
-		return err_set(e, -ENOMEM, "%s: out of memory", path);
-	}
-	fd = mkostemp(tmpl, O_CLOEXEC);
-	if (fd < 0)
-		return err_set(e, -errno, "cannot create a temporary file next to %s: %s", path,
-			       strerror(errno));
-	tmp = TAKE_PTR(tmpl); /* from here on removed again unless renamed */
-	r = src_fd >= 0 ? copy_fd(src_fd, fd) : write_all(fd, buf, len);
 	if (r < 0)
 		return err_set(e, r, "cannot write %s: %s", path, strerror(-r));
-	if (fchmod(fd, mode) < 0 || fsync(fd) < 0 || close(TAKE_FD(fd)) < 0)
-		return err_set(e, -errno, "cannot write %s: %s", path, strerror(errno));
-	if (rename(tmp, path) < 0)
-		return err_set(e, -errno, "cannot rename a temporary file to %s: %s", path,
-			       strerror(errno));
-	free(TAKE_PTR(tmp)); /* renamed: nothing to remove */
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0 || fsync(dfd) < 0)
-		return err_set(e, -errno, "cannot sync directory %s: %s", dir, strerror(errno));
 	return 0;
 }
 

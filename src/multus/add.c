@@ -147,8 +147,9 @@ int multus_cmd_add(struct multus_ctx *ctx, struct err *e)
 		r = plan_add_preexisting(p, snap.links[i].name, snap.links[i].index);
 	if (r < 0)
 		goto out;
-	/* Before any delegate runs: a crash from here on still leaves DEL what it needs. */
-	r = store_save(ctx->nc.cni_dir, p, e);
+	/* Before any delegate runs: a crash from here on still leaves DEL what it needs, and a
+	 * full or read-only store fails the ADD here. The one fsync of the ADD. */
+	r = store_create(ctx->nc.cni_dir, p, e);
 	if (r < 0)
 		goto out;
 	for (size_t i = 0; i < p->n; i++) {

@@ -7,6 +7,7 @@
 
 #include "cni/cni.h"
 #include "multus/store.h"
+#include "util/atomic.h"
 #include "util/fileio.h"
 #include "util/names.h"
 
@@ -24,8 +25,14 @@ static int entry_path(const char *dir, const char *id, const char *suffix, char 
 
 static int ensure_dir(const char *dir, struct err *e)
 {
-	_cleanup_free_ char *copy = strdup(dir);
+	_cleanup_free_ char *copy = NULL;
 
+	/* Usually there: one syscall. */
+	if (mkdir(dir, 0700) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT)
+		return err_setc(e, CNI_ERR_IO, negative_errno(), "cannot create %s: %m", dir);
+	copy = strdup(dir);
 	if (!copy)
 		return -ENOMEM;
 	/* mkdir -p, each level 0700 when we create it. */
@@ -59,6 +66,14 @@ int store_lock(const char *dir, const char *id, int *ret_fd, struct err *e)
 		struct stat a, b;
 
 		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		/* A read-only store: flock() works on a read-only fd too, and no one can
+		 * change the entry under us anyway. */
+		if (fd < 0 && errno == EROFS) {
+			fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+			if (fd < 0 && errno == ENOENT)
+				return err_setc(e, CNI_ERR_IO, -EROFS, "cannot create lock %s: %s",
+						path, strerror(EROFS));
+		}
 		if (fd < 0)
 			return err_setc(e, CNI_ERR_IO, negative_errno(), "cannot open lock %s: %m",
 					path);
@@ -121,25 +136,19 @@ int store_load(const char *dir, const char *id, struct plan **ret, struct err *e
 	return 0;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
+/*
+ * How hard each write tries to reach the disk. ADD's first write is fsynced: from then on a
+ * delegate may record something that outlives a reboot (host-local's leases on disk), and DEL
+ * after the reboot needs the entry to release it. Its name needs no directory fsync: the
+ * journal commits metadata in order, so the rename is on disk no later than anything a
+ * delegate records after it. Every later rewrite (ADD's progress, DEL's shrinking record)
+ * only replaces the entry atomically, with no fsync at all: a process crash keeps the page
+ * cache, so the entry survives it, and a machine crash takes the pod netns, and with it what
+ * those rewrites describe, away.
+ */
+static int save(const char *dir, const struct plan *p, unsigned flags, struct err *e)
 {
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return negative_errno();
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-int store_save(const char *dir, const struct plan *p, struct err *e)
-{
-	_cleanup_free_ char *path = NULL, *tmp = NULL, *text = NULL;
-	_cleanup_close_ int fd = -1, dfd = -1;
+	_cleanup_free_ char *path = NULL, *text = NULL;
 	json_auto_t *j = plan_to_json(p);
 	int r;
 
@@ -155,26 +164,23 @@ int store_save(const char *dir, const struct plan *p, struct err *e)
 	if (r < 0)
 		return r;
 	text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	if (!text || asprintf(&tmp, "%s.tmp.%d", path, (int)getpid()) < 0)
+	if (!text)
 		return -ENOMEM;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return err_setc(e, CNI_ERR_IO, negative_errno(), "cannot write %s: %m", tmp);
-	r = write_all(fd, text, strlen(text));
-	if (r == 0 && fsync(fd) < 0)
-		r = negative_errno();
-	if (r == 0 && rename(tmp, path) < 0)
-		r = negative_errno();
-	if (r < 0) {
-		unlink(tmp);
+	r = atomic_write(path, ".", 0600, flags, text, strlen(text));
+	if (r < 0)
 		return err_setc(e, CNI_ERR_IO, r, "cannot write store entry %s: %s", path,
 				strerror(-r));
-	}
-	/* The rename itself must survive a crash too. */
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0)
-		fsync(dfd);
 	return 0;
+}
+
+int store_create(const char *dir, const struct plan *p, struct err *e)
+{
+	return save(dir, p, ATOMIC_FSYNC, e);
+}
+
+int store_save(const char *dir, const struct plan *p, struct err *e)
+{
+	return save(dir, p, 0, e);
 }
 
 int store_remove(const char *dir, const char *id, struct err *e)
