@@ -81,9 +81,13 @@ int multus_teardown(struct multus_ctx *ctx, struct plan *p, struct err *e)
 		kept++;
 	}
 	free(failed);
+	/* A store that cannot record it (read-only, full) does not undo the teardown: the
+	 * error says what is left on disk, and a retried DEL finds it done already. */
 	if (ret == 0) {
 		r = store_remove(ctx->nc.cni_dir, p->container_id, e);
-		return r;
+		if (r < 0)
+			return err_prefix(e, r, "torn down, but the store cannot record it");
+		return 0;
 	}
 	/* Attachments [kept, n) are done: shrink the record to what is left. */
 	{
@@ -93,8 +97,13 @@ int multus_teardown(struct multus_ctx *ctx, struct plan *p, struct err *e)
 		p->n = kept;
 		r = store_save(ctx->nc.cni_dir, p, &e2);
 		p->n = n;
-		if (r < 0)
+		if (r < 0) {
 			log_error("cannot update the store entry: %s", e2.msg);
+			size_t l = strlen(first.msg);
+
+			snprintf(first.msg + l, sizeof(first.msg) - l,
+				 "; and the store still lists every network: %s", e2.msg);
+		}
 	}
 	if (e) {
 		*e = first;
@@ -112,7 +121,11 @@ int multus_cmd_del(struct multus_ctx *ctx, struct err *e)
 	bool gone;
 
 	r = store_lock(ctx->nc.cni_dir, ctx->env.container_id, &lock, e);
-	if (r < 0)
+	if (r == -EROFS) {
+		/* No lock file on a read-only store: nothing can change it, so go on. */
+		log_warning("DEL without the container's lock: %s", e->msg);
+		err_clear(e);
+	} else if (r < 0)
 		return r;
 	r = store_load(ctx->nc.cni_dir, ctx->env.container_id, &p, e);
 	if (r == -ENOENT) {
