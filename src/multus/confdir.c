@@ -1,28 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <dirent.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
 #include "cni/cni.h"
 #include "cni/delegate.h"
 #include "multus/confdir.h"
+#include "util/fileio.h"
 
-int conf_load_file(const char *path, json_t **ret, struct err *e)
+struct conf_file {
+	char *file; /* name in the directory */
+	int rank;
+	json_t *conf; /* NULL: skipped */
+};
+
+struct confdir_scan {
+	char *dir;
+	void (*warn)(const char *msg);
+	bool scanned;
+	int r; /* the listing's error, repeated by every lookup */
+	struct err e;
+	struct conf_file *files;
+	size_t n;
+};
+
+static int conf_parse(const char *path, const char *buf, size_t len, json_t **ret, struct err *e)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 	json_auto_t *j = NULL;
 	json_error_t jerr;
-	struct stat st;
 	int r;
 
-	if (fd < 0)
-		return err_setc(e, CNI_ERR_IO, negative_errno(), "cannot open %s: %m", path);
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > CONF_FILE_MAX_BYTES)
-		return err_setc(e, CNI_ERR_INVALID_NETCONF, -EINVAL,
-				"%s is not a regular file of at most %d bytes", path,
-				CONF_FILE_MAX_BYTES);
-	j = json_loadfd(fd, JSON_REJECT_DUPLICATES, &jerr);
+	j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!j)
 		return err_setc(e, CNI_ERR_INVALID_NETCONF, -EINVAL, "%s: %s (line %d)", path,
 				jerr.text, jerr.line);
@@ -33,6 +43,28 @@ int conf_load_file(const char *path, json_t **ret, struct err *e)
 		return err_setc(e, CNI_ERR_INVALID_NETCONF, -EINVAL, "%s: no \"name\"", path);
 	*ret = TAKE_PTR(j);
 	return 0;
+}
+
+int conf_load_file(const char *path, json_t **ret, struct err *e)
+{
+	_cleanup_free_ char *buf = NULL;
+	struct stat st;
+	size_t len = 0;
+	int r;
+
+	/* Not even opened unless regular: opening a FIFO blocks, opening a device may do
+	 * anything. read_file_bounded() opens O_NONBLOCK and checks again (a swap meanwhile). */
+	if (stat(path, &st) < 0)
+		return err_setc(e, CNI_ERR_IO, negative_errno(), "cannot open %s: %m", path);
+	r = S_ISREG(st.st_mode) ? read_file_bounded(path, 0, CONF_FILE_MAX_BYTES, &buf, &len)
+				: -EINVAL;
+	if (r == -EINVAL || r == -EFBIG)
+		return err_setc(e, CNI_ERR_INVALID_NETCONF, -EINVAL,
+				"%s is not a regular file of at most %d bytes", path,
+				CONF_FILE_MAX_BYTES);
+	if (r < 0)
+		return err_setc(e, CNI_ERR_IO, r, "cannot open %s: %s", path, strerror(-r));
+	return conf_parse(path, buf, len, ret, e);
 }
 
 static int ext_rank(const char *f)
@@ -59,46 +91,120 @@ static int is_conf_file(const struct dirent *d)
 	return d->d_name[0] != '.' && ext_rank(d->d_name) >= 0;
 }
 
-int confdir_find(const char *dir, const char *name, void (*warn)(const char *msg), json_t **ret,
-		 struct err *e)
+int confdir_scan_new(const char *dir, void (*warn)(const char *msg), struct confdir_scan **ret)
+{
+	struct confdir_scan *s = calloc(1, sizeof(*s));
+
+	if (!s || !(s->dir = strdup(dir))) {
+		free(s);
+		return -ENOMEM;
+	}
+	s->warn = warn;
+	*ret = s;
+	return 0;
+}
+
+void confdir_scan_free(struct confdir_scan *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->files[i].file);
+		json_decref(s->files[i].conf);
+	}
+	free(s->files);
+	free(s->dir);
+	free(s);
+}
+
+static void scan_warn(struct confdir_scan *s, const struct err *fe)
+{
+	char msg[ERR_MSG_MAX + 32];
+
+	if (!s->warn)
+		return;
+	snprintf(msg, sizeof(msg), "skipping %s", fe->msg);
+	s->warn(msg);
+}
+
+static int scan(struct confdir_scan *s)
 {
 	struct dirent **list = NULL;
-	json_t *best = NULL;
-	int best_rank = 99, n;
+	int n, r = 0;
 
-	n = scandir(dir, &list, is_conf_file, by_name);
+	s->scanned = true;
+	n = scandir(s->dir, &list, is_conf_file, by_name);
 	if (n < 0) {
 		if (errno == ENOENT)
-			return -ENOENT;
-		return err_setc(e, CNI_ERR_IO, negative_errno(), "cannot read confDir %s: %m", dir);
+			return s->r = -ENOENT;
+		return s->r = err_setc(&s->e, CNI_ERR_IO, negative_errno(),
+				       "cannot read confDir %s: %m", s->dir);
 	}
+	s->files = calloc(n ? (size_t)n : 1, sizeof(*s->files));
+	if (!s->files)
+		r = -ENOMEM;
 	for (int i = 0; i < n; i++) {
 		_cleanup_free_ char *path = NULL;
+		struct conf_file *f = &s->files[s->n];
 		struct err fe = { 0 };
-		json_t *j = NULL;
-		int rank = ext_rank(list[i]->d_name);
 
-		if (rank < best_rank && asprintf(&path, "%s/%s", dir, list[i]->d_name) >= 0) {
-			if (conf_load_file(path, &j, &fe) < 0) {
-				if (warn) {
-					char msg[ERR_MSG_MAX + 32];
-
-					snprintf(msg, sizeof(msg), "skipping %s", fe.msg);
-					warn(msg);
-				}
-			} else if (streq(json_string_value(json_object_get(j, "name")), name)) {
-				json_decref(best);
-				best = j;
-				best_rank = rank;
-				j = NULL;
-			}
-			json_decref(j);
+		if (r == 0 && asprintf(&path, "%s/%s", s->dir, list[i]->d_name) < 0) {
+			path = NULL;
+			r = -ENOMEM;
 		}
+		if (r == 0) {
+			f->file = strdup(list[i]->d_name);
+			f->rank = ext_rank(list[i]->d_name);
+			if (!f->file)
+				r = -ENOMEM;
+			else
+				s->n++;
+		}
+		if (r == 0 && conf_load_file(path, &f->conf, &fe) < 0)
+			scan_warn(s, &fe);
 		free(list[i]);
 	}
 	free(list);
+	return s->r = r;
+}
+
+int confdir_scan_find(struct confdir_scan *s, const char *name, json_t **ret, struct err *e)
+{
+	const struct conf_file *best = NULL;
+	json_t *copy;
+
+	if (!s->scanned)
+		scan(s);
+	if (s->r < 0) {
+		if (e && s->r != -ENOENT && s->r != -ENOMEM)
+			*e = s->e;
+		return s->r;
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		const struct conf_file *f = &s->files[i];
+
+		if (f->conf && (!best || f->rank < best->rank) &&
+		    streq(json_string_value(json_object_get(f->conf, "name")), name))
+			best = f;
+	}
 	if (!best)
 		return -ENOENT;
-	*ret = best;
+	/* The caller's to change (cni-args are merged into it). */
+	copy = json_deep_copy(best->conf);
+	if (!copy)
+		return -ENOMEM;
+	*ret = copy;
 	return 0;
+}
+
+int confdir_find(const char *dir, const char *name, void (*warn)(const char *msg), json_t **ret,
+		 struct err *e)
+{
+	_cleanup_confdir_scan_ struct confdir_scan *s = NULL;
+	int r;
+
+	r = confdir_scan_new(dir, warn, &s);
+	if (r < 0)
+		return r;
+	return confdir_scan_find(s, name, ret, e);
 }

@@ -77,8 +77,8 @@ static int conf_from_nad(json_t *nad, const char *ns, const char *name, json_t *
 }
 
 /* A network by name: NAD ns/name, else a confDir file named `name`. */
-static int resolve(struct multus_ctx *ctx, const char *ns, const char *name, json_t **ret_conf,
-		   char **ret_network, struct err *e)
+static int resolve(struct multus_ctx *ctx, struct confdir_scan *scan, const char *ns,
+		   const char *name, json_t **ret_conf, char **ret_network, struct err *e)
 {
 	json_auto_t *nad = NULL, *conf = NULL;
 	int r;
@@ -101,7 +101,7 @@ static int resolve(struct multus_ctx *ctx, const char *ns, const char *name, jso
 			}
 		}
 	}
-	r = confdir_find(ctx->nc.conf_dir, name, warn_cb, &conf, e);
+	r = confdir_scan_find(scan, name, &conf, e);
 	if (r == -ENOENT)
 		return err_setc(
 		    e, CNI_ERR_INVALID_NETCONF, -ENOENT,
@@ -124,6 +124,7 @@ struct wants {
 	size_t n;
 	struct k8s_net_sel *sels[4];
 	size_t n_sels[4];
+	struct confdir_scan *scan; /* confDir, read once for every lookup */
 };
 
 static void wants_done(struct wants *ws)
@@ -135,6 +136,7 @@ static void wants_done(struct wants *ws)
 	free(ws->w);
 	for (size_t i = 0; i < ELEMENTSOF(ws->sels); i++)
 		k8s_netsel_free(ws->sels[i], ws->n_sels[i]);
+	confdir_scan_free(ws->scan);
 }
 
 static int wants_push(struct wants *ws, const struct k8s_net_sel *sel, json_t *conf, char *network,
@@ -177,7 +179,7 @@ static int add_selection(struct multus_ctx *ctx, struct wants *ws, int slot, con
 			    e, CNI_ERR_INVALID_NETCONF, -EPERM,
 			    "%s: pod in namespace %s may not use network %s/%s (namespaceIsolation; global namespaces: %s)",
 			    what, pod_ns, ns, s->name, ctx->nc.global_namespaces);
-		r = resolve(ctx, ns, s->name, &conf, &network, e);
+		r = resolve(ctx, ws->scan, ns, s->name, &conf, &network, e);
 		if (r < 0)
 			return err_prefix(e, r, "%s", what);
 		r = wants_push(ws, s, conf, network, master_list);
@@ -209,7 +211,7 @@ static int add_cluster_network(struct multus_ctx *ctx, struct wants *ws, struct 
 			    e, CNI_ERR_INVALID_NETCONF, -EINVAL,
 			    "clusterNetwork \"%.64s\" is neither a config name nor an absolute path",
 			    cn);
-		r = resolve(ctx, ctx->nc.multus_namespace, cn, &conf, &network, e);
+		r = resolve(ctx, ws->scan, ctx->nc.multus_namespace, cn, &conf, &network, e);
 		if (r < 0)
 			return err_prefix(e, r, "clusterNetwork");
 	}
@@ -521,7 +523,9 @@ int multus_plan_build(struct multus_ctx *ctx, struct plan **ret, struct err *e)
 
 	if (!p)
 		return -ENOMEM;
-	r = plan_header(ctx, p);
+	r = confdir_scan_new(ctx->nc.conf_dir, warn_cb, &ws.scan);
+	if (r == 0)
+		r = plan_header(ctx, p);
 	if (r < 0)
 		goto out;
 	r = gather(ctx, &ws, e);
