@@ -340,6 +340,106 @@ static void test_conf_load_file(void **state)
 	free(path);
 }
 
+/* Issue 9 item 3: one scan per invocation, read lazily on the first lookup. */
+static void test_scan_reads_once(void **state)
+{
+	struct confdir_scan *s = NULL;
+	struct err e = { 0 };
+	json_t *a = NULL, *b = NULL;
+
+	(void)state;
+	assert_int_equal(confdir_scan_new(dir, collect, &s), 0);
+	/* Nothing read yet: a file that appears before the first lookup is seen. */
+	conf("10-late.conf", "net-h", "late");
+	put(dir, "00-bad.conf", "{not json");
+	assert_int_equal(n_warnings, 0);
+	assert_int_equal(confdir_scan_find(s, "net-h", &a, &e), 0);
+	assert_string_equal(json_string_value(json_object_get(a, "x")), "late");
+	assert_int_equal(n_warnings, 1);
+	assert_has(warnings[0], "00-bad.conf");
+
+	/* From then on the disk is not looked at again: changes are not seen... */
+	rm("10-late.conf");
+	conflist("20-new.conflist", "net-h", "new");
+	conf("30-other.conf", "net-i", "other");
+	assert_int_equal(confdir_scan_find(s, "net-h", &b, &e), 0);
+	assert_string_equal(json_string_value(json_object_get(b, "x")), "late");
+	json_decref(b);
+	b = NULL;
+	assert_int_equal(confdir_scan_find(s, "net-i", &b, &e), -ENOENT);
+	assert_null(b);
+	/* ...and the bad file is warned about once. */
+	assert_int_equal(n_warnings, 1);
+
+	/* Each lookup gets a copy of its own to change. */
+	json_object_set_new(a, "x", json_string("changed"));
+	assert_int_equal(confdir_scan_find(s, "net-h", &b, &e), 0);
+	assert_ptr_not_equal(a, b);
+	assert_string_equal(json_string_value(json_object_get(b, "x")), "late");
+	json_decref(a);
+	json_decref(b);
+	confdir_scan_free(s);
+	confdir_scan_free(NULL);
+}
+
+static void test_scan_errors_repeat(void **state)
+{
+	struct confdir_scan *s = NULL;
+	struct err e = { 0 };
+	json_t *j = (json_t *)&j;
+	char *file = NULL;
+
+	(void)state;
+	put(base, "plain", "x");
+	assert_true(asprintf(&file, "%s/plain", base) > 0);
+	assert_int_equal(confdir_scan_new(file, collect, &s), 0);
+	for (int i = 0; i < 2; i++) {
+		memset(&e, 0, sizeof(e));
+		assert_int_equal(confdir_scan_find(s, "net-j", &j, &e), -ENOTDIR);
+		assert_int_equal(e.code, CNI_ERR_IO);
+		assert_has(e.msg, "cannot read confDir");
+	}
+	assert_ptr_equal(j, (json_t *)&j);
+	confdir_scan_free(s);
+	free(file);
+}
+
+/* Issue 7 defect 2: a FIFO or a device is never opened for reading (it would block). */
+static void test_scan_odd_files(void **state)
+{
+	char *path = NULL;
+
+	(void)state;
+	assert_true(asprintf(&path, "%s/00-fifo.conf", dir) > 0);
+	assert_int_equal(mkfifo(path, 0644), 0);
+	free(path);
+	assert_true(asprintf(&path, "%s/01-null.conflist", dir) > 0);
+	assert_int_equal(symlink("/dev/null", path), 0);
+	free(path);
+	assert_true(asprintf(&path, "%s/02-fifolink.json", dir) > 0);
+	assert_int_equal(symlink("00-fifo.conf", path), 0);
+	free(path);
+	conf("50-net-k.conf", "net-k", "good");
+	/* Blocked in open() this would never return (cmocka has no timeout: the suite hangs). */
+	assert_string_equal(find_x("net-k"), "good");
+	assert_int_equal(n_warnings, 3);
+	assert_has(warnings[0], "00-fifo.conf is not a regular file");
+	assert_has(warnings[1], "01-null.conflist is not a regular file");
+	assert_has(warnings[2], "02-fifolink.json is not a regular file");
+	/* As a clusterNetwork path too. */
+	{
+		json_t *j = NULL;
+		struct err e = { 0 };
+
+		assert_true(asprintf(&path, "%s/00-fifo.conf", dir) > 0);
+		assert_int_equal(conf_load_file(path, &j, &e), -EINVAL);
+		assert_has(e.msg, "not a regular file");
+		assert_int_equal(conf_load_file("/dev/null", &j, &e), -EINVAL);
+		assert_null(j);
+		free(path);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -351,6 +451,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_missing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_name_never_a_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conf_load_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scan_reads_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scan_errors_repeat, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scan_odd_files, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -649,6 +649,62 @@ static void test_list(void **state)
 	free(dir);
 }
 
+/* Issue 7 defect 5: nothing planted in the store under a temporary name is ever written. */
+static void test_planted_temp_names(void **state)
+{
+	char *dir = NULL, *victim = NULL, *planted = NULL, *link_path = NULL, *names, *text;
+	struct plan *p = make_plan("ctr-t"), *back = NULL;
+	struct err e = { 0 };
+	struct stat st;
+	FILE *f;
+
+	(void)state;
+	assert_true(asprintf(&dir, "%s/store", scratch_dir) > 0);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	assert_true(asprintf(&victim, "%s/victim", scratch_dir) > 0);
+	write_file(scratch_dir, "victim", "precious");
+	/* The old temporary name, as a hard link and (for the next save) as a symlink. */
+	assert_true(asprintf(&planted, "%s/ctr-t.json.tmp.%d", dir, (int)getpid()) > 0);
+	assert_int_equal(link(victim, planted), 0);
+	assert_int_equal(store_create(dir, p, &e), 0);
+	assert_true(asprintf(&link_path, "%s/ctr-t.json.tmp.%d.sym", dir, (int)getpid()) > 0);
+	assert_int_equal(symlink(victim, link_path), 0);
+	p->att[1].state = ATT_ADDED;
+	assert_int_equal(store_save(dir, p, &e), 0);
+
+	text = calloc(1, 64);
+	assert_non_null(text);
+	f = fopen(victim, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(text, 64, f));
+	fclose(f);
+	assert_string_equal(text, "precious");
+	free(text);
+	assert_int_equal(stat(victim, &st), 0);
+	assert_int_equal(st.st_nlink, 2);
+	/* The entry is a file of its own, and no temporary file is left. */
+	assert_int_equal(store_load(dir, "ctr-t", &back, &e), 0);
+	assert_int_equal(back->att[1].state, ATT_ADDED);
+	plan_free(back);
+	assert_true(asprintf(&text, "%s/ctr-t.json", dir) > 0);
+	assert_int_equal(stat(text, &st), 0);
+	assert_int_equal(st.st_nlink, 1);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	free(text);
+	names = ls(dir);
+	text = NULL;
+	assert_true(asprintf(&text, "ctr-t.json ctr-t.json.tmp.%d ctr-t.json.tmp.%d.sym",
+			     (int)getpid(), (int)getpid()) > 0);
+	assert_string_equal(names, text);
+	free(text);
+	free(names);
+	plan_free(p);
+	free(link_path);
+	free(planted);
+	free(victim);
+	free(dir);
+}
+
 static void test_ids_are_not_paths(void **state)
 {
 	static const char *const bad[] = { "../x", "..", ".", "", "a/b", "/x", "x y", ".x", "-x" };
@@ -918,6 +974,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_save_load_remove, make_scratch,
 						remove_scratch),
 		cmocka_unit_test_setup_teardown(test_list, make_scratch, remove_scratch),
+		cmocka_unit_test_setup_teardown(test_planted_temp_names, make_scratch,
+						remove_scratch),
 		cmocka_unit_test_setup_teardown(test_ids_are_not_paths, make_scratch,
 						remove_scratch),
 		cmocka_unit_test_setup_teardown(test_load_bad_files, make_scratch, remove_scratch),
