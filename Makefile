@@ -33,7 +33,8 @@ endif
 OPT ?= -O2 -g
 SAN ?=
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libcurl's headers only: src/k8s/curl_dl.c loads the library when the API is first used.
+PKG_LIBS = $(shell pkg-config --libs $(filter-out libcurl,$(PKGS)) 2>/dev/null)
 ALL_CFLAGS = -std=gnu11 $(OPT) $(WARN) $(SAN) -D_GNU_SOURCE -DMULTUS_VERSION='"$(VERSION)"' \
 	-Isrc $(PKG_CFLAGS) -fstack-protector-strong -D_FORTIFY_SOURCE=2 $(CFLAGS)
 ALL_LDFLAGS = $(SAN) $(LDFLAGS)

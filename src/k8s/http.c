@@ -3,7 +3,6 @@
  * The HTTP side of the API client: one libcurl easy handle per client, so one TLS connection
  * serves every call; every call, retry and backoff sleep comes out of one time budget.
  */
-#include <curl/curl.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,6 +10,7 @@
 #include <time.h>
 
 #include "k8s/client.h"
+#include "k8s/curl_dl.h"
 #include "k8s/http.h"
 
 #ifndef MULTUS_VERSION
@@ -34,6 +34,7 @@ struct k8s_client {
 	char *body;
 	size_t body_len, body_size;
 	bool too_big, oom;
+	bool fds_checked; /* curl's own fds made close-on-exec (curl_dl.h) */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -266,7 +267,6 @@ int k8s_client_new(const struct k8s_config *cfg, long timeout_ms, struct k8s_cli
 		   struct err *e)
 {
 	_cleanup_(k8s_client_freep) struct k8s_client *c = NULL;
-	static bool global_done;
 	bool plain, ok = true;
 	int r;
 
@@ -275,11 +275,10 @@ int k8s_client_new(const struct k8s_config *cfg, long timeout_ms, struct k8s_cli
 	plain = strncmp(cfg->server, "http://", 7) == 0;
 	if (!plain && strncmp(cfg->server, "https://", 8) != 0)
 		return err_set(e, -EINVAL, "k8s client: server %s is not https://", cfg->server);
-	if (!global_done) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-			return err_set(e, -EIO, "k8s client: cannot initialise libcurl");
-		global_done = true;
-	}
+	/* The first thing that needs libcurl: nothing before here has loaded it. */
+	r = curl_dl_open(e);
+	if (r < 0)
+		return err_prefix(e, r, "k8s client");
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
@@ -297,6 +296,7 @@ int k8s_client_new(const struct k8s_config *cfg, long timeout_ms, struct k8s_cli
 		return r;
 
 	SETOPT(ok, c->curl, CURLOPT_NOSIGNAL, 1L);
+	SETOPT(ok, c->curl, CURLOPT_OPENSOCKETFUNCTION, curl_dl_open_socket);
 	SETOPT(ok, c->curl, CURLOPT_ERRORBUFFER, c->errbuf);
 	SETOPT(ok, c->curl, CURLOPT_PROTOCOLS_STR, plain ? "http" : "https");
 	SETOPT(ok, c->curl, CURLOPT_REDIR_PROTOCOLS_STR, plain ? "http" : "https");
@@ -415,7 +415,17 @@ static int http_call(struct k8s_client *c, const char *path, const char *patch, 
 		c->body_len = 0;
 		c->too_big = c->oom = false;
 		c->errbuf[0] = '\0';
-		res = curl_easy_perform(c->curl);
+		if (!c->fds_checked) {
+			/* The handle's first transfer makes curl's wakeup socketpair. */
+			struct curl_dl_fds before;
+
+			curl_dl_fds_snapshot(&before);
+			res = curl_easy_perform(c->curl);
+			curl_dl_fds_cloexec_since(&before);
+			c->fds_checked = true;
+		} else {
+			res = curl_easy_perform(c->curl);
+		}
 		c->requests++;
 		if (curl_easy_getinfo(c->curl, CURLINFO_NUM_CONNECTS, &connects) == CURLE_OK &&
 		    connects > 0)

@@ -48,7 +48,7 @@ tool=$tmp/client_tool
 # shellcheck disable=SC2086
 "${CC:-cc}" -std=gnu11 -g -D_GNU_SOURCE -Isrc $(pkg-config --cflags jansson libcurl) $SAN \
 	-o "$tool" tests/k8s/client_tool.c "$B/libk8s.a" "$B/libutil.a" \
-	$(pkg-config --libs jansson libcurl yaml-0.1) || exit 1
+	$(pkg-config --libs jansson yaml-0.1) || exit 1
 
 mkdir -p "$S"
 $PY tests/k8s/apiserver.py --dir "$S" --max-seconds 600 >"$tmp/server.log" 2>&1 &
