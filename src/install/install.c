@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 
 #include "install/install.h"
+#include "k8s/curl_dl.h"
 #include "k8s/kubeconfig.h"
 #include "multus/netconf.h"
 #include "util/atomic.h"
@@ -176,10 +177,11 @@ struct lib_copy {
 };
 
 /*
- * The loader's list of loaded objects is exactly what the binary needs (every DT_NEEDED, and
- * theirs, is loaded at start-up, whatever the binding mode). dlpi_name is the path the loader
- * opened: a directory plus the name it searched for, so its last part is the name the loader
- * will search multus.libs for on the host. Only file I/O in here, no dlopen().
+ * The loader's list of loaded objects is exactly what the binary needs: every DT_NEEDED, and
+ * theirs, is loaded at start-up, whatever the binding mode, and libcurl with its own
+ * dependencies once curl_dl_open() has loaded it as the API client does. dlpi_name is the
+ * path the loader opened: a directory plus the name it searched for, so its last part is the
+ * name the loader will search multus.libs for on the host. Only file I/O in here, no dlopen().
  */
 static int copy_lib(struct dl_phdr_info *info, size_t size, void *data)
 {
@@ -212,6 +214,10 @@ static int install_binary(const struct install_opts *o, struct err *e)
 	if (r < 0)
 		return r;
 	remove_stale_temps(libdir);
+	/* Not linked (src/k8s/curl_dl.h): loaded here so that it is on the loader's list. */
+	r = curl_dl_open(e);
+	if (r < 0)
+		return r;
 	dl_iterate_phdr(copy_lib, &l);
 	if (l.r < 0)
 		return l.r;

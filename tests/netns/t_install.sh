@@ -55,10 +55,10 @@ check "00-multus.conf keeps every other key" jq -e --slurpfile cm "$T/cm/00-mult
 check "00-multus.conf is 0644 (no secret in it)" [ "$(stat -c %a "$NC")" = 644 ]
 
 # The copied binary runs with the system's copies of its libraries hidden.
-hidden() { # LIB-NAME-PATTERN: the system paths ldd finds for the binary, resolved.
-	ldd "$MULTUS" | awk -v p="$1" '$1 ~ p && $3 ~ /^\// { print $3 }' | xargs -r readlink -f
+hidden() { # SONAME-REGEX: the system's files for those sonames (the loader's cache), resolved.
+	ldconfig -p | awk -v p="$1" '$1 ~ p && $NF ~ /^\// { print $NF }' | xargs -r readlink -f | sort -u
 }
-libs=$(for l in libjansson libcurl libmnl libnftnl libyaml; do hidden "^$l"; done)
+libs=$(for l in libjansson libcurl libmnl libnftnl libyaml; do hidden "^$l[.-]"; done)
 unshare -m --propagation private sh -c '
 	for f in $0; do mount --bind /dev/null "$f" || exit 9; done
 	if "$1" --version >/dev/null 2>&1; then echo "visible"; else echo "hidden"; fi
@@ -66,18 +66,45 @@ unshare -m --propagation private sh -c '
 check "with its five libraries hidden, the build's binary fails to start" \
 	[ "$(head -n1 "$T/hide.out")" = hidden ]
 check "with them hidden, the copied binary still runs --version" grep -q '^multus ' "$T/hide.out"
+check "libcurl is not linked: ldd of the binary does not name it" sh -c "! ldd '$MULTUS' | grep -q libcurl"
+check "libcurl's own dependencies are copied too (its TLS library among them)" sh -c \
+	"ls '$BIN/multus.libs' | grep -Eq '^(libssl|libgnutls)\\.so\\.'"
 
 # Every library the copy brought, hidden from the system: the libraries' own dependencies must
-# come from multus.libs too. The loader uses the binary's DT_RPATH for them, never a DT_RUNPATH.
+# come from multus.libs too. The loader uses the binary's DT_RPATH for them, never a DT_RUNPATH;
+# libcurl, loaded on first use, is searched for there as well. The proof is an ADD that reads
+# its pod from the API server over TLS (the test server, on this test's loopback).
+. "$SRC/tests/netns/k8s_lib.sh"
+IPAM=$T/ipam
+mkdir -p "$IPAM" "$T/nets"
 if readelf -d "$MULTUS" 2>/dev/null | grep -q '(RUNPATH)'; then
 	skip "the copied binary runs with every copied library hidden" \
 		"the binary has DT_RUNPATH, which the loader ignores for libcurl's own dependencies; link with -Wl,--disable-new-dtags"
+elif ! api_start; then
+	not_ok "the test API server starts"
 else
 	all=$(for l in $(ls "$BIN/multus.libs"); do hidden "^$l\$"; done)
+	check "every copied library has a system copy to hide" \
+		[ "$(printf '%s\n' $all | wc -l)" -eq "$(ls "$BIN/multus.libs" | wc -l)" ]
+	# Every flavour of libcurl too, copied or not: none may come from the system.
+	all="$all $(hidden '^libcurl.*[.]so[.]4$')"
+	ip netns add pod
+	br_json n1 br-i 10.44.0.0/24 >"$T/nets/n1.conf"
+	printf '{"cniVersion":"1.0.0","name":"m","type":"multus","kubeconfig":"%s","defaultDelegates":"n1","confDir":"%s","cniDir":"%s","binDir":"%s"}' \
+		"$API/kubeconfig" "$T/nets" "$T/store" "$PLUGINS" >"$T/m.conf"
+	pod default web
 	unshare -m --propagation private sh -c '
 		for f in $0; do mount --bind /dev/null "$f" || exit 9; done
-		"$1" --version' "$all" "$BIN/multus" >"$T/hide.out" 2>&1
+		"$1" --version
+		CNI_COMMAND=ADD CNI_CONTAINERID=i1 CNI_IFNAME=eth0 CNI_NETNS=/run/netns/pod \
+			CNI_ARGS="$2" CNI_PATH="$3" "$1" <"$4" >"$5"' \
+		"$all" "$BIN/multus" "$(kargs default web)" "$PLUGINS" "$T/m.conf" "$T/add.out" >"$T/hide.out" 2>&1
 	check "the copied binary runs with every copied library hidden" grep -q '^multus ' "$T/hide.out"
+	check "with every copied library hidden, the copied binary's ADD of a pod works" sh -c \
+		"jq -e '.interfaces | length > 0' '$T/add.out' || { cat '$T/hide.out' '$T/add.out'; false; }"
+	check "with every copied library hidden, the copied binary made the pod GET and the status PATCH" sh -c \
+		"grep -q '\"GET\", \"path\": \"/api/v1/namespaces/default/pods/web\", \"status\": 200' '$API/requests.log' && grep -q '\"PATCH\", \"path\": \"/api/v1/namespaces/default/pods/web\", \"status\": 200' '$API/requests.log'"
+	api_stop
 fi
 
 # Token rotation under a running install; SIGTERM ends it with status 0.
