@@ -86,6 +86,13 @@ multus DEL ro2 eth1 /run/netns/s <"$T/nc"
 check "read-only without a lock file: DEL tears down too" sh -c "[ $RC -ne 0 ] && ! ip netns exec s ip link show eth1 2>/dev/null"
 check "read-only without a lock file: it says it had no lock" grep -q "DEL without the container's lock" "$T/err"
 check "read-only: the host-local leases are gone" [ "$(ipam_count good)" -eq 0 ]
+printf '{"cniVersion":"1.0.0","name":"rec","type":"counter","inner":"bridge","bridge":"br-s4","ipam":{"type":"host-local","subnet":"10.24.0.0/24","dataDir":"%s"}}\n' "$IPAM" >"$CONF/rec.conf"
+netconf m '"defaultDelegates":"rec"' >"$T/ncr"
+rm -f "$T/calls"
+COUNTER_LOG=$T/calls multus ADD ro3 eth0 /run/netns/s <"$T/ncr"
+check "read-only: ADD fails, naming what it cannot write" sh -c "[ $RC -ne 0 ] && jq -e '.msg | contains(\"$STORE/ro3.\") and contains(\"Read-only file system\")' '$T/out' >/dev/null"
+check "read-only: ADD ran no delegate" sh -c "! grep -q ADD '$T/calls' 2>/dev/null"
+check "read-only: ADD left nothing in the pod but lo" [ "$(ip netns exec s ip -o link | wc -l)" -eq 1 ]
 mount -o remount,bind,rw "$STORE"
 multus DEL ro1 eth0 /run/netns/s <"$T/nc"
 check "read-only: the runtime's retry, once writable, succeeds and clears the entry" sh -c "[ $RC -eq 0 ] && [ ! -e '$STORE/ro1.json' ] && [ ! -e '$STORE/ro1.lock' ]"
@@ -100,7 +107,6 @@ mount -t tmpfs -o size=64k,mode=0700 tmpfs "$FULL"
 dd if=/dev/zero of="$FULL/fill" bs=4096 2>/dev/null
 check "full: the store really is full" sh -c "! echo x >'$FULL/probe' 2>/dev/null || ! [ -s '$FULL/probe' ]"
 rm -f "$FULL/probe"
-printf '{"cniVersion":"1.0.0","name":"rec","type":"counter","inner":"bridge","bridge":"br-s4","ipam":{"type":"host-local","subnet":"10.24.0.0/24","dataDir":"%s"}}\n' "$IPAM" >"$CONF/rec.conf"
 printf '{"cniVersion":"1.0.0","name":"m","type":"multus","confDir":"%s","cniDir":"%s","binDir":"%s","defaultDelegates":"rec"}' \
 	"$CONF" "$FULL" "$PLUGINS" >"$T/ncf"
 rm -f "$T/calls"
