@@ -11,6 +11,7 @@
 
 #include "cni/result.h"
 #include "cni/version.h"
+#include "util/inet.h"
 
 /* A result is a few KiB; anything near these limits is not a result. */
 #define RESULT_MAX_BYTES (1024 * 1024)
@@ -92,71 +93,26 @@ struct result_ctx {
 /* AF_INET or AF_INET6 for an address, 0 for anything else. */
 static int result_ip_family(const char *s)
 {
-	unsigned char buf[sizeof(struct in6_addr)];
+	uint8_t addr[16];
+	int family;
 
-	if (inet_pton(AF_INET, s, buf) == 1)
-		return AF_INET;
-	if (inet_pton(AF_INET6, s, buf) == 1)
-		return AF_INET6;
-	return 0;
+	return ip_addr_parse(s, &family, addr) == 0 ? family : 0;
 }
 
 /* The family of "address/prefix" with a prefix in range, 0 if it is no such thing. */
 static int result_cidr_family(const char *s)
 {
-	char addr[INET6_ADDRSTRLEN];
-	const char *slash = strrchr(s, '/'), *p;
-	unsigned int prefix = 0;
-	size_t n;
+	uint8_t addr[16], len;
 	int family;
 
-	if (!slash)
-		return 0;
-	n = (size_t)(slash - s);
-	if (n >= sizeof(addr))
-		return 0;
-	memcpy(addr, s, n);
-	addr[n] = '\0';
-	family = result_ip_family(addr);
-	if (!family)
-		return 0;
-	p = slash + 1;
-	if (*p == '\0' || strlen(p) > 3)
-		return 0;
-	for (; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return 0;
-		prefix = prefix * 10 + (unsigned int)(*p - '0');
-	}
-	if (prefix > (family == AF_INET ? 32u : 128u))
-		return 0;
-	return family;
+	return ip_cidr_parse(s, &family, addr, &len) == 0 ? family : 0;
 }
 
-static bool result_is_hex(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-/* Pairs of hex digits split by ':' or '-' (one of them throughout), as Go's net.ParseMAC
- * reads them: 6 octets (Ethernet), 8 (EUI-64) or 20 (InfiniBand). */
 static bool result_mac_valid(const char *s)
 {
-	size_t octets = 0;
-	char sep = '\0';
+	uint8_t mac[MAC_MAX_LEN];
 
-	for (;;) {
-		if (!result_is_hex(s[0]) || !result_is_hex(s[1]))
-			return false;
-		octets++;
-		s += 2;
-		if (*s == '\0')
-			break;
-		if ((*s != ':' && *s != '-') || (sep && *s != sep))
-			return false;
-		sep = *s++;
-	}
-	return octets == 6 || octets == 8 || octets == 20;
+	return mac_addr_parse(s, mac) > 0;
 }
 
 static const char *result_type_name(const json_t *v)

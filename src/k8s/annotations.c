@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "k8s/annotations.h"
+#include "util/inet.h"
 #include "util/names.h"
 
 void k8s_netsel_free(struct k8s_net_sel *sel, size_t n)
@@ -135,46 +135,26 @@ fail:
 
 static bool is_ip(const char *s)
 {
-	unsigned char buf[16];
+	uint8_t addr[16];
+	int family;
 
-	return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
+	return ip_addr_parse(s, &family, addr) == 0;
 }
 
 /* "10.1.1.5/24" or a bare address: the NPWG spec allows both for `ips`. */
 static bool is_ip_or_cidr(const char *s)
 {
-	char addr[64];
-	const char *slash = strchr(s, '/'), *p;
-	unsigned len = 0;
+	uint8_t addr[16], len;
+	int family;
 
-	if (!slash)
-		return is_ip(s);
-	if ((size_t)(slash - s) >= sizeof(addr) || !slash[1] || strlen(slash + 1) > 3)
-		return false;
-	/* Digits only: no sign, no white space (strtol would take both). */
-	for (p = slash + 1; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return false;
-		len = len * 10 + (unsigned)(*p - '0');
-	}
-	memcpy(addr, s, (size_t)(slash - s));
-	addr[slash - s] = '\0';
-	if (strchr(addr, ':'))
-		return len <= 128 && is_ip(addr);
-	return len <= 32 && is_ip(addr);
+	return is_ip(s) || ip_cidr_parse(s, &family, addr, &len) == 0;
 }
 
 static bool is_mac(const char *s)
 {
-	size_t n = strlen(s);
+	uint8_t mac[MAC_MAX_LEN];
 
-	/* 6 octets (Ethernet) or 20 (InfiniBand), hex pairs joined by ':' or '-'. */
-	if (n != 17 && n != 59)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (i % 3 == 2 ? (s[i] != ':' && s[i] != '-') : !isxdigit((unsigned char)s[i]))
-			return false;
-	return true;
+	return mac_addr_parse(s, mac) > 0;
 }
 
 static int string_field(json_t *o, const char *key, char **out, const char *quote, struct err *e)

@@ -9,6 +9,7 @@
 
 #include "k8s/client.h"
 #include "k8s/http.h"
+#include "util/names.h"
 
 static const char *http_reason(long code)
 {
@@ -98,44 +99,6 @@ int k8s_status_error(long http_status, const char *body, size_t len, struct err 
 		       text);
 }
 
-static bool dns_label_chars(const char *s, size_t len)
-{
-	if (len == 0 || len > 63)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		char ch = s[i];
-		bool alnum = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
-
-		if (!alnum && (ch != '-' || i == 0 || i == len - 1))
-			return false;
-	}
-	return true;
-}
-
-/* DNS-1123: namespaces are labels, object names subdomains. Checked before any URL exists. */
-static bool dns1123_label(const char *s)
-{
-	return s && dns_label_chars(s, strlen(s));
-}
-
-static bool dns1123_subdomain(const char *s)
-{
-	const char *p;
-
-	if (!s || !*s || strlen(s) > 253)
-		return false;
-	for (p = s;; p++) {
-		const char *dot = strchr(p, '.');
-		size_t len = dot ? (size_t)(dot - p) : strlen(p);
-
-		if (!dns_label_chars(p, len))
-			return false;
-		if (!dot)
-			return true;
-		p = dot;
-	}
-}
-
 static int object_call(struct k8s_client *c, const char *method, const char *prefix,
 		       const char *resource, const char *ns, const char *name, const char *patch,
 		       json_t **ret, struct err *e)
@@ -150,9 +113,10 @@ static int object_call(struct k8s_client *c, const char *method, const char *pre
 
 	if (!c)
 		return err_set(e, -EINVAL, "%s %s: no API client", method, resource);
-	if (!dns1123_label(ns))
+	/* DNS-1123: namespaces are labels, object names subdomains. Checked before any URL. */
+	if (!name_is_dns1123_label(ns))
 		return err_set(e, -EINVAL, "%s %s: invalid namespace name", method, resource);
-	if (!dns1123_subdomain(name))
+	if (!name_is_dns1123_subdomain(name))
 		return err_set(e, -EINVAL, "%s %s %s: invalid object name", method, resource, ns);
 	snprintf(what, sizeof(what), "%s %s %s/%s", method, resource, ns, name);
 	if (asprintf(&path, "%s/namespaces/%s/%s/%s", prefix, ns, resource, name) < 0)

@@ -8,6 +8,7 @@
 #include "cni/cni.h"
 #include "cni/result.h"
 #include "multus/netcheck.h"
+#include "util/inet.h"
 
 void link_snap_done(struct link_snap *s)
 {
@@ -70,7 +71,7 @@ static void restore_addrs(struct nl_sock *nl, const struct attachment *a, int if
 		struct nl_addr ad = { .ifindex = ifindex };
 
 		if (!cidr || (ii && json_integer_value(ii) != idx) ||
-		    nl_prefix_parse(cidr, &ad.family, ad.addr, &ad.prefixlen) < 0 ||
+		    ip_cidr_parse(cidr, &ad.family, ad.addr, &ad.prefixlen) < 0 ||
 		    ad.family != AF_INET6)
 			continue;
 		nl_addr_add(nl, &ad, NULL); /* -EEXIST: it survived */
@@ -181,7 +182,7 @@ static int family_of(const char *s, uint8_t addr[16])
 {
 	int fam;
 
-	if (nl_addr_parse(s, &fam, addr) < 0)
+	if (ip_addr_parse(s, &fam, addr) < 0)
 		return 0;
 	return fam;
 }
@@ -271,26 +272,6 @@ static bool has_addr(const struct nl_addr *addrs, size_t n, int ifindex, int fam
 	return false;
 }
 
-static int parse_mac(const char *s, uint8_t *out, size_t max)
-{
-	size_t n = 0;
-
-	while (*s && n < max) {
-		unsigned v;
-		int used;
-
-		if (sscanf(s, "%2x%n", &v, &used) != 1 || used != 2)
-			return -EINVAL;
-		out[n++] = (uint8_t)v;
-		s += 2;
-		if (*s == ':' || *s == '-')
-			s++;
-		else if (*s)
-			return -EINVAL;
-	}
-	return (int)n;
-}
-
 static void problem(json_t *problems, const char *fmt, ...) _printf_(2, 3);
 static void problem(json_t *problems, const char *fmt, ...)
 {
@@ -345,8 +326,8 @@ int netcheck_problems(struct nl_sock *nl, const struct attachment *a, json_t *pr
 	ifo = json_array_get(json_object_get(a->result, "interfaces"), (size_t)idx);
 	if (idx >= 0 && json_string_value(json_object_get(ifo, "mac"))) {
 		const char *want = json_string_value(json_object_get(ifo, "mac"));
-		uint8_t mac[32];
-		int m = parse_mac(want, mac, sizeof(mac));
+		uint8_t mac[MAC_MAX_LEN];
+		int m = mac_addr_parse(want, mac);
 
 		if (m > 0 && ((size_t)m != l.mac_len || memcmp(mac, l.mac, (size_t)m) != 0))
 			problem(problems, "%s: MAC differs from the result's %s", a->ifname, want);
@@ -364,7 +345,7 @@ int netcheck_problems(struct nl_sock *nl, const struct attachment *a, json_t *pr
 
 		if (!cidr || (ii && json_integer_value(ii) != idx))
 			continue;
-		if (nl_prefix_parse(cidr, &fam, addr, &len) < 0)
+		if (ip_cidr_parse(cidr, &fam, addr, &len) < 0)
 			continue;
 		if (!has_addr(addrs, n, l.index, fam, addr, len))
 			problem(problems, "%s: address %s is missing", a->ifname, cidr);
@@ -376,9 +357,9 @@ int netcheck_problems(struct nl_sock *nl, const struct attachment *a, json_t *pr
 		uint8_t d[16] = { 0 }, g[16] = { 0 }, len;
 		int fam, gfam;
 
-		if (!dst || nl_prefix_parse(dst, &fam, d, &len) < 0)
+		if (!dst || ip_cidr_parse(dst, &fam, d, &len) < 0)
 			continue;
-		if (via && (nl_addr_parse(via, &gfam, g) < 0 || gfam != fam))
+		if (via && (ip_addr_parse(via, &gfam, g) < 0 || gfam != fam))
 			via = NULL;
 		if (!has_route(routes, n_routes, fam, d, len, via ? g : NULL, 0))
 			problem(problems, "%s: route %s%s%s is missing", a->ifname, dst,
@@ -389,7 +370,7 @@ int netcheck_problems(struct nl_sock *nl, const struct attachment *a, json_t *pr
 		uint8_t g[16] = { 0 }, zero[16] = { 0 };
 		int fam;
 
-		if (nl_addr_parse(json_string_value(gw), &fam, g) < 0)
+		if (ip_addr_parse(json_string_value(gw), &fam, g) < 0)
 			continue;
 		if (!has_route(routes, n_routes, fam, zero, 0, g, l.index))
 			problem(problems, "%s: default route via %s is not as planned", a->ifname,

@@ -10,6 +10,7 @@
 #include "multus/api.h"
 #include "multus/confdir.h"
 #include "multus/log.h"
+#include "util/inet.h"
 #include "util/names.h"
 
 #define ANN_TKE "tke.cloud.tencent.com/networks"
@@ -293,15 +294,15 @@ static char *join_strings(json_t *arr)
 	return joined;
 }
 
+/* 4 or 6 for a gateway address, 0 for anything else. */
 static int ip_family(const char *s)
 {
-	unsigned char buf[16];
-	char addr[64];
+	uint8_t addr[16];
+	int family;
 
-	snprintf(addr, sizeof(addr), "%.*s", (int)strcspn(s, "/"), s);
-	if (inet_pton(AF_INET, addr, buf) == 1)
-		return 4;
-	return inet_pton(AF_INET6, addr, buf) == 1 ? 6 : 0;
+	if (ip_addr_parse(s, &family, addr) < 0)
+		return 0;
+	return family == AF_INET ? 4 : 6;
 }
 
 /* runtimeConfig, CNI_ARGS and conf changes that an attachment's selection asks for. */

@@ -79,9 +79,3 @@ int nl_route_list(struct nl_sock *s, int family, struct nl_route **ret, size_t *
 		  struct err *e);
 int nl_route_add(struct nl_sock *s, const struct nl_route *r, struct err *e);
 int nl_route_del(struct nl_sock *s, const struct nl_route *r, struct err *e);
-
-/* Helpers for printing and parsing addresses ("10.1.2.3", "fd00::1"). */
-int nl_addr_parse(const char *text, int *ret_family, uint8_t ret_addr[16]);
-/* "10.1.2.3/24" */
-int nl_prefix_parse(const char *text, int *ret_family, uint8_t ret_addr[16], uint8_t *ret_len);
-const char *nl_addr_fmt(int family, const uint8_t addr[16], char *buf, size_t len);

@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include "netlink/rtnl.h"
+#include "util/inet.h"
 
 static const struct nl_policy route_policy[RTA_MAX + 1] = {
 	[RTA_DST] = { MNL_TYPE_BINARY, 0 }, [RTA_GATEWAY] = { MNL_TYPE_BINARY, 0 },
@@ -144,7 +145,7 @@ static int route_change(struct nl_sock *s, uint16_t type, uint16_t flags, const 
 {
 	_Alignas(struct nlmsghdr) uint8_t buf[NL_REQ_SIZE];
 	struct nlmsghdr *nlh;
-	char dst[64];
+	char dst[IP_ADDR_STRLEN];
 	int q;
 
 	q = nl_build_route(buf, sizeof(buf), type, flags, r, &nlh);
@@ -153,8 +154,7 @@ static int route_change(struct nl_sock *s, uint16_t type, uint16_t flags, const 
 			       r->dst_len);
 	q = nl_request(s, nlh, NULL, NULL, e);
 	if (q < 0) {
-		if (!nl_addr_fmt(r->family, r->dst, dst, sizeof(dst)))
-			dst[0] = '\0';
+		ip_addr_fmt(r->family, r->dst, dst, sizeof(dst)); /* "" when it cannot */
 		return err_prefix(e, q, "%s route %s/%u",
 				  type == RTM_NEWROUTE ? "adding" : "deleting", dst, r->dst_len);
 	}

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "netlink/rtnl.h"
+#include "util/inet.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -40,9 +41,9 @@ static void parse_each(const uint8_t *buf, size_t len)
 
 		if (nl_parse_link(nlh, &l) > 0)
 			sink += l.index + (int)l.mac_len + (int)strlen(l.name);
-		if (nl_parse_addr(nlh, &ad) > 0 && nl_addr_fmt(ad.family, ad.addr, a, sizeof(a)))
+		if (nl_parse_addr(nlh, &ad) > 0 && ip_addr_fmt(ad.family, ad.addr, a, sizeof(a)))
 			sink += (int)strlen(a);
-		if (nl_parse_route(nlh, &rt) > 0 && nl_addr_fmt(rt.family, rt.gw, a, sizeof(a)))
+		if (nl_parse_route(nlh, &rt) > 0 && ip_addr_fmt(rt.family, rt.gw, a, sizeof(a)))
 			sink += (int)strlen(a) + rt.dst_len;
 		if (nl_parse_error(nlh, &error, text, sizeof(text)) == 0)
 			sink += error + (int)strlen(text);

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 
 #include "netlink/nl.h"
+#include "util/inet.h"
 #include "netns/netns.h"
 
 static int fail(int r, const struct err *e)
@@ -110,7 +111,7 @@ static int cmd_addr_list(struct nl_sock *s, int argc, char **argv, struct err *e
 	r = nl_addr_list(s, family, &addrs, &n, e);
 	for (i = 0; r == 0 && i < n; i++)
 		printf("ifindex=%d addr=%s/%u scope=%u\n", addrs[i].ifindex,
-		       nl_addr_fmt(addrs[i].family, addrs[i].addr, text, sizeof(text)),
+		       ip_addr_fmt(addrs[i].family, addrs[i].addr, text, sizeof(text)),
 		       addrs[i].prefixlen, addrs[i].scope);
 	return r;
 }
@@ -130,8 +131,8 @@ static int cmd_route_list(struct nl_sock *s, int argc, char **argv, struct err *
 		const struct nl_route *rt = &routes[i];
 
 		printf("dst=%s/%u gw=%s oif=%d table=%u metric=%u proto=%u scope=%u type=%u\n",
-		       nl_addr_fmt(rt->family, rt->dst, dst, sizeof(dst)), rt->dst_len,
-		       rt->has_gw ? nl_addr_fmt(rt->family, rt->gw, gw, sizeof(gw)) : "-", rt->oif,
+		       ip_addr_fmt(rt->family, rt->dst, dst, sizeof(dst)), rt->dst_len,
+		       rt->has_gw ? ip_addr_fmt(rt->family, rt->gw, gw, sizeof(gw)) : "-", rt->oif,
 		       rt->table, rt->priority, rt->protocol, rt->scope, rt->type);
 	}
 	return r;
@@ -144,13 +145,13 @@ static int cmd_route_change(struct nl_sock *s, const char *cmd, int argc, char *
 	unsigned long v;
 	int i, family;
 
-	if (argc < 1 || nl_prefix_parse(argv[0], &rt.family, rt.dst, &rt.dst_len) < 0)
+	if (argc < 1 || ip_cidr_parse(argv[0], &rt.family, rt.dst, &rt.dst_len) < 0)
 		return err_set(e, -EINVAL, "%s: bad destination", cmd);
 	for (i = 1; i + 1 < argc; i += 2) {
 		const char *key = argv[i], *val = argv[i + 1];
 
 		if (streq(key, "via")) {
-			if (nl_addr_parse(val, &family, rt.gw) < 0 || family != rt.family)
+			if (ip_addr_parse(val, &family, rt.gw) < 0 || family != rt.family)
 				return err_set(e, -EINVAL, "bad gateway %s", val);
 			rt.has_gw = true;
 		} else if (streq(key, "dev")) {

@@ -202,11 +202,11 @@ static void test_json_variants(void **state)
 	struct k8s_net_sel *sel;
 
 	(void)state;
-	/* Bare addresses, IPv6, several gateways, an InfiniBand MAC, '-' separators. */
+	/* Bare addresses, IPv6, several gateways, an InfiniBand MAC, upper case. */
 	sel = parse_ok("  [{\"name\":\"a\",\"ips\":[\"10.1.1.11\",\"fd00::11/64\",\"fd00::12\"],"
 		       "\"default-route\":[\"10.1.1.1\",\"fd00::1\"],"
 		       "\"mac\":\"80:00:02:08:FE:80:00:00:00:00:00:00:00:02:c9:03:00:2e:50:41\"},"
-		       "{\"name\":\"b\",\"mac\":\"C2-B0-57-49-47-F1\",\"namespace\":\"\","
+		       "{\"name\":\"b\",\"mac\":\"C2:B0:57:49:47:F1\",\"namespace\":\"\","
 		       "\"interface\":\"net2\",\"interfaceRequest\":\"other\"},"
 		       "{\"name\":\"c\",\"ips\":null,\"mac\":null,\"cni-args\":null,"
 		       "\"unknown\":[1]}]",
@@ -215,7 +215,7 @@ static void test_json_variants(void **state)
 	assert_string_equal(json_string_value(json_array_get(sel[0].ips, 1)), "fd00::11/64");
 	assert_int_equal(json_array_size(sel[0].default_route), 2);
 	assert_int_equal(strlen(sel[0].mac), 59);
-	assert_string_equal(sel[1].mac, "C2-B0-57-49-47-F1");
+	assert_string_equal(sel[1].mac, "C2:B0:57:49:47:F1");
 	/* An empty namespace is the pod's; "interface" wins over its alias. */
 	assert_null(sel[1].namespace);
 	assert_string_equal(sel[1].ifname, "net2");
@@ -364,7 +364,8 @@ static void test_bad_ips(void **state)
 	static const char *const bad[] = { "10.1.1.300/24", "10.1.1.1/33",  "fd00::1/129",
 					   "10.1.1.1/",	    "/24",	    "10.1.1.1/24x",
 					   "fe80::1%eth0",  "macvlan",	    "",
-					   "10.1.1",	    "10.1.1.1/2/4", "fd00::1/64/1" };
+					   "10.1.1",	    "10.1.1.1/2/4", "fd00::1/64/1",
+					   "10.1.1.2/024",  "fd00::1/064",  "fe80::1%eth0/64" };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -409,7 +410,9 @@ static void test_bad_mac(void **state)
 					   "c2:b0:57:49:47:f1 ",
 					   "c2:b0:57:49:4:7f1",
 					   "",
-					   "c2_b0_57_49_47_f1" };
+					   "c2_b0_57_49_47_f1",
+					   "c2-b0-57-49-47-f1",
+					   "c2:b0:57:49:47:f1:00:01" };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
