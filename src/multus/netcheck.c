@@ -329,7 +329,10 @@ int netcheck_problems(struct nl_sock *nl, const struct attachment *a, json_t *pr
 		uint8_t mac[MAC_MAX_LEN];
 		int m = mac_addr_parse(want, mac);
 
-		if (m > 0 && ((size_t)m != l.mac_len || memcmp(mac, l.mac, (size_t)m) != 0))
+		if (m < 0)
+			problem(problems, "%s: the result's MAC %s is not a MAC address", a->ifname,
+				want);
+		else if ((size_t)m != l.mac_len || memcmp(mac, l.mac, (size_t)m) != 0)
 			problem(problems, "%s: MAC differs from the result's %s", a->ifname, want);
 	}
 	r = nl_addr_list(nl, AF_UNSPEC, &addrs, &n, e);
@@ -345,9 +348,11 @@ int netcheck_problems(struct nl_sock *nl, const struct attachment *a, json_t *pr
 
 		if (!cidr || (ii && json_integer_value(ii) != idx))
 			continue;
+		/* Text util/inet refuses cannot be checked: say so, never pass it silently. */
 		if (ip_cidr_parse(cidr, &fam, addr, &len) < 0)
-			continue;
-		if (!has_addr(addrs, n, l.index, fam, addr, len))
+			problem(problems, "%s: the result's address %s is not address/prefix",
+				a->ifname, cidr);
+		else if (!has_addr(addrs, n, l.index, fam, addr, len))
 			problem(problems, "%s: address %s is missing", a->ifname, cidr);
 	}
 	/* Routes the result promised (through any link: results do not say which). */
@@ -357,8 +362,13 @@ int netcheck_problems(struct nl_sock *nl, const struct attachment *a, json_t *pr
 		uint8_t d[16] = { 0 }, g[16] = { 0 }, len;
 		int fam, gfam;
 
-		if (!dst || ip_cidr_parse(dst, &fam, d, &len) < 0)
+		if (!dst)
 			continue;
+		if (ip_cidr_parse(dst, &fam, d, &len) < 0) {
+			problem(problems, "%s: the result's route %s is not address/prefix",
+				a->ifname, dst);
+			continue;
+		}
 		if (via && (ip_addr_parse(via, &gfam, g) < 0 || gfam != fam))
 			via = NULL;
 		if (!has_route(routes, n_routes, fam, d, len, via ? g : NULL, 0))
