@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "cni/cni.h"
+#include "testutil.h"
 #include "multus/confdir.h"
 
 #define assert_has(hay, needle)                                                                    \
@@ -52,7 +53,6 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char *cmd = NULL;
 	int r;
 
 	(void)state;
@@ -60,10 +60,7 @@ static int teardown(void **state)
 	/* Only ever our own mkdtemp directory. */
 	if (!base || strncmp(base, "/tmp/multus-confdir-test.", 25) != 0)
 		return -1;
-	if (asprintf(&cmd, "rm -rf '%s'", base) < 0)
-		return -1;
-	r = system(cmd);
-	free(cmd);
+	r = tu_rm_rf(base);
 	free(base);
 	free(dir);
 	base = dir = NULL;

@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "cni/cni.h"
+#include "testutil.h"
 #include "multus/store.h"
 
 #define assert_has(hay, needle)                                                                    \
@@ -478,17 +479,13 @@ static int make_scratch(void **state)
 
 static int remove_scratch(void **state)
 {
-	char *cmd = NULL;
 	int r;
 
 	(void)state;
 	/* Only ever our own mkdtemp directory. */
 	if (!scratch_dir || strncmp(scratch_dir, "/tmp/multus-store-test.", 23) != 0)
 		return -1;
-	if (asprintf(&cmd, "rm -rf '%s'", scratch_dir) < 0)
-		return -1;
-	r = system(cmd);
-	free(cmd);
+	r = tu_rm_rf(scratch_dir);
 	free(scratch_dir);
 	scratch_dir = NULL;
 	return r == 0 ? 0 : -1;
