@@ -349,8 +349,10 @@ static int del_renegotiated(json_t *conf, json_t *plugin, const struct cni_invok
 static int del_list(json_t *conf, json_t *plugins, size_t upto, const struct cni_invoke *inv,
 		    const char *version, json_t *prev, const char *what, struct err *e)
 {
-	/* Below 0.4.0 DEL has no prevResult (libcni does the same). */
-	json_t *pr = cni_version_cmp(version, "0.4.0") >= 0 ? prev : NULL;
+	/* Below 0.4.0 DEL has no prevResult (libcni does the same). A version that cannot be
+	 * parsed keeps it for the renegotiated try. */
+	bool old = cni_version_parse(version) >= 0 && cni_version_cmp(version, "0.4.0") < 0;
+	json_t *pr = old ? NULL : prev;
 	int first = 0;
 
 	for (size_t i = upto; i-- > 0;) {

@@ -129,7 +129,8 @@ static int build_env(const struct cni_exec_req *req, struct spawn_env *ret)
  * posix_spawn does, ourselves: the child shares our memory on its own small stack while we
  * are suspended, makes only async-signal-safe calls (setpgid, prctl, sigaction, dup2,
  * close_range, sigprocmask, execve; no malloc, no locks) and writes back why it could not
- * exec. A shim binary would have cost a second exec per delegate.
+ * exec. A shim binary would have cost a second exec per delegate. (Valgrind runs such a
+ * clone as a fork: there an exec failure shows as exit status 127 instead.)
  */
 struct spawn {
 	const char *binary;
