@@ -6,6 +6,7 @@
 #   make asan         the same tests against an ASan+UBSan build (in build-asan/)
 #   make fuzz         every libFuzzer target for FUZZ_SECONDS each (default 60)
 #   make bench        benchmarks: multus against calling the delegates directly
+#   make bench-spawn  the cost of starting one delegate: multus's spawn against fork+exec
 #   make demo         the main job: a pod with three interfaces in a throwaway netns
 #   make install      binary to $(DESTDIR)$(CNI_BIN_DIR) (/opt/cni/bin), docs under $(PREFIX)
 #   make deps         install the Debian packages the build and the tests need
@@ -126,6 +127,14 @@ fuzz-smoke: $(FUZZ_BIN)
 bench: $(B)/multus
 	@sh tests/bench/run.sh $(abspath $(B)/multus)
 
+# The cost of starting one delegate (no root): BENCH_SPAWN_ARGS='-n 500 -m 128 /bin/true'.
+BENCH_SPAWN_ARGS ?=
+$(B)/bench/bench_spawn: tests/bench/bench_spawn.c $(call lib_of,cni)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(call lib_of,cni) $(ALL_LDFLAGS) $(PKG_LIBS)
+bench-spawn: $(B)/bench/bench_spawn
+	@$(B)/bench/bench_spawn $(BENCH_SPAWN_ARGS)
+
 demo: $(B)/multus
 	@sh tests/demo.sh $(abspath $(B)/multus)
 
@@ -146,7 +155,7 @@ docker-build:
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: all unit netns test asan asan-unit asan-netns fuzz fuzz-build fuzz-smoke bench demo install deps format-check \
+.PHONY: all unit netns test asan asan-unit asan-netns fuzz fuzz-build fuzz-smoke bench bench-spawn demo install deps format-check \
 	docker-build clean
 .SECONDARY:
 
