@@ -10,44 +10,13 @@
 #include <stdio.h>
 
 #include "cni/result.h"
+#include "cni/result_int.h"
 #include "cni/version.h"
 #include "util/inet.h"
 
 /* A result is a few KiB; anything near these limits is not a result. */
 #define RESULT_MAX_BYTES (1024 * 1024)
 #define RESULT_MAX_DEPTH 64
-
-#define CODE_VERSION 1
-#define CODE_DECODE 6
-#define CODE_INVALID 7
-
-/* A result of the wrong shape (code 7); every message starts with "result: ". */
-#define result_invalid(e, fmt, ...)                                                                \
-	err_setc(e, CODE_INVALID, -EBADMSG, "result: " fmt, ##__VA_ARGS__)
-
-/* Versions as cni_version_parse() encodes them. */
-#define V030 300
-#define V100 10000
-#define V110 10100
-
-enum result_kind {
-	K_STR,
-	K_UINT, /* integer from 0 to field.max */
-	K_STRS, /* array of strings */
-	K_MAC,
-	K_IP,
-	K_CIDR,
-	K_IFINDEX, /* index into the result's interfaces[] */
-	K_IPVER, /* "4"/"6": checked on input, derived from the address on output */
-};
-
-struct result_field {
-	const char *key;
-	enum result_kind kind;
-	bool required;
-	int since; /* the first version that has the field */
-	long long max; /* K_UINT only */
-};
 
 static const struct result_field iface_fields[] = {
 	{ "name", K_STR, true, V030, 0 },	 { "mac", K_MAC, false, V030, 0 },
@@ -62,7 +31,7 @@ static const struct result_field ip_fields[] = {
 	{ "gateway", K_IP, false, V030, 0 },
 };
 
-static const struct result_field route_fields[] = {
+const struct result_field cni_res_route_fields[] = {
 	{ "dst", K_CIDR, true, V030, 0 },
 	{ "gw", K_IP, false, V030, 0 },
 	{ "mtu", K_UINT, false, V110, INT_MAX },
@@ -71,23 +40,13 @@ static const struct result_field route_fields[] = {
 	{ "table", K_UINT, false, V110, UINT32_MAX },
 	{ "scope", K_UINT, false, V110, UINT8_MAX },
 };
+_Static_assert(ELEMENTSOF(cni_res_route_fields) == CNI_RES_N_ROUTE_FIELDS, "route fields");
 
 static const struct result_field dns_fields[] = {
 	{ "nameservers", K_STRS, false, 0, 0 },
 	{ "domain", K_STR, false, 0, 0 },
 	{ "search", K_STRS, false, 0, 0 },
 	{ "options", K_STRS, false, 0, 0 },
-};
-
-/* 0.1.0/0.2.0: "ip4" and "ip6" hold one address each, plus routes. */
-static const struct result_field old_ip_fields[] = {
-	{ "ip", K_CIDR, true, 0, 0 },
-	{ "gateway", K_IP, false, 0, 0 },
-};
-
-struct result_ctx {
-	int target; /* the version copied for */
-	size_t n_ifaces; /* for K_IFINDEX */
 };
 
 /* AF_INET or AF_INET6 for an address, 0 for anything else. */
@@ -100,7 +59,7 @@ static int result_ip_family(const char *s)
 }
 
 /* The family of "address/prefix" with a prefix in range, 0 if it is no such thing. */
-static int result_cidr_family(const char *s)
+int cni_res_cidr_family(const char *s)
 {
 	uint8_t addr[16], len;
 	int family;
@@ -129,7 +88,7 @@ static const char *result_type_name(const json_t *v)
 
 /* Go's omitempty prints none of null, "" and [], so a delegate printing them means "absent";
  * an empty value of another type than `want` is still a type error. */
-static bool result_is_empty(const json_t *v, json_type want)
+bool cni_res_is_empty(const json_t *v, json_type want)
 {
 	if (!v || json_is_null(v))
 		return true;
@@ -149,9 +108,9 @@ static int result_ipver_copy(json_t *src, const json_t *v, const struct result_c
 			     const char *where, json_t *out, struct err *e)
 {
 	const char *addr = json_string_value(json_object_get(src, "address"));
-	int family = addr ? result_cidr_family(addr) : 0;
+	int family = addr ? cni_res_cidr_family(addr) : 0;
 
-	if (!result_is_empty(v, JSON_STRING)) {
+	if (!cni_res_is_empty(v, JSON_STRING)) {
 		const char *s = json_string_value(v);
 
 		if (!s)
@@ -181,7 +140,7 @@ static int result_check_string(const struct result_field *f, const json_t *v, co
 		return result_invalid(e, "%s: \"%s\" is not a MAC address", where, s);
 	if (f->kind == K_IP && !result_ip_family(s))
 		return result_invalid(e, "%s: \"%s\" is not an IP address", where, s);
-	if (f->kind == K_CIDR && !result_cidr_family(s))
+	if (f->kind == K_CIDR && !cni_res_cidr_family(s))
 		return result_invalid(e, "%s: \"%s\" is not an IP address with prefix length",
 				      where, s);
 	return 0;
@@ -204,7 +163,7 @@ static int result_field_copy(json_t *src, const struct result_field *f, const st
 	want = f->kind == K_UINT || f->kind == K_IFINDEX ? JSON_INTEGER : JSON_STRING;
 	if (f->kind == K_STRS)
 		want = JSON_ARRAY;
-	if (result_is_empty(v, want)) {
+	if (cni_res_is_empty(v, want)) {
 		if (f->required)
 			return result_invalid(e, "%s is missing", where);
 		return 0;
@@ -243,9 +202,8 @@ static int result_field_copy(json_t *src, const struct result_field *f, const st
 	return json_object_set_new(out, f->key, json_deep_copy(v)) < 0 ? -ENOMEM : 0;
 }
 
-static int result_object_copy(json_t *src, const struct result_field *fields, size_t n_fields,
-			      const struct result_ctx *c, const char *path, json_t **ret,
-			      struct err *e)
+int cni_res_object_copy(json_t *src, const struct result_field *fields, size_t n_fields,
+			const struct result_ctx *c, const char *path, json_t **ret, struct err *e)
 {
 	json_auto_t *out = NULL;
 	int r;
@@ -265,14 +223,14 @@ static int result_object_copy(json_t *src, const struct result_field *fields, si
 }
 
 /* Appends a copy of every element of the array `src` (absent is fine) to `out`. */
-static int result_list_copy(json_t *src, const char *path, const struct result_field *fields,
-			    size_t n_fields, const struct result_ctx *c, json_t *out, struct err *e)
+int cni_res_list_copy(json_t *src, const char *path, const struct result_field *fields,
+		      size_t n_fields, const struct result_ctx *c, json_t *out, struct err *e)
 {
 	json_t *item;
 	size_t i;
 	int r;
 
-	if (result_is_empty(src, JSON_ARRAY))
+	if (cni_res_is_empty(src, JSON_ARRAY))
 		return 0;
 	if (!json_is_array(src))
 		return result_bad_type(e, path, "an array", src);
@@ -281,7 +239,7 @@ static int result_list_copy(json_t *src, const char *path, const struct result_f
 		json_t *copy;
 
 		snprintf(where, sizeof(where), "%s[%zu]", path, i);
-		r = result_object_copy(item, fields, n_fields, c, where, &copy, e);
+		r = cni_res_object_copy(item, fields, n_fields, c, where, &copy, e);
 		if (r < 0)
 			return r;
 		if (json_array_append_new(out, copy) < 0)
@@ -306,7 +264,7 @@ static const struct {
 } result_lists[] = {
 	{ "interfaces", iface_fields, ELEMENTSOF(iface_fields) },
 	{ "ips", ip_fields, ELEMENTSOF(ip_fields) },
-	{ "routes", route_fields, ELEMENTSOF(route_fields) },
+	{ "routes", cni_res_route_fields, CNI_RES_N_ROUTE_FIELDS },
 };
 
 /* Copies a 0.3.0+ shaped src into a new result with `target`'s fields. */
@@ -324,8 +282,9 @@ static int result_build(json_t *src, int target, const char *version, json_t **r
 
 		if (!list)
 			return -ENOMEM;
-		r = result_list_copy(json_object_get(src, result_lists[i].key), result_lists[i].key,
-				     result_lists[i].fields, result_lists[i].n_fields, &c, list, e);
+		r = cni_res_list_copy(json_object_get(src, result_lists[i].key),
+				      result_lists[i].key, result_lists[i].fields,
+				      result_lists[i].n_fields, &c, list, e);
 		if (r >= 0)
 			r = result_set_nonempty(out, result_lists[i].key, list);
 		if (r < 0)
@@ -334,66 +293,13 @@ static int result_build(json_t *src, int target, const char *version, json_t **r
 			c.n_ifaces = json_array_size(list);
 	}
 	v = json_object_get(src, "dns");
-	if (!result_is_empty(v, JSON_OBJECT)) {
-		r = result_object_copy(v, dns_fields, ELEMENTSOF(dns_fields), &c, "dns", &dns, e);
+	if (!cni_res_is_empty(v, JSON_OBJECT)) {
+		r = cni_res_object_copy(v, dns_fields, ELEMENTSOF(dns_fields), &c, "dns", &dns, e);
 		if (r >= 0)
 			r = result_set_nonempty(out, "dns", dns);
 		if (r < 0)
 			return r;
 	}
-	*ret = TAKE_PTR(out);
-	return 0;
-}
-
-/* 0.1.0/0.2.0 "ip4"/"ip6" into the ips/routes/dns of the later versions. */
-static int result_from_old(json_t *root, json_t **ret, struct err *e)
-{
-	static const struct {
-		const char *key;
-		int family;
-	} old[] = { { "ip4", AF_INET }, { "ip6", AF_INET6 } };
-	json_auto_t *ips = json_array(), *routes = json_array(), *out = NULL;
-	struct result_ctx c = { .target = V110 };
-	json_t *v;
-	int r;
-
-	if (!ips || !routes)
-		return -ENOMEM;
-	for (size_t i = 0; i < ELEMENTSOF(old); i++) {
-		json_auto_t *ip = NULL, *entry = NULL;
-		const char *addr;
-		char where[32];
-		json_t *gw;
-
-		v = json_object_get(root, old[i].key);
-		if (result_is_empty(v, JSON_OBJECT))
-			continue;
-		r = result_object_copy(v, old_ip_fields, ELEMENTSOF(old_ip_fields), &c, old[i].key,
-				       &ip, e);
-		if (r < 0)
-			return r;
-		addr = json_string_value(json_object_get(ip, "ip"));
-		if (result_cidr_family(addr) != old[i].family)
-			return result_invalid(e, "%s.ip: \"%s\" is not an IPv%c address",
-					      old[i].key, addr,
-					      old[i].family == AF_INET ? '4' : '6');
-		entry = json_pack("{s:s}", "address", addr);
-		gw = json_object_get(ip, "gateway");
-		if (!entry || (gw && json_object_set(entry, "gateway", gw) < 0) ||
-		    json_array_append(ips, entry) < 0)
-			return -ENOMEM;
-		snprintf(where, sizeof(where), "%s.routes", old[i].key);
-		r = result_list_copy(json_object_get(v, "routes"), where, route_fields,
-				     ELEMENTSOF(route_fields), &c, routes, e);
-		if (r < 0)
-			return r;
-	}
-	out = json_pack("{s:O, s:O}", "ips", ips, "routes", routes);
-	if (!out)
-		return -ENOMEM;
-	v = json_object_get(root, "dns");
-	if (v && json_object_set(out, "dns", v) < 0)
-		return -ENOMEM;
 	*ret = TAKE_PTR(out);
 	return 0;
 }
@@ -473,7 +379,7 @@ int cni_result_parse(const char *buf, size_t len, const char *version, json_t **
 				"incompatible CNI version \"%s\" for a result without one",
 				version ? version : "");
 	if (vnum < V030) {
-		r = result_from_old(root, &shaped, e);
+		r = cni_res_from_legacy(root, &shaped, e);
 		if (r < 0)
 			return r;
 	}
