@@ -388,6 +388,9 @@ int cni_result_parse(const char *buf, size_t len, const char *version, json_t **
 
 int cni_result_convert(json_t *canonical, const char *version, json_t **ret, struct err *e)
 {
+	json_auto_t *out = NULL;
+	int vnum, r;
+
 	if (!ret)
 		return -EINVAL;
 	if (!cni_version_supported(version))
@@ -398,7 +401,15 @@ int cni_result_convert(json_t *canonical, const char *version, json_t **ret, str
 	if (!json_is_object(canonical))
 		return err_setc(e, CODE_INVALID, -EINVAL, "result: expected an object, got %s",
 				result_type_name(canonical));
-	return result_build(canonical, cni_version_parse(version), version, ret, e);
+	vnum = cni_version_parse(version);
+	/* 0.1.0/0.2.0 are made from a checked copy of everything. */
+	r = result_build(canonical, vnum < V030 ? V110 : vnum, version, &out, e);
+	if (r < 0)
+		return r;
+	if (vnum < V030)
+		return cni_res_to_legacy(out, version, ret);
+	*ret = TAKE_PTR(out);
+	return 0;
 }
 
 /* "" for absent or null, NULL when the value is no string. */

@@ -5,7 +5,7 @@
  * with name/mac/mtu/sandbox/socketPath/pciID, ips without "version", routes with the 1.1.0
  * fields, dns), "cniVersion" set to the version the result was produced in. Converting to a
  * version drops what that version does not know and adds what it needs (ips[].version for
- * 0.3.x/0.4.0).
+ * 0.3.x/0.4.0; for 0.1.0/0.2.0 the old "ip4"/"ip6"/"dns" form, see cni_result_convert).
  */
 #pragma once
 
@@ -24,7 +24,12 @@
  */
 int cni_result_parse(const char *buf, size_t len, const char *version, json_t **ret, struct err *e);
 
-/* A new result in `version`'s shape (deep copy). -ENOTSUP (code 1) for an unknown version. */
+/*
+ * A new result in `version`'s shape (deep copy). For 0.1.0/0.2.0, as libcni converts: "ip4" and
+ * "ip6" from the first address of each family (ip, gateway, and the routes of that family with
+ * dst and gw), "dns" always ({} when empty); interfaces and further addresses are dropped.
+ * -ENOTSUP (code 1) for an unknown version.
+ */
 int cni_result_convert(json_t *canonical, const char *version, json_t **ret, struct err *e);
 
 /*

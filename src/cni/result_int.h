@@ -63,3 +63,9 @@ int cni_res_list_copy(json_t *src, const char *path, const struct result_field *
 
 /* result_legacy.c: a 0.1.0/0.2.0 result (ip4/ip6/dns) in the 0.3.0+ shape, unchecked. */
 int cni_res_from_legacy(json_t *root, json_t **ret, struct err *e);
+/*
+ * result_legacy.c: a checked result (result.c's shape) in the 0.1.0/0.2.0 shape, as libcni
+ * converts: the first address of each family with its gateway, the routes of that family
+ * (dst and gw), dns; interfaces and any further address are lost.
+ */
+int cni_res_to_legacy(json_t *res, const char *version, json_t **ret);

@@ -5,7 +5,8 @@
 #include "cni/version.h"
 #include "util/macro.h"
 
-const char *const cni_supported_versions[] = { "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0", NULL };
+const char *const cni_supported_versions[] = { "0.1.0", "0.2.0", "0.3.0", "0.3.1",
+					       "0.4.0", "1.0.0", "1.1.0", NULL };
 
 static int parse_component(const char **p, bool last)
 {

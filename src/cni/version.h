@@ -7,7 +7,7 @@
 /* Encoded as major*10000 + minor*100 + patch; -EINVAL when not "X.Y.Z". */
 int cni_version_parse(const char *text);
 
-/* Is this one of the versions multus itself speaks (0.3.0 ... 1.1.0)? */
+/* Is this one of the versions multus itself speaks (0.1.0 ... 1.1.0)? */
 bool cni_version_supported(const char *text);
 
 /* a < b: negative; a == b: 0; a > b: positive. Unparsable sorts lowest. */

@@ -348,9 +348,132 @@ static void test_convert_020(_unused_ void **state)
 			  "\"gateway\":\"10.9.0.1\"}],\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}");
 }
 
+/* The 0.2.0 form of shape_old/shape_100/shape_110: the first address of each family, the
+ * routes of its family with dst and gw only, dns; interfaces go. */
+static const char shape_020[] =
+    "{\"cniVersion\":\"%s\",\"ip4\":{\"ip\":\"10.1.0.5/16\",\"gateway\":\"10.1.0.1\","
+    "\"routes\":[{\"dst\":\"0.0.0.0/0\",\"gw\":\"10.1.0.1\"}]},\"ip6\":{\"ip\":\"fd00::5/64\"},"
+    "\"dns\":{\"nameservers\":[\"10.1.0.10\"],\"search\":[\"svc.local\"]}}";
+
+static const char back_020[] =
+    "{\"cniVersion\":\"%s\",\"ips\":[{\"address\":\"10.1.0.5/16\",\"gateway\":\"10.1.0.1\"},"
+    "{\"address\":\"fd00::5/64\"}],\"routes\":[{\"dst\":\"0.0.0.0/0\",\"gw\":\"10.1.0.1\"}],"
+    "\"dns\":{\"nameservers\":[\"10.1.0.10\"],\"search\":[\"svc.local\"]}}";
+
+/* Every version down to 0.1.0 and 0.2.0: exact output, and it parses back (spoken to in that
+ * version) to what 0.2.0 can say. */
+static void test_convert_to_legacy(_unused_ void **state)
+{
+	static const char *const from[] = { "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0" };
+	static const char *const to[] = { "0.1.0", "0.2.0" };
+	char in[2048], want[2048];
+
+	for (size_t a = 0; a < ELEMENTSOF(from); a++) {
+		json_auto_t *canonical = NULL;
+
+		fill(in, sizeof(in), shape_of(from[a]), from[a]);
+		canonical = parse_ok(in, "1.0.0");
+		for (size_t b = 0; b < ELEMENTSOF(to); b++) {
+			json_auto_t *out = NULL, *back = NULL;
+			struct err e = { 0 };
+			char *text;
+
+			fill(want, sizeof(want), shape_020, to[b]);
+			assert_int_equal(cni_result_convert(canonical, to[b], &out, &e), 0);
+			assert_json(out, want);
+			text = json_dumps(out, 0);
+			back = parse_ok(text, to[b]);
+			free(text);
+			fill(want, sizeof(want), back_020, to[b]);
+			assert_json(back, want);
+		}
+	}
+}
+
+static json_t *convert_ok(json_t *canonical, const char *version)
+{
+	struct err e = { 0 };
+	json_t *out = NULL;
+
+	if (cni_result_convert(canonical, version, &out, &e) < 0)
+		fail_msg("convert to %s: %s", version, e.msg);
+	return out;
+}
+
+static void test_convert_legacy_details(_unused_ void **state)
+{
+	json_auto_t *hl = parse_ok(host_local_020, "0.2.0"), *hl_out = NULL;
+	json_auto_t *many = NULL, *many_out = NULL, *empty = NULL, *empty_out = NULL;
+	json_auto_t *v6 = NULL, *v6_out = NULL;
+	char *text;
+
+	/* What the real plugin printed in 0.2.0 comes back out as it was. */
+	hl_out = convert_ok(hl, "0.2.0");
+	assert_json(hl_out, host_local_020);
+
+	/* Only the first address of a family; ip4 before ip6 whatever the order of ips[]; routes
+	 * of a family without an address go; 1.1.0 route fields go. */
+	many = parse_ok(
+	    "{\"cniVersion\":\"1.1.0\",\"interfaces\":[{\"name\":\"eth0\",\"sandbox\":"
+	    "\"/x\"}],\"ips\":[{\"address\":\"fd00::7/64\",\"gateway\":\"fd00::1\","
+	    "\"interface\":0},{\"address\":\"10.0.0.7/24\"},{\"address\":\"10.0.1.7/24\","
+	    "\"gateway\":\"10.0.1.1\"},{\"address\":\"fd00:1::7/64\"}],\"routes\":[{\"dst\":"
+	    "\"10.9.0.0/16\",\"gw\":\"10.0.0.1\",\"mtu\":1400,\"table\":7},{\"dst\":"
+	    "\"::/0\",\"gw\":\"fd00::1\"},{\"dst\":\"0.0.0.0/0\"}]}",
+	    "1.1.0");
+	many_out = convert_ok(many, "0.2.0");
+	text = json_dumps(many_out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	assert_string_equal(text, "{\"cniVersion\":\"0.2.0\",\"ip4\":{\"ip\":\"10.0.0.7/24\","
+				  "\"routes\":[{\"dst\":\"10.9.0.0/16\",\"gw\":\"10.0.0.1\"},"
+				  "{\"dst\":\"0.0.0.0/0\"}]},\"ip6\":{\"ip\":\"fd00::7/64\","
+				  "\"gateway\":\"fd00::1\",\"routes\":[{\"dst\":\"::/0\",\"gw\":"
+				  "\"fd00::1\"}]},\"dns\":{}}");
+	free(text);
+
+	/* No address at all: routes have nowhere to go; "dns" is always there. */
+	empty = parse_ok("{\"cniVersion\":\"1.0.0\",\"interfaces\":[{\"name\":\"eth0\"}],"
+			 "\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}",
+			 "1.0.0");
+	empty_out = convert_ok(empty, "0.1.0");
+	assert_json(empty_out, "{\"cniVersion\":\"0.1.0\",\"dns\":{}}");
+
+	/* IPv6 only, from a 0.1.0 result, up and down again. */
+	v6 = parse_ok("{\"ip6\":{\"ip\":\"2001:db8::2/64\",\"gateway\":\"2001:db8::1\",\"routes\":"
+		      "[{\"dst\":\"::/0\"}]},\"dns\":{\"nameservers\":[\"2001:db8::53\"],"
+		      "\"options\":[\"ndots:2\"]}}",
+		      "0.1.0");
+	assert_json(v6, "{\"cniVersion\":\"0.1.0\",\"ips\":[{\"address\":\"2001:db8::2/64\","
+			"\"gateway\":\"2001:db8::1\"}],\"routes\":[{\"dst\":\"::/0\"}],\"dns\":"
+			"{\"nameservers\":[\"2001:db8::53\"],\"options\":[\"ndots:2\"]}}");
+	v6_out = convert_ok(v6, "0.2.0");
+	assert_json(v6_out, "{\"cniVersion\":\"0.2.0\",\"ip6\":{\"ip\":\"2001:db8::2/64\","
+			    "\"gateway\":\"2001:db8::1\",\"routes\":[{\"dst\":\"::/0\"}]},\"dns\":"
+			    "{\"nameservers\":[\"2001:db8::53\"],\"options\":[\"ndots:2\"]}}");
+	{
+		json_auto_t *up = convert_ok(v6, "1.0.0");
+
+		assert_json(up, "{\"cniVersion\":\"1.0.0\",\"ips\":[{\"address\":"
+				"\"2001:db8::2/64\",\"gateway\":\"2001:db8::1\"}],\"routes\":"
+				"[{\"dst\":\"::/0\"}],\"dns\":{\"nameservers\":[\"2001:db8::53\"],"
+				"\"options\":[\"ndots:2\"]}}");
+	}
+}
+
+/* A canonical object that is not valid is refused on the way down too. */
+static void test_convert_legacy_invalid(_unused_ void **state)
+{
+	json_auto_t *bad = load("{\"cniVersion\":\"1.0.0\",\"ips\":[{\"address\":\"10.0.0.1\"}]}");
+	json_t *out = (json_t *)0x1;
+	struct err e = { 0 };
+
+	assert_int_equal(cni_result_convert(bad, "0.2.0", &out, &e), -EBADMSG);
+	assert_int_equal(e.code, 7);
+	assert_ptr_equal(out, (json_t *)0x1);
+}
+
 static void test_convert_unsupported(_unused_ void **state)
 {
-	static const char *const bad[] = { "0.1.0", "0.2.0", "0.5.0", "1.2.0", "1.0", "", "x" };
+	static const char *const bad[] = { "0.0.0", "0.2.1", "0.5.0", "1.2.0", "1.0", "", "x" };
 	json_auto_t *canonical = parse_ok(bridge_100, "1.0.0");
 	json_t *out = (json_t *)0x1;
 	struct err e = { 0 };
@@ -363,7 +486,7 @@ static void test_convert_unsupported(_unused_ void **state)
 		assert_ptr_equal(out, (json_t *)0x1);
 	}
 	assert_int_equal(cni_result_convert(canonical, NULL, &out, &e), -ENOTSUP);
-	assert_string_equal(e.msg, "incompatible CNI version \"\": results are printed in 0.3.0 to "
+	assert_string_equal(e.msg, "incompatible CNI version \"\": results are printed in 0.1.0 to "
 				   "1.1.0");
 	assert_int_equal(cni_result_convert(NULL, "1.0.0", &out, &e), -EINVAL);
 	assert_ptr_equal(out, (json_t *)0x1);
@@ -634,6 +757,9 @@ int main(void)
 		cmocka_unit_test(test_parse_drops_noise),
 		cmocka_unit_test(test_convert_matrix),
 		cmocka_unit_test(test_convert_020),
+		cmocka_unit_test(test_convert_to_legacy),
+		cmocka_unit_test(test_convert_legacy_details),
+		cmocka_unit_test(test_convert_legacy_invalid),
 		cmocka_unit_test(test_convert_unsupported),
 		cmocka_unit_test(test_error_parse),
 		cmocka_unit_test(test_error_parse_variants),

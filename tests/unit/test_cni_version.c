@@ -45,9 +45,10 @@ static void test_parse_invalid(void **state)
 
 static void test_supported(void **state)
 {
-	static const char *const yes[] = { "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0" };
-	static const char *const no[] = { "0.1.0", "0.2.0", "0.3.2",  "0.5.0", "1.0.1", "1.2.0",
-					  "2.0.0", "1.1",   "1.1.0 ", "",      "01.1.0" };
+	static const char *const yes[] = { "0.1.0", "0.2.0", "0.3.0", "0.3.1",
+					   "0.4.0", "1.0.0", "1.1.0" };
+	static const char *const no[] = { "0.0.0", "0.1.1", "0.2.1", "0.3.2", "0.5.0",	"1.0.1",
+					  "1.2.0", "2.0.0", "1.1",   "",      "01.1.0", "0.1.0 " };
 	size_t n = 0;
 
 	(void)state;
@@ -61,7 +62,7 @@ static void test_supported(void **state)
 	/* The table: oldest first, NULL-terminated, the newest is CNI_VERSION_LATEST. */
 	while (cni_supported_versions[n])
 		n++;
-	assert_int_equal(n, 5);
+	assert_int_equal(n, 7);
 	for (size_t i = 0; i < n; i++)
 		assert_string_equal(cni_supported_versions[i], yes[i]);
 	for (size_t i = 1; i < n; i++)
