@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cni/version.h"
 #include "install/install.h"
 #include "multus/cmd.h"
 
@@ -27,7 +28,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(argv[1], "--version") == 0) {
-		printf("multus %s (CNI 0.3.0, 0.3.1, 0.4.0, 1.0.0, 1.1.0)\n", MULTUS_VERSION);
+		printf("multus %s (CNI " CNI_SUPPORTED_VERSIONS_TEXT ")\n", MULTUS_VERSION);
 		return 0;
 	}
 	if (strcmp(argv[1], "--verify") == 0)

@@ -16,3 +16,5 @@ int cni_version_cmp(const char *a, const char *b);
 /* The versions multus speaks, oldest first, NULL-terminated; and the newest. */
 extern const char *const cni_supported_versions[];
 #define CNI_VERSION_LATEST "1.1.0"
+/* The same list for people (messages, --version); a unit test keeps the two equal. */
+#define CNI_SUPPORTED_VERSIONS_TEXT "0.1.0, 0.2.0, 0.3.0, 0.3.1, 0.4.0, 1.0.0, 1.1.0"

@@ -58,6 +58,9 @@ static const char *version_hint(const char *buf, size_t len, char *out, size_t s
 	json_auto_t *j = json_loadb(buf, len, 0, NULL);
 	const char *v = json_string_value(json_object_get(j, "cniVersion"));
 
+	/* An object without one is a 0.1.0 netconf; no object at all says nothing. */
+	if (json_is_object(j) && (!json_object_get(j, "cniVersion") || (v && !v[0])))
+		v = "0.1.0";
 	snprintf(out, size, "%s", v && cni_version_supported(v) ? v : CNI_VERSION_LATEST);
 	return out;
 }

@@ -151,12 +151,13 @@ int multus_netconf_parse(const char *buf, size_t len, struct multus_netconf *ret
 		r = bad_type(e, "cniVersion", "a string");
 		goto fail;
 	}
-	nc.cni_version = v ? json_string_value(v) : "0.1.0";
+	/* Missing (or "", as the Go plugins read it) is 0.1.0, the CNI spec's first version. */
+	nc.cni_version = v && json_string_length(v) ? json_string_value(v) : "0.1.0";
 	if (!cni_version_supported(nc.cni_version)) {
 		r = err_setc(
 		    e, CNI_ERR_INCOMPATIBLE_VERSION, -ENOTSUP,
-		    "incompatible CNI version %s%s: multus supports 0.3.0, 0.3.1, 0.4.0, 1.0.0, 1.1.0",
-		    nc.cni_version, v ? "" : " (cniVersion missing)");
+		    "incompatible CNI version %s: multus supports " CNI_SUPPORTED_VERSIONS_TEXT,
+		    nc.cni_version);
 		goto fail;
 	}
 	if ((r = get_string(nc.raw, "name", &nc.name, NULL, e)) < 0 ||

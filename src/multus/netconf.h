@@ -40,8 +40,9 @@ struct multus_netconf {
 #define NETCONF_MAX_BYTES (4 << 20)
 
 /*
- * Parses stdin bytes. Errors: code 6 (not JSON / not an object), code 1 (cniVersion missing
- * = 0.1.0, or not one we speak), code 7 (a key of the wrong type or value, named).
+ * Parses stdin bytes. A missing or empty cniVersion is 0.1.0. Errors: code 6 (not JSON / not
+ * an object), code 1 (a cniVersion we do not speak), code 7 (a key of the wrong type or value,
+ * named).
  */
 int multus_netconf_parse(const char *buf, size_t len, struct multus_netconf *ret, struct err *e);
 void multus_netconf_done(struct multus_netconf *nc);

@@ -70,6 +70,17 @@ static void test_supported(void **state)
 		    cni_version_cmp(cni_supported_versions[i - 1], cni_supported_versions[i]) < 0);
 	assert_string_equal(cni_supported_versions[n - 1], CNI_VERSION_LATEST);
 	assert_string_equal(CNI_VERSION_LATEST, "1.1.0");
+	/* The text for people lists the same versions in the same order. */
+	{
+		char text[128] = "";
+
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				strcat(text, ", ");
+			strcat(text, cni_supported_versions[i]);
+		}
+		assert_string_equal(text, CNI_SUPPORTED_VERSIONS_TEXT);
+	}
 }
 
 static void test_cmp(void **state)

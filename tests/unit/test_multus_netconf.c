@@ -348,7 +348,14 @@ static void test_log_levels(void **state)
 
 static void test_versions(void **state)
 {
-	static const char *const ok[] = { "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0" };
+	static const char *const ok[] = { "0.1.0", "0.2.0", "0.3.0", "0.3.1",
+					  "0.4.0", "1.0.0", "1.1.0" };
+	static const char *const missing[] = {
+		"{\"name\":\"n\",\"type\":\"multus\"}",
+		"{\"cniVersion\":\"\",\"name\":\"n\",\"type\":\"multus\"}",
+		/* Only the exact key: "cniversion" is an unknown key, so the version is missing. */
+		"{\"cniversion\":\"1.0.0\",\"name\":\"n\",\"type\":\"multus\"}",
+	};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
@@ -363,24 +370,25 @@ static void test_versions(void **state)
 		multus_netconf_done(&nc);
 		free(text);
 	}
-	/* Missing means 0.1.0, which multus does not speak. */
-	expect_error("{\"name\":\"n\",\"type\":\"multus\"}", -ENOTSUP, CNI_ERR_INCOMPATIBLE_VERSION,
-		     "incompatible CNI version 0.1.0 (cniVersion missing)");
-	expect_error("{\"cniVersion\":\"0.2.0\",\"name\":\"n\",\"type\":\"multus\"}", -ENOTSUP,
-		     CNI_ERR_INCOMPATIBLE_VERSION, "incompatible CNI version 0.2.0:");
+	/* Missing (or "") means 0.1.0, as the CNI spec and the Go plugins read it. */
+	for (size_t i = 0; i < sizeof(missing) / sizeof(missing[0]); i++) {
+		struct multus_netconf nc = { 0 };
+		struct err e = { 0 };
+
+		assert_int_equal(parse(missing[i], &nc, &e), 0);
+		assert_string_equal(nc.cni_version, "0.1.0");
+		multus_netconf_done(&nc);
+	}
+	expect_error("{\"cniVersion\":\"0.2.1\",\"name\":\"n\",\"type\":\"multus\"}", -ENOTSUP,
+		     CNI_ERR_INCOMPATIBLE_VERSION, "incompatible CNI version 0.2.1:");
 	expect_error("{\"cniVersion\":\"1.2.0\",\"name\":\"n\",\"type\":\"multus\"}", -ENOTSUP,
 		     CNI_ERR_INCOMPATIBLE_VERSION,
-		     "multus supports 0.3.0, 0.3.1, 0.4.0, 1.0.0, 1.1.0");
-	expect_error("{\"cniVersion\":\"\",\"name\":\"n\",\"type\":\"multus\"}", -ENOTSUP,
-		     CNI_ERR_INCOMPATIBLE_VERSION, "incompatible CNI version");
+		     "multus supports 0.1.0, 0.2.0, 0.3.0, 0.3.1, 0.4.0, 1.0.0, 1.1.0");
 	expect_error("{\"cniVersion\":\"1.0\",\"name\":\"n\",\"type\":\"multus\"}", -ENOTSUP,
 		     CNI_ERR_INCOMPATIBLE_VERSION, "incompatible CNI version 1.0:");
 	/* The version is checked before anything else: a bad name still gives code 1. */
-	expect_error("{\"cniVersion\":\"0.1.0\",\"name\":\"a b\"}", -ENOTSUP,
-		     CNI_ERR_INCOMPATIBLE_VERSION, "0.1.0");
-	/* Only the exact key: "cniversion" is an unknown key, so the version is missing. */
-	expect_error("{\"cniversion\":\"1.0.0\",\"name\":\"n\",\"type\":\"multus\"}", -ENOTSUP,
-		     CNI_ERR_INCOMPATIBLE_VERSION, "cniVersion missing");
+	expect_error("{\"cniVersion\":\"0.0.1\",\"name\":\"a b\"}", -ENOTSUP,
+		     CNI_ERR_INCOMPATIBLE_VERSION, "0.0.1");
 }
 
 /* The seed README's example configs, as written (no cniVersion) and with one. */
@@ -410,8 +418,15 @@ static void test_seed_examples(void **state)
 	struct err e = { 0 };
 
 	(void)state;
-	expect_error(kubeconfig, -ENOTSUP, CNI_ERR_INCOMPATIBLE_VERSION, "0.1.0");
-	expect_error(delegates, -ENOTSUP, CNI_ERR_INCOMPATIBLE_VERSION, "0.1.0");
+	/* As written they are 0.1.0 netconfs. */
+	assert_int_equal(parse(kubeconfig, &nc, &e), 0);
+	assert_string_equal(nc.cni_version, "0.1.0");
+	assert_string_equal(nc.kubeconfig, "/root/.kube/config");
+	multus_netconf_done(&nc);
+	assert_int_equal(parse(delegates, &nc, &e), 0);
+	assert_string_equal(nc.cni_version, "0.1.0");
+	assert_string_equal(nc.default_delegates, "tke-bridge");
+	multus_netconf_done(&nc);
 	assert_int_equal(parse(delegates_v, &nc, &e), 0);
 	assert_string_equal(nc.name, "node-cni-network");
 	assert_string_equal(nc.kubeconfig, "/root/.kube/config");
