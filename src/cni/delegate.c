@@ -52,11 +52,12 @@ int cni_conf_validate(json_t *conf, const char *what, struct err *e)
 	return 0;
 }
 
-const char *cni_delegate_version_for(json_t *conf, const char *caller_version)
+const char *cni_delegate_version_for(json_t *conf)
 {
 	const char *v = json_string_value(json_object_get(conf, "cniVersion"));
 
-	return v && v[0] ? v : caller_version;
+	/* As libcni hands it on: a config without a version is a 0.1.0 config (CNI spec). */
+	return v && v[0] ? v : "0.1.0";
 }
 
 /* The plugins to run: the conflist's, or the config itself as a list of one. */
@@ -432,7 +433,7 @@ int cni_delegate_check(json_t *conf, const struct cni_invoke *inv, const char *v
 static int run_110(const char *command, json_t *conf, const struct cni_invoke *inv, json_t *extra,
 		   struct err *e)
 {
-	const char *version = cni_delegate_version_for(conf, inv->caller_version);
+	const char *version = cni_delegate_version_for(conf);
 
 	/* Plugins that do not speak 1.1.0 know no GC or STATUS: nothing to ask them. */
 	if (cni_version_cmp(version, "1.1.0") < 0)

@@ -3,8 +3,9 @@
  * Invoking one delegate network: a plugin config or a conflist, as libcni would. Conflists
  * run in order with prevResult (DEL in reverse), with the list's name and cniVersion
  * injected; runtimeConfig is filtered by each plugin's capabilities. The version spoken is
- * the config's own (the caller's when it has none); only when a plugin answers code 1 is it
- * probed with VERSION, once, and the highest common version not above the caller's is used.
+ * the config's own (0.1.0 when it has none, as the CNI spec says); only when a plugin answers
+ * code 1 is it probed with VERSION, once, and the highest common version not above the
+ * caller's is used.
  */
 #pragma once
 
@@ -23,8 +24,8 @@ struct cni_invoke {
 	void *userdata;
 };
 
-/* The version to speak with `conf` before any negotiation. */
-const char *cni_delegate_version_for(json_t *conf, const char *caller_version);
+/* The version to speak with `conf` before any negotiation: its cniVersion, else 0.1.0. */
+const char *cni_delegate_version_for(json_t *conf);
 
 /* ADD. On success the canonical result and the version spoken (malloc'd). */
 int cni_delegate_add(json_t *conf, const struct cni_invoke *inv, const char *version,

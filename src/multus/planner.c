@@ -551,7 +551,7 @@ int multus_plan_build(struct multus_ctx *ctx, struct plan **ret, struct err *e)
 		r = apply_selection(ctx, a, ws.w[i].sel);
 		if (r < 0)
 			goto out;
-		a->version = strdup(cni_delegate_version_for(a->conf, ctx->nc.cni_version));
+		a->version = strdup(cni_delegate_version_for(a->conf));
 		if (!a->version) {
 			r = -ENOMEM;
 			goto out;

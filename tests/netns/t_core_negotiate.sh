@@ -19,16 +19,32 @@ check "1.1.0 caller: result printed in 1.1.0" jq_out '.cniVersion == "1.1.0"'
 multus DEL v1 eth0 /run/netns/n <"$T/nc"
 check "DEL spoken in the version ADD used" [ "$(cat "$T/calls")" = "DEL 1.0.0" ]
 
-netconf m '"defaultDelegates":"nover"' 1.1.0 >"$T/nc"
+# A config that names a version the plugin does not speak: refused, probed once, retried.
+printf '{"cniVersion":"1.1.0","name":"newer","type":"counter","inner":"bridge","bridge":"br-n2","ipam":{"type":"host-local","subnet":"10.12.0.0/24","dataDir":"%s"}}\n' "$IPAM" >"$CONF/newer.conf"
+netconf m '"defaultDelegates":"newer"' 1.1.0 >"$T/nc"
 : >"$T/calls"
 multus ADD v2 eth0 /run/netns/n <"$T/nc"
-check "config without cniVersion: ADD succeeds after the plugin refuses 1.1.0" [ "$RC" -eq 0 ]
-check "config without cniVersion: ADD 1.1.0 refused, one VERSION probe, ADD 1.0.0" \
+check "1.1.0 config, plugin without 1.1.0: ADD succeeds after the plugin refuses 1.1.0" [ "$RC" -eq 0 ]
+check "1.1.0 config: ADD 1.1.0 refused, one VERSION probe, ADD 1.0.0" \
 	[ "$(tr '\n' ' ' <"$T/calls")" = "ADD 1.1.0 VERSION 1.1.0 ADD 1.0.0 " ]
 check "the negotiated version is stored" sh -c "jq -e '.attachments[0].cniVersion == \"1.0.0\"' '$STORE/v2.json'"
 : >"$T/calls"
 multus DEL v2 eth0 /run/netns/n <"$T/nc"
 check "DEL uses the negotiated version, no probe" [ "$(cat "$T/calls")" = "DEL 1.0.0" ]
+
+# A config without cniVersion is a 0.1.0 config (CNI spec; libcni hands it on as it is).
+netconf m '"defaultDelegates":"nover"' 1.1.0 >"$T/nc"
+: >"$T/calls"
+multus ADD v4 eth0 /run/netns/n <"$T/nc"
+check "config without cniVersion: ADD succeeds" [ "$RC" -eq 0 ]
+check "config without cniVersion: one exec, spoken in 0.1.0, no probe" [ "$(cat "$T/calls")" = "ADD 0.1.0" ]
+check "config without cniVersion: its 0.2.0 result printed in 1.1.0" \
+	jq_out '.cniVersion == "1.1.0" and (.ips[0].address | startswith("10.12.0.")) and .ips[0].gateway == "10.12.0.1"'
+check "0.1.0 is stored" sh -c "jq -e '.attachments[0].cniVersion == \"0.1.0\"' '$STORE/v4.json'"
+: >"$T/calls"
+multus DEL v4 eth0 /run/netns/n <"$T/nc"
+check "config without cniVersion: DEL succeeds" [ "$RC" -eq 0 ]
+check "config without cniVersion: DEL spoken in 0.1.0" [ "$(cat "$T/calls")" = "DEL 0.1.0" ]
 
 netconf m '"defaultDelegates":"own"' 0.3.1 >"$T/nc"
 : >"$T/calls"
