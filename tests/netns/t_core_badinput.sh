@@ -20,9 +20,14 @@ expect "netconf not an object" 6 "not a JSON object"
 printf '{"cniVersion":"1.0.0","name":"m","type":"multus","logLevel":7}' >"$T/in"
 multus ADD x eth0 /run/netns/b <"$T/in"
 expect "wrong type" 7 "logLevel"
+printf '{"cniVersion":"0.2.1","name":"m","type":"multus"}' >"$T/in"
+multus ADD x eth0 /run/netns/b <"$T/in"
+expect "unknown cniVersion" 1 "0.2.1"
+# Without cniVersion it is a 0.1.0 netconf: past the version, and answered in 0.1.0.
 printf '{"name":"m","type":"multus"}' >"$T/in"
 multus ADD x eth0 /run/netns/b <"$T/in"
-expect "missing cniVersion" 1 "0.1.0"
+expect "missing cniVersion, no networks" 7 "defaultDelegates"
+check "missing cniVersion: the error is in 0.1.0" jq_out '.cniVersion == "0.1.0"'
 printf '{"cniVersion":"0.3.1","name":"m","type":"multus","delegates":{}}' >"$T/in"
 multus ADD x eth0 /run/netns/b <"$T/in"
 expect "delegates not an array" 7 "delegates"
@@ -71,5 +76,5 @@ printf '{"cniVersion":"1.0.0","name":"m","type":"multus","defaultDelegates":"goo
 multus GC x eth0 /run/netns/b <"$T/in"
 expect "GC below 1.1.0" 1 "GC"
 echo '{"cniVersion":"1.1.0"}' | CNI_COMMAND=VERSION CNI_NETNS=dummy "$MULTUS" >"$T/out"
-check "VERSION" jq_out '.cniVersion == "1.1.0" and .supportedVersions == ["0.3.0","0.3.1","0.4.0","1.0.0","1.1.0"]'
+check "VERSION" jq_out '.cniVersion == "1.1.0" and .supportedVersions == ["0.1.0","0.2.0","0.3.0","0.3.1","0.4.0","1.0.0","1.1.0"]'
 done_testing

@@ -177,4 +177,11 @@ check "relative --host-conf-dir: exit 2" [ "$RC" -eq 2 ]
 "$MULTUS" install --help >"$T/out" 2>&1
 check "--help exits 0 and documents every flag" sh -c \
 	"for f in cni-bin-dir cni-conf-dir netconf host-conf-dir token-file ca-file once interval; do grep -q -- \"--\$f\" '$T/out' || exit 1; done"
+# The seed README's netconf as written ("配置 kubeconfig 和默认委托 cni"; no cniVersion, so a
+# 0.1.0 netconf) installs, its keys kept and no cniVersion added.
+printf '{\n    "name": "node-cni-network",\n    "type": "multus",\n    "kubeconfig": "/root/.kube/config",\n    "defaultDelegates": "tke-bridge"\n}\n' >"$T/cm/seed.conf"
+run_install --once --netconf "$T/cm/seed.conf"
+check "a netconf without cniVersion installs" [ "$RC" -eq 0 ]
+check "its 00-multus.conf: the seed's keys, kubeconfig replaced, still no cniVersion" jq -e \
+	'(has("cniVersion") | not) and .name == "node-cni-network" and .defaultDelegates == "tke-bridge" and .kubeconfig == "/etc/cni/net.d/multus.d/multus.kubeconfig"' "$NC"
 done_testing
