@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * libFuzzer target for delegate stdout: the result parser, the error parser, and conversion
- * of whatever parses to every version multus prints (which must parse back).
+ * of whatever parses to every version multus prints, 0.1.0/0.2.0's ip4/ip6 form included
+ * (which must parse back, spoken to in that version).
  */
 #include <assert.h>
 #include <stddef.h>
@@ -34,7 +35,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		assert(cni_result_convert(res, cni_supported_versions[i], &out, &e) == 0);
 		text = json_dumps(out, 0);
 		assert(text);
-		assert(cni_result_parse(text, strlen(text), "0.1.0", &back, &e) == 0);
+		assert(cni_result_parse(text, strlen(text), cni_supported_versions[i], &back, &e) ==
+		       0);
 	}
 	if (cni_result_first_sandbox_iface(res) >= 0)
 		assert(cni_result_rename_iface(res, cni_result_first_sandbox_iface(res), "net1") ==

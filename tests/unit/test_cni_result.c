@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Results and errors as the reference plugins print them. The "real" inputs below were
- * captured from Debian 12's containernetworking-plugins 1.1.1 (bridge, host-local, static)
- * run by hand in throwaway network namespaces; only the whitespace was removed.
+ * captured from Debian 12's containernetworking-plugins 1.1.1 (bridge, host-local, static,
+ * macvlan) run by hand in throwaway network namespaces; only the whitespace was removed.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -44,6 +44,18 @@ static const char host_local_031[] =
 static const char host_local_020[] =
     "{\"cniVersion\":\"0.2.0\",\"ip4\":{\"ip\":\"10.9.0.3/24\",\"gateway\":\"10.9.0.1\","
     "\"routes\":[{\"dst\":\"0.0.0.0/0\"}]},\"dns\":{}}\n";
+
+/* macvlan with static IPAM, cniVersion 0.2.0: two families, routes, and macvlan's dns */
+static const char macvlan_static_020[] =
+    "{\"cniVersion\":\"0.2.0\",\"ip4\":{\"ip\":\"10.6.0.5/24\",\"gateway\":\"10.6.0.1\",\"routes\":"
+    "[{\"dst\":\"10.60.0.0/16\",\"gw\":\"10.6.0.254\"}]},\"ip6\":{\"ip\":\"fd06::5/64\",\"gateway\":"
+    "\"fd06::1\",\"routes\":[{\"dst\":\"fd60::/48\"}]},\"dns\":{\"nameservers\":[\"10.6.0.53\"],"
+    "\"domain\":\"example.test\",\"search\":[\"example.test\"],\"options\":[\"ndots:2\"]}}\n";
+
+/* bridge given a config without cniVersion (so 0.1.0) */
+static const char bridge_010[] =
+    "{\"cniVersion\":\"0.1.0\",\"ip4\":{\"ip\":\"10.7.0.2/24\",\"gateway\":"
+    "\"10.7.0.1\"},\"dns\":{}}\n";
 
 /* static, cniVersion 1.0.0, two families and dns */
 static const char static_100[] =
@@ -407,9 +419,22 @@ static void test_convert_legacy_details(_unused_ void **state)
 	json_auto_t *v6 = NULL, *v6_out = NULL;
 	char *text;
 
-	/* What the real plugin printed in 0.2.0 comes back out as it was. */
+	/* What the real plugins printed in 0.1.0/0.2.0 comes back out as it was, and up. */
 	hl_out = convert_ok(hl, "0.2.0");
 	assert_json(hl_out, host_local_020);
+	{
+		json_auto_t *mv = parse_ok(macvlan_static_020, "0.2.0"), *mv_out = NULL;
+		json_auto_t *br = parse_ok(bridge_010, "0.1.0"), *br_out = NULL, *br_up = NULL;
+
+		mv_out = convert_ok(mv, "0.2.0");
+		assert_json(mv_out, macvlan_static_020);
+		br_out = convert_ok(br, "0.1.0");
+		assert_json(br_out, bridge_010);
+		br_up = convert_ok(br, "0.4.0");
+		assert_json(br_up,
+			    "{\"cniVersion\":\"0.4.0\",\"ips\":[{\"version\":\"4\",\"address\":"
+			    "\"10.7.0.2/24\",\"gateway\":\"10.7.0.1\"}]}");
+	}
 
 	/* Only the first address of a family; ip4 before ip6 whatever the order of ips[]; routes
 	 * of a family without an address go; 1.1.0 route fields go. */
