@@ -16,7 +16,7 @@
 VERSION ?= 0.1.0
 B ?= build
 CC ?= cc
-PKGS := libmnl libnftnl jansson libcurl yaml-0.1
+PKGS := libmnl libnftnl jansson libcurl yaml-0.1 libprotobuf-c
 PREFIX ?= /usr
 CNI_BIN_DIR ?= /opt/cni/bin
 IMAGE ?= multus:$(VERSION)
@@ -37,7 +37,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # libcurl's headers only: src/k8s/curl_dl.c loads the library when the API is first used.
 PKG_LIBS = $(shell pkg-config --libs $(filter-out libcurl,$(PKGS)) 2>/dev/null)
 ALL_CFLAGS = -std=gnu11 $(OPT) $(WARN) $(SAN) -D_GNU_SOURCE -DMULTUS_VERSION='"$(VERSION)"' \
-	-Isrc $(PKG_CFLAGS) -fstack-protector-strong -D_FORTIFY_SOURCE=2 $(CFLAGS)
+	-Isrc -I$(B)/gen $(PKG_CFLAGS) -fstack-protector-strong -D_FORTIFY_SOURCE=2 $(CFLAGS)
 ALL_LDFLAGS = $(SAN) $(LDFLAGS)
 
 # Rooms, lowest first. A room's archive may use only the rooms after it in its DEPS line.
@@ -52,8 +52,14 @@ DEPS_multus := multus k8s netlink netns cni util
 # (libnetconf.a: multus/netconf.c and the log levels it parses), never the plugin's verbs.
 DEPS_install := install netconf k8s cni util
 
+# Generated sources: protobuf-c code from a room's .proto files (build/gen/<room>/x.pb-c.[ch],
+# included as "<room>/x.pb-c.h"), compiled into that room's archive.
+PROTO_k8s := src/k8s/podresources.proto
+gen_c_of = $(patsubst src/%.proto,$(B)/gen/%.pb-c.c,$(PROTO_$(1)))
+gen_h_of = $(patsubst src/%.proto,$(B)/gen/%.pb-c.h,$(PROTO_$(1)))
 src_of = $(sort $(wildcard src/$(1)/*.c))
-obj_of = $(patsubst src/%.c,$(B)/obj/%.o,$(call src_of,$(1)))
+obj_of = $(patsubst src/%.c,$(B)/obj/%.o,$(call src_of,$(1))) \
+	$(patsubst $(B)/gen/%.c,$(B)/obj/gen/%.o,$(call gen_c_of,$(1)))
 lib_of = $(foreach r,$(DEPS_$(1)),$(B)/lib$(r).a)
 
 all: $(B)/multus
@@ -63,6 +69,17 @@ all: $(B)/multus
 $(B)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/gen/%.pb-c.c $(B)/gen/%.pb-c.h: src/%.proto
+	@mkdir -p $(B)/gen
+	protoc-c --c_out=$(B)/gen -Isrc $<
+
+$(B)/obj/gen/%.o: $(B)/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+# A room's sources may include its generated headers: they exist before any of them compiles.
+$(foreach r,$(ROOMS),$(eval $(patsubst src/%.c,$(B)/obj/%.o,$(call src_of,$(r))): | $(call gen_h_of,$(r))))
 
 define ROOM_RULE
 $(B)/lib$(1).a: $(call obj_of,$(1))
@@ -112,11 +129,12 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -g -O1
-build-fuzz/%: tests/fuzz/%.c $(wildcard src/*/*.c src/*/*.h)
+build-fuzz/%: tests/fuzz/%.c $(wildcard src/*/*.c src/*/*.h) \
+		$(foreach r,$(ROOMS),$(call gen_c_of,$(r)) $(call gen_h_of,$(r)))
 	@mkdir -p build-fuzz
-	clang -std=gnu11 $(FUZZ_FLAGS) -D_GNU_SOURCE -DMULTUS_VERSION='"$(VERSION)"' -Isrc \
-		$(PKG_CFLAGS) -o $@ $< $(foreach r,$(DEPS_$(call room_of_test,$*)),$(call src_of,$(r))) \
-		$(PKG_LIBS)
+	clang -std=gnu11 $(FUZZ_FLAGS) -D_GNU_SOURCE -DMULTUS_VERSION='"$(VERSION)"' -Isrc -I$(B)/gen \
+		$(PKG_CFLAGS) -o $@ $< $(foreach r,$(DEPS_$(call room_of_test,$*)),$(call src_of,$(r)) \
+		$(call gen_c_of,$(r))) $(PKG_LIBS)
 fuzz-build: $(FUZZ_BIN)
 fuzz: $(FUZZ_BIN)
 	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
