@@ -1,6 +1,7 @@
 #!/bin/sh
 # Every test, in the order CI wants them: the README's test command runs this.
 #   format gate, strict build, unit tests, netns tests, the test API server and client tests,
+#   the kubelet device lookup against the fake kubelet,
 #   fuzz smoke runs over the kept corpora, then unit and netns tests again on an ASan+UBSan
 #   build. Closes with one "N passed, N failed" line; exits non-zero when anything failed.
 set -u
@@ -35,6 +36,7 @@ suite unit make -s WERROR=1 unit
 suite netns make -s WERROR=1 netns
 suite apiserver sh tests/k8s/test_apiserver.sh
 [ -f tests/k8s/test_client.sh ] && suite k8s-client sh tests/k8s/test_client.sh
+suite kubelet sh tests/k8s/test_kubelet.sh
 suite install sh tests/install_test.sh
 suite fuzz make -s fuzz-smoke
 suite asan-unit make -s asan-unit
