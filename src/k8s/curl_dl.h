@@ -39,7 +39,8 @@
 	X(curl_url)                                                                                \
 	X(curl_url_cleanup)                                                                        \
 	X(curl_url_get)                                                                            \
-	X(curl_url_set)
+	X(curl_url_set)                                                                            \
+	X(curl_version_info)
 
 struct curl_dl_table {
 #define CURL_DL_MEMBER(f) __typeof__(f) *f;
@@ -95,4 +96,5 @@ int curl_dl_fds_cloexec_since(const struct curl_dl_fds *before);
 #define curl_url_cleanup curl_dl.curl_url_cleanup
 #define curl_url_get curl_dl.curl_url_get
 #define curl_url_set curl_dl.curl_url_set
+#define curl_version_info curl_dl.curl_version_info
 #endif

@@ -8,12 +8,11 @@
  * libcurl 7.88 fails the next request on a connection whose last stream was a trailers-only
  * reply (a gRPC error status), which is exactly when List follows Get.
  */
-#include <curl/curl.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <strings.h>
 #include <time.h>
 
+#include "k8s/curl_dl.h"
 #include "k8s/kubelet.h"
 #include "k8s/podresources.pb-c.h"
 
@@ -117,32 +116,19 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *userdata)
 	return n;
 }
 
-/* Delegates are exec'd later in this process: the socket must not leak into them. */
-static int on_sockopt(void *userdata, curl_socket_t fd, curlsocktype purpose)
-{
-	int flags = fcntl(fd, F_GETFD);
-
-	if (flags < 0 || fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0)
-		return CURL_SOCKOPT_ERROR;
-	return CURL_SOCKOPT_OK;
-}
-
 #define SETOPT(ok, h, opt, val) ((ok) &= curl_easy_setopt((h), (opt), (val)) == CURLE_OK)
 
 static int call_init(struct call *c, const char *socket, long timeout_ms, struct err *e)
 {
 	bool ok = true;
-
-	static bool global_done;
+	int r;
 
 	*c = (struct call){ .socket = socket,
 			    .timeout_ms = timeout_ms,
 			    .deadline = now_ms() + (uint64_t)timeout_ms };
-	if (!global_done) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-			return err_set(e, -EIO, "cannot initialise libcurl");
-		global_done = true;
-	}
+	r = curl_dl_open(e);
+	if (r < 0)
+		return r;
 	if (!(curl_version_info(CURLVERSION_NOW)->features & CURL_VERSION_HTTP2))
 		return err_set(
 		    e, -ENOTSUP,
@@ -170,7 +156,9 @@ static int call_init(struct call *c, const char *socket, long timeout_ms, struct
 	SETOPT(ok, c->curl, CURLOPT_WRITEDATA, c);
 	SETOPT(ok, c->curl, CURLOPT_HEADERFUNCTION, on_header);
 	SETOPT(ok, c->curl, CURLOPT_HEADERDATA, c);
-	SETOPT(ok, c->curl, CURLOPT_SOCKOPTFUNCTION, on_sockopt);
+	/* Delegates are exec'd by this process later. The handle and all its fds (curl 7.88's
+	 * wakeup socketpair too) are gone when the lookup returns; until then, close-on-exec. */
+	SETOPT(ok, c->curl, CURLOPT_OPENSOCKETFUNCTION, curl_dl_open_socket);
 	if (!ok)
 		return err_set(e, -ENOTSUP, "libcurl lacks an option the kubelet client needs");
 	return 0;

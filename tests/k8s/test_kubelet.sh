@@ -55,7 +55,7 @@ tool=$tmp/kubelet_tool
 # shellcheck disable=SC2086
 "${CC:-cc}" -std=gnu11 -g -D_GNU_SOURCE -Isrc -I"$B/gen" $(pkg-config --cflags jansson libcurl) \
 	$SAN -o "$tool" tests/k8s/kubelet_tool.c "$B/libk8s.a" "$B/libutil.a" \
-	$(pkg-config --libs jansson libcurl libprotobuf-c) || exit 1
+	$(pkg-config --libs jansson libprotobuf-c) || exit 1
 protoc-c --descriptor_set_out="$tmp/podresources.desc" -Isrc src/k8s/podresources.proto || exit 1
 
 mkdir -p "$K"
