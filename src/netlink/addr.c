@@ -54,7 +54,7 @@ static int addr_item(const struct nlmsghdr *nlh, void *item)
 
 int nl_addr_list(struct nl_sock *s, int family, struct nl_addr **ret, size_t *ret_n, struct err *e)
 {
-	_Alignas(struct nlmsghdr) uint8_t buf[NL_REQ_SIZE] = { 0 };
+	_Alignas(struct nlmsghdr) uint8_t buf[NL_REQ_SIZE];
 	struct nlmsghdr *nlh;
 	struct ifaddrmsg *ifa;
 	void *items;
@@ -62,9 +62,10 @@ int nl_addr_list(struct nl_sock *s, int family, struct nl_addr **ret, size_t *re
 
 	if (family != AF_UNSPEC && family != AF_INET && family != AF_INET6)
 		return err_set(e, -EAFNOSUPPORT, "address family %d not supported", family);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETADDR;
-	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	r = nl_msg_start(buf, sizeof(buf), RTM_GETADDR, 0, sizeof(*ifa), &nlh);
+	if (r < 0)
+		return err_set(e, r, "listing addresses: request too large");
+	ifa = mnl_nlmsg_get_payload(nlh);
 	ifa->ifa_family = (uint8_t)family;
 	r = nl_dump(s, nlh, sizeof(struct nl_addr), addr_item, &items, ret_n, e);
 	if (r < 0)
@@ -75,7 +76,7 @@ int nl_addr_list(struct nl_sock *s, int family, struct nl_addr **ret, size_t *re
 
 int nl_addr_add(struct nl_sock *s, const struct nl_addr *a, struct err *e)
 {
-	_Alignas(struct nlmsghdr) uint8_t buf[NL_REQ_SIZE] = { 0 };
+	_Alignas(struct nlmsghdr) uint8_t buf[NL_REQ_SIZE];
 	size_t alen = addr_len_of(a->family);
 	struct nlmsghdr *nlh;
 	struct ifaddrmsg *ifa;
@@ -83,16 +84,20 @@ int nl_addr_add(struct nl_sock *s, const struct nl_addr *a, struct err *e)
 
 	if (alen == 0 || a->ifindex <= 0 || a->prefixlen > alen * 8)
 		return err_set(e, -EINVAL, "invalid address to add");
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_NEWADDR;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
-	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	ifa->ifa_family = (uint8_t)a->family;
-	ifa->ifa_prefixlen = a->prefixlen;
-	ifa->ifa_scope = a->scope;
-	ifa->ifa_index = (uint32_t)a->ifindex;
-	mnl_attr_put(nlh, IFA_LOCAL, alen, a->addr);
-	mnl_attr_put(nlh, IFA_ADDRESS, alen, a->addr);
+	r = nl_msg_start(buf, sizeof(buf), RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, sizeof(*ifa),
+			 &nlh);
+	if (r == 0) {
+		ifa = mnl_nlmsg_get_payload(nlh);
+		ifa->ifa_family = (uint8_t)a->family;
+		ifa->ifa_prefixlen = a->prefixlen;
+		ifa->ifa_scope = a->scope;
+		ifa->ifa_index = (uint32_t)a->ifindex;
+		r = nl_put(nlh, sizeof(buf), IFA_LOCAL, alen, a->addr);
+	}
+	if (r == 0)
+		r = nl_put(nlh, sizeof(buf), IFA_ADDRESS, alen, a->addr);
+	if (r < 0)
+		return err_set(e, r, "adding address: request too large");
 	r = nl_request(s, nlh, NULL, NULL, e);
 	if (r < 0)
 		return err_prefix(e, r, "adding address");

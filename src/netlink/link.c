@@ -81,17 +81,33 @@ int nl_parse_link(const struct nlmsghdr *nlh, struct nl_link *ret)
 	return 1;
 }
 
-/* A request header for one link; the caller adds attributes. */
-static struct nlmsghdr *link_req(uint8_t *buf, uint16_t type, int index)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct ifinfomsg *ifi;
+/* Every request here fits NL_REQ_SIZE: a header, an ifinfomsg, a name and a u32. */
+#define LINK_REQ_SIZE NL_REQ_SIZE
 
-	nlh->nlmsg_type = type;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+/* A request for one link: header, ifinfomsg, and (when given) the name or the ext mask, checked
+ * against the buffer. */
+static int link_req(uint8_t *buf, uint16_t type, int index, const char *name, bool skip_stats,
+		    struct nlmsghdr **ret)
+{
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+	int r;
+
+	r = nl_msg_start(buf, LINK_REQ_SIZE, type, 0, sizeof(*ifi), &nlh);
+	if (r < 0)
+		return r;
+	ifi = mnl_nlmsg_get_payload(nlh);
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = index;
-	return nlh;
+	/* Statistics are most of a link message and nobody here reads them. */
+	if (skip_stats)
+		r = nl_put_u32(nlh, LINK_REQ_SIZE, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	if (r == 0 && name)
+		r = nl_put_strz(nlh, LINK_REQ_SIZE, IFLA_IFNAME, name);
+	if (r < 0)
+		return r;
+	*ret = nlh;
+	return 0;
 }
 
 static int link_item(const struct nlmsghdr *nlh, void *item)
@@ -101,13 +117,14 @@ static int link_item(const struct nlmsghdr *nlh, void *item)
 
 int nl_link_list(struct nl_sock *s, struct nl_link **ret, size_t *ret_n, struct err *e)
 {
-	_Alignas(struct nlmsghdr) uint8_t buf[NL_REQ_SIZE] = { 0 };
-	struct nlmsghdr *nlh = link_req(buf, RTM_GETLINK, 0);
+	_Alignas(struct nlmsghdr) uint8_t buf[LINK_REQ_SIZE];
+	struct nlmsghdr *nlh;
 	void *items;
 	int r;
 
-	/* Statistics are most of a link message and nobody here reads them. */
-	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	r = link_req(buf, RTM_GETLINK, 0, NULL, true, &nlh);
+	if (r < 0)
+		return err_set(e, r, "listing links: request too large");
 	r = nl_dump(s, nlh, sizeof(struct nl_link), link_item, &items, ret_n, e);
 	if (r < 0)
 		return err_prefix(e, r, "listing links");
@@ -137,7 +154,6 @@ static int link_get(struct nl_sock *s, struct nlmsghdr *nlh, struct nl_link *ret
 	struct link_get g = { .found = false };
 	int r;
 
-	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
 	r = nl_request(s, nlh, link_get_cb, &g, e);
 	if (r < 0)
 		return r;
@@ -154,15 +170,17 @@ static int link_name_ok(const char *name)
 
 int nl_link_get_by_name(struct nl_sock *s, const char *name, struct nl_link *ret, struct err *e)
 {
-	_Alignas(struct nlmsghdr) uint8_t buf[NL_REQ_SIZE] = { 0 };
+	_Alignas(struct nlmsghdr) uint8_t buf[LINK_REQ_SIZE];
 	struct nlmsghdr *nlh;
 	int r;
 
 	if (!link_name_ok(name))
 		return err_set(e, -EINVAL, "invalid link name \"%s\"", name ? name : "");
-	nlh = link_req(buf, RTM_GETLINK, 0);
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-	r = link_get(s, nlh, ret, e);
+	r = link_req(buf, RTM_GETLINK, 0, name, true, &nlh);
+	if (r == 0)
+		r = link_get(s, nlh, ret, e);
+	else
+		err_set(e, r, "request too large");
 	if (r < 0)
 		return err_prefix(e, r, "link %s", name);
 	return 0;
@@ -170,12 +188,17 @@ int nl_link_get_by_name(struct nl_sock *s, const char *name, struct nl_link *ret
 
 int nl_link_get_by_index(struct nl_sock *s, int index, struct nl_link *ret, struct err *e)
 {
-	_Alignas(struct nlmsghdr) uint8_t buf[NL_REQ_SIZE] = { 0 };
+	_Alignas(struct nlmsghdr) uint8_t buf[LINK_REQ_SIZE];
+	struct nlmsghdr *nlh;
 	int r;
 
 	if (index <= 0)
 		return err_set(e, -EINVAL, "invalid link index %d", index);
-	r = link_get(s, link_req(buf, RTM_GETLINK, index), ret, e);
+	r = link_req(buf, RTM_GETLINK, index, NULL, true, &nlh);
+	if (r == 0)
+		r = link_get(s, nlh, ret, e);
+	else
+		err_set(e, r, "request too large");
 	if (r < 0)
 		return err_prefix(e, r, "link %d", index);
 	return 0;
@@ -183,18 +206,22 @@ int nl_link_get_by_index(struct nl_sock *s, int index, struct nl_link *ret, stru
 
 int nl_link_set_up(struct nl_sock *s, int index, bool up, struct err *e)
 {
-	_Alignas(struct nlmsghdr) uint8_t buf[NL_REQ_SIZE] = { 0 };
+	_Alignas(struct nlmsghdr) uint8_t buf[LINK_REQ_SIZE];
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifi;
 	int r;
 
 	if (index <= 0)
 		return err_set(e, -EINVAL, "invalid link index %d", index);
-	nlh = link_req(buf, RTM_NEWLINK, index);
-	ifi = mnl_nlmsg_get_payload(nlh);
-	ifi->ifi_change = IFF_UP;
-	ifi->ifi_flags = up ? IFF_UP : 0;
-	r = nl_request(s, nlh, NULL, NULL, e);
+	r = link_req(buf, RTM_NEWLINK, index, NULL, false, &nlh);
+	if (r == 0) {
+		ifi = mnl_nlmsg_get_payload(nlh);
+		ifi->ifi_change = IFF_UP;
+		ifi->ifi_flags = up ? IFF_UP : 0;
+		r = nl_request(s, nlh, NULL, NULL, e);
+	} else {
+		err_set(e, r, "request too large");
+	}
 	if (r < 0)
 		return err_prefix(e, r, "setting link %d %s", index, up ? "up" : "down");
 	return 0;
@@ -202,7 +229,7 @@ int nl_link_set_up(struct nl_sock *s, int index, bool up, struct err *e)
 
 int nl_link_rename(struct nl_sock *s, int index, const char *new_name, struct err *e)
 {
-	_Alignas(struct nlmsghdr) uint8_t buf[NL_REQ_SIZE] = { 0 };
+	_Alignas(struct nlmsghdr) uint8_t buf[LINK_REQ_SIZE];
 	struct nlmsghdr *nlh;
 	int r;
 
@@ -211,9 +238,11 @@ int nl_link_rename(struct nl_sock *s, int index, const char *new_name, struct er
 	if (!link_name_ok(new_name))
 		return err_set(e, -EINVAL, "invalid link name \"%s\"", new_name ? new_name : "");
 	/* Up/down is the caller's: most kinds refuse a rename while up (-EBUSY). */
-	nlh = link_req(buf, RTM_NEWLINK, index);
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, new_name);
-	r = nl_request(s, nlh, NULL, NULL, e);
+	r = link_req(buf, RTM_NEWLINK, index, new_name, false, &nlh);
+	if (r == 0)
+		r = nl_request(s, nlh, NULL, NULL, e);
+	else
+		err_set(e, r, "request too large");
 	if (r < 0)
 		return err_prefix(e, r, "renaming link %d to %s", index, new_name);
 	return 0;
@@ -221,12 +250,17 @@ int nl_link_rename(struct nl_sock *s, int index, const char *new_name, struct er
 
 int nl_link_delete(struct nl_sock *s, int index, struct err *e)
 {
-	_Alignas(struct nlmsghdr) uint8_t buf[NL_REQ_SIZE] = { 0 };
+	_Alignas(struct nlmsghdr) uint8_t buf[LINK_REQ_SIZE];
+	struct nlmsghdr *nlh;
 	int r;
 
 	if (index <= 0)
 		return err_set(e, -EINVAL, "invalid link index %d", index);
-	r = nl_request(s, link_req(buf, RTM_DELLINK, index), NULL, NULL, e);
+	r = link_req(buf, RTM_DELLINK, index, NULL, false, &nlh);
+	if (r == 0)
+		r = nl_request(s, nlh, NULL, NULL, e);
+	else
+		err_set(e, r, "request too large");
 	if (r < 0)
 		return err_prefix(e, r, "deleting link %d", index);
 	return 0;

@@ -71,19 +71,16 @@ int nl_build_route(void *buf, size_t size, uint16_t type, uint16_t flags, const 
 	bool add = type == RTM_NEWROUTE;
 	struct nlmsghdr *nlh;
 	struct rtmsg *rtm;
-	bool fits = true;
+	int q;
 
 	if (alen == 0 || r->dst_len > alen * 8 || r->oif < 0)
 		return -EINVAL;
 	if (type != RTM_NEWROUTE && type != RTM_DELROUTE)
 		return -EINVAL;
-	if (size < MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*rtm)))
-		return -EMSGSIZE;
-	memset(buf, 0, size);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = flags;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	q = nl_msg_start(buf, size, type, flags, sizeof(*rtm), &nlh);
+	if (q < 0)
+		return q;
+	rtm = mnl_nlmsg_get_payload(nlh);
 	rtm->rtm_family = (uint8_t)r->family;
 	rtm->rtm_dst_len = r->dst_len;
 	rtm->rtm_table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
@@ -97,17 +94,17 @@ int nl_build_route(void *buf, size_t size, uint16_t type, uint16_t flags, const 
 		rtm->rtm_type = r->type;
 		rtm->rtm_scope = r->scope ? r->scope : RT_SCOPE_NOWHERE;
 	}
-	fits = fits && mnl_attr_put_u32_check(nlh, size, RTA_TABLE, table);
-	if (r->dst_len > 0)
-		fits = fits && mnl_attr_put_check(nlh, size, RTA_DST, alen, r->dst);
-	if (r->has_gw)
-		fits = fits && mnl_attr_put_check(nlh, size, RTA_GATEWAY, alen, r->gw);
-	if (r->oif > 0)
-		fits = fits && mnl_attr_put_u32_check(nlh, size, RTA_OIF, (uint32_t)r->oif);
-	if (r->priority)
-		fits = fits && mnl_attr_put_u32_check(nlh, size, RTA_PRIORITY, r->priority);
-	if (!fits)
-		return -EMSGSIZE;
+	q = nl_put_u32(nlh, size, RTA_TABLE, table);
+	if (q == 0 && r->dst_len > 0)
+		q = nl_put(nlh, size, RTA_DST, alen, r->dst);
+	if (q == 0 && r->has_gw)
+		q = nl_put(nlh, size, RTA_GATEWAY, alen, r->gw);
+	if (q == 0 && r->oif > 0)
+		q = nl_put_u32(nlh, size, RTA_OIF, (uint32_t)r->oif);
+	if (q == 0 && r->priority)
+		q = nl_put_u32(nlh, size, RTA_PRIORITY, r->priority);
+	if (q < 0)
+		return q;
 	*ret = nlh;
 	return 0;
 }
@@ -120,7 +117,7 @@ static int route_item(const struct nlmsghdr *nlh, void *item)
 int nl_route_list(struct nl_sock *s, int family, struct nl_route **ret, size_t *ret_n,
 		  struct err *e)
 {
-	_Alignas(struct nlmsghdr) uint8_t buf[NL_REQ_SIZE] = { 0 };
+	_Alignas(struct nlmsghdr) uint8_t buf[NL_REQ_SIZE];
 	struct nlmsghdr *nlh;
 	struct rtmsg *rtm;
 	void *items;
@@ -128,10 +125,11 @@ int nl_route_list(struct nl_sock *s, int family, struct nl_route **ret, size_t *
 
 	if (family != AF_UNSPEC && family != AF_INET && family != AF_INET6)
 		return err_set(e, -EAFNOSUPPORT, "address family %d not supported", family);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETROUTE;
+	r = nl_msg_start(buf, sizeof(buf), RTM_GETROUTE, 0, sizeof(*rtm), &nlh);
+	if (r < 0)
+		return err_set(e, r, "listing routes: request too large");
 	/* rtm_table 0 and no RTA_TABLE: the kernel dumps every table. */
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm = mnl_nlmsg_get_payload(nlh);
 	rtm->rtm_family = (uint8_t)family;
 	r = nl_dump(s, nlh, sizeof(struct nl_route), route_item, &items, ret_n, e);
 	if (r < 0)

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The rtnetlink socket: open (optionally in another netns), sequence numbers, request with
- * ack and extended-ack text, multi-part dumps restarted on NLM_F_DUMP_INTR, and the
- * attribute validation every parser of this room goes through.
+ * The netlink transport of every bus this room speaks (NETLINK_ROUTE, NETLINK_NETFILTER): the
+ * socket (optionally opened in another netns) with extended acks and a receive timeout,
+ * sequence numbers, the receive loop, and one reply state machine for requests with their ack,
+ * multi-part dumps (restarted on NLM_F_DUMP_INTR) and batches whose acks are mapped back to
+ * their commands by sequence number.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -24,110 +26,57 @@ uint32_t nl_next_seq(struct nl_sock *s)
 	return s->seq;
 }
 
-int nl_attr_table(const void *start, size_t len, const struct nl_policy *policy, uint16_t maxtype,
-		  const struct nlattr **tb)
+/* The command of a batch that this sequence number names; acks come in order, so try next first. */
+static struct nl_cmd *nl_reply_cmd(struct nl_reply *r, uint32_t seq)
 {
-	size_t off = 0;
-
-	memset(tb, 0, ((size_t)maxtype + 1) * sizeof(*tb));
-	if (len > INT_MAX)
-		return -EBADMSG;
-	while (off < len) {
-		const struct nlattr *a = (const struct nlattr *)((const uint8_t *)start + off);
-		const struct nl_policy *p;
-		int r;
-
-		/* Less than an attribute left, or an attribute claiming more than there is. */
-		if (!mnl_attr_ok(a, (int)(len - off)))
-			return -EBADMSG;
-		off += MNL_ALIGN(a->nla_len);
-		if (mnl_attr_type_valid(a, maxtype) < 0)
-			continue; /* newer kernel, newer attribute */
-		p = &policy[mnl_attr_get_type(a)];
-		if (p->type == MNL_TYPE_UNSPEC)
-			continue;
-		if (p->len)
-			r = mnl_attr_validate2(a, p->type, p->len);
-		else
-			r = mnl_attr_validate(a, p->type);
-		if (r < 0)
-			return -EBADMSG;
-		tb[mnl_attr_get_type(a)] = a;
-	}
-	return 0;
+	if (r->n_acked < r->n_cmds && r->cmds[r->n_acked].seq == seq)
+		return &r->cmds[r->n_acked];
+	for (size_t i = 0; i < r->n_cmds; i++)
+		if (r->cmds[i].seq == seq)
+			return &r->cmds[i];
+	return NULL;
 }
 
-int nl_msg_attrs(const struct nlmsghdr *nlh, size_t hdrlen, const struct nl_policy *policy,
-		 uint16_t maxtype, const struct nlattr **tb)
+/* Keeps the first error: the kernel's (with its text), or a callback's. */
+static void nl_reply_fail(struct nl_reply *r, int error, uint32_t seq, bool from_kernel,
+			  const char *text)
 {
-	size_t off = MNL_NLMSG_HDRLEN + MNL_ALIGN(hdrlen);
-
-	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + hdrlen)
-		return -EBADMSG;
-	if (nlh->nlmsg_len <= off)
-		return nl_attr_table(NULL, 0, policy, maxtype, tb);
-	return nl_attr_table((const uint8_t *)nlh + off, nlh->nlmsg_len - off, policy, maxtype, tb);
+	if (r->error)
+		return;
+	r->error = error;
+	r->error_seq = seq;
+	r->from_kernel = from_kernel;
+	snprintf(r->extack, sizeof(r->extack), "%s", text);
 }
 
-int nl_parse_error(const struct nlmsghdr *nlh, int *ret_error, char *ret_msg, size_t msg_len)
+/* A batch's acks: one per command, or one refusing the whole batch on its begin message. */
+static int nl_reply_batch_ack(struct nl_reply *r, const struct nlmsghdr *nlh)
 {
-	static const struct nl_policy policy[NLMSGERR_ATTR_MAX + 1] = {
-		[NLMSGERR_ATTR_MSG] = { MNL_TYPE_NUL_STRING, 0 },
-		[NLMSGERR_ATTR_OFFS] = { MNL_TYPE_U32, 0 },
-	};
-	const struct nlattr *tb[NLMSGERR_ATTR_MAX + 1] = { NULL };
-	const uint8_t *payload = mnl_nlmsg_get_payload(nlh);
-	size_t plen, off;
-	int error, r;
+	char text[NL_EXTACK_MAX];
+	struct nl_cmd *c;
+	int error, q;
 
-	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN)
-		return -EBADMSG;
-	plen = nlh->nlmsg_len - MNL_NLMSG_HDRLEN;
-	if (nlh->nlmsg_type == NLMSG_ERROR) {
-		const struct nlmsgerr *me = (const struct nlmsgerr *)payload;
-
-		if (plen < sizeof(*me))
-			return -EBADMSG;
-		error = me->error;
-		off = sizeof(*me);
-		/* Without NLM_F_CAPPED the whole request is echoed before the TLVs. */
-		if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
-			if (me->msg.nlmsg_len < MNL_NLMSG_HDRLEN)
-				return -EBADMSG;
-			off += MNL_ALIGN((size_t)me->msg.nlmsg_len - MNL_NLMSG_HDRLEN);
-		}
-	} else if (nlh->nlmsg_type == NLMSG_DONE) {
-		error = 0;
-		off = 0;
-		if (plen >= sizeof(int)) {
-			memcpy(&error, payload, sizeof(int));
-			off = sizeof(int);
-		} else if (plen != 0) {
-			return -EBADMSG;
-		}
-	} else {
-		return -EBADMSG;
+	if (nlh->nlmsg_type != NLMSG_ERROR)
+		return 0;
+	q = nl_parse_error(nlh, &error, text, sizeof(text));
+	if (q < 0)
+		return q;
+	if (nlh->nlmsg_seq == r->seq) {
+		/* ERESTART (stale generation id), ENOMEM, a failed commit: nothing was applied. */
+		if (error == 0)
+			return 0;
+		nl_reply_fail(r, error, nlh->nlmsg_seq, true, text);
+		return 1;
 	}
-	if (error > 0 || error < -4095)
-		return -EBADMSG;
-	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
-		if (off > plen)
-			return -EBADMSG;
-		r = nl_attr_table(payload + off, plen - off, policy, NLMSGERR_ATTR_MAX, tb);
-		if (r < 0)
-			return r;
-	}
-	if (ret_msg && msg_len > 0)
-		snprintf(ret_msg, msg_len, "%s",
-			 tb[NLMSGERR_ATTR_MSG] ? mnl_attr_get_str(tb[NLMSGERR_ATTR_MSG]) : "");
-	*ret_error = error;
-	return 0;
-}
-
-bool nl_msg_ok(const struct nlmsghdr *nlh, size_t rem)
-{
-	/* Not mnl_nlmsg_ok(): it compares the length as an int, so 2^31 and up slip through. */
-	return rem >= sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) && nlh->nlmsg_len <= rem;
+	c = nl_reply_cmd(r, nlh->nlmsg_seq);
+	if (!c || c->acked)
+		return 0;
+	c->acked = true;
+	c->error = error;
+	r->n_acked++;
+	if (error < 0)
+		nl_reply_fail(r, error, nlh->nlmsg_seq, true, text);
+	return r->n_acked == r->n_cmds;
 }
 
 int nl_reply_feed(struct nl_reply *r, const void *buf, size_t len)
@@ -137,11 +86,20 @@ int nl_reply_feed(struct nl_reply *r, const void *buf, size_t len)
 
 	while (off < len) {
 		const struct nlmsghdr *nlh = (const struct nlmsghdr *)((const uint8_t *)buf + off);
+		char text[NL_EXTACK_MAX];
 
 		if (!nl_msg_ok(nlh, len - off))
 			return -EBADMSG; /* a message cut short, or bytes that are none */
 		off += MNL_ALIGN(nlh->nlmsg_len);
-		if (nlh->nlmsg_seq != r->seq || nlh->nlmsg_pid != r->portid)
+		if (nlh->nlmsg_pid != r->portid)
+			continue;
+		if (r->cmds) {
+			q = nl_reply_batch_ack(r, nlh);
+			if (q != 0)
+				return q;
+			continue;
+		}
+		if (nlh->nlmsg_seq != r->seq)
 			continue; /* left over from an earlier request that stopped early */
 		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
 			r->intr = true;
@@ -151,13 +109,11 @@ int nl_reply_feed(struct nl_reply *r, const void *buf, size_t len)
 		case NLMSG_ERROR:
 		case NLMSG_DONE:
 			/* The ack of a request, the end of a dump, or the error ending either. */
-			q = nl_parse_error(nlh, &error, r->extack, sizeof(r->extack));
+			q = nl_parse_error(nlh, &error, text, sizeof(text));
 			if (q < 0)
 				return q;
-			if (error < 0 && r->error == 0) {
-				r->error = error;
-				r->from_kernel = true;
-			}
+			if (error < 0)
+				nl_reply_fail(r, error, nlh->nlmsg_seq, true, text);
 			return 1;
 		case NLMSG_OVERRUN:
 			return -EBADMSG;
@@ -165,7 +121,7 @@ int nl_reply_feed(struct nl_reply *r, const void *buf, size_t len)
 			if (r->error == 0 && r->cb) {
 				q = r->cb(nlh, r->data);
 				if (q < 0)
-					r->error = q;
+					nl_reply_fail(r, q, nlh->nlmsg_seq, false, "");
 			}
 			break;
 		}
@@ -173,10 +129,11 @@ int nl_reply_feed(struct nl_reply *r, const void *buf, size_t len)
 	return 0;
 }
 
-#define NL_RECV_HINT 32768
-
-/* Receives one datagram into s->buf, growing it to the datagram's real size first. */
-static int nl_recv(struct nl_sock *s, size_t *ret_len, struct err *e)
+/*
+ * Receives one datagram into s->buf, growing it to the datagram's real size first. flags:
+ * MSG_DONTWAIT for replies that are already queued (-EAGAIN when there is none).
+ */
+static int nl_recv(struct nl_sock *s, int flags, size_t *ret_len, struct err *e)
 {
 	int fd = mnl_socket_get_fd(s->mnl);
 
@@ -189,19 +146,13 @@ static int nl_recv(struct nl_sock *s, size_t *ret_len, struct err *e)
 		/* Peek with a full-size buffer: the kernel sizes the next dump datagrams by the
 		 * reader's buffer, so a zero-length peek would split a dump into many small ones.
 		 */
-		if (s->buf_size < NL_RECV_HINT) {
-			uint8_t *nb = realloc(s->buf, NL_RECV_HINT);
-
-			if (!nb)
-				return err_set(e, -ENOMEM, "out of memory");
-			s->buf = nb;
-			s->buf_size = NL_RECV_HINT;
-		}
-		n = recv(fd, s->buf, s->buf_size, MSG_PEEK | MSG_TRUNC);
+		n = recv(fd, s->buf, s->buf_size, MSG_PEEK | MSG_TRUNC | flags);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return err_set(e, -ETIMEDOUT, "no netlink reply from the kernel");
+			return flags & MSG_DONTWAIT
+				   ? -EAGAIN
+				   : err_set(e, -ETIMEDOUT, "no netlink reply from the kernel");
 		if (n < 0)
 			return err_set(e, negative_errno(), "netlink receive: %s", strerror(errno));
 		if ((size_t)n > NL_RECV_MAX)
@@ -218,7 +169,7 @@ static int nl_recv(struct nl_sock *s, size_t *ret_len, struct err *e)
 		iov.iov_len = s->buf_size;
 		msg.msg_iov = &iov;
 		msg.msg_iovlen = 1;
-		n = recvmsg(fd, &msg, 0);
+		n = recvmsg(fd, &msg, flags);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -230,6 +181,39 @@ static int nl_recv(struct nl_sock *s, size_t *ret_len, struct err *e)
 		*ret_len = (size_t)n;
 		return 0;
 	}
+}
+
+/* Reads datagrams into rep until it is complete; flags as for nl_recv. */
+static int nl_read_reply(struct nl_sock *s, struct nl_reply *rep, int flags, struct err *e)
+{
+	for (;;) {
+		size_t len = 0;
+		int r = nl_recv(s, flags, &len, e);
+
+		if (r < 0)
+			return r;
+		r = nl_reply_feed(rep, s->buf, len);
+		if (r < 0)
+			return err_set(e, r, "malformed netlink reply");
+		if (r > 0)
+			return 0;
+	}
+}
+
+/* The error of a complete reply for e: the kernel's with its text, or what went wrong here. */
+static int nl_reply_error(const struct nl_reply *rep, struct err *e)
+{
+	if (rep->error < 0 && rep->from_kernel && rep->extack[0])
+		return err_set(e, rep->error, "%s: %s", strerror(-rep->error), rep->extack);
+	if (rep->error < 0 && rep->from_kernel)
+		return err_set(e, rep->error, "%s", strerror(-rep->error));
+	if (rep->error == -EBADMSG)
+		return err_set(e, rep->error, "malformed netlink reply");
+	if (rep->error == -E2BIG)
+		return err_set(e, rep->error, "more than %d entries in a dump", NL_DUMP_MAX);
+	if (rep->error < 0)
+		return err_set(e, rep->error, "reading netlink reply: %s", strerror(-rep->error));
+	return 0;
 }
 
 static int nl_transact(struct nl_sock *s, struct nlmsghdr *nlh, bool dump, nl_msg_fn cb, void *data,
@@ -245,28 +229,12 @@ static int nl_transact(struct nl_sock *s, struct nlmsghdr *nlh, bool dump, nl_ms
 	nlh->nlmsg_flags |= NLM_F_REQUEST | (dump ? NLM_F_DUMP : NLM_F_ACK);
 	if (mnl_socket_sendto(s->mnl, nlh, nlh->nlmsg_len) < 0)
 		return err_set(e, negative_errno(), "netlink send: %s", strerror(errno));
-	for (;;) {
-		size_t len = 0;
-
-		r = nl_recv(s, &len, e);
-		if (r < 0)
-			return r;
-		r = nl_reply_feed(&rep, s->buf, len);
-		if (r < 0)
-			return err_set(e, r, "malformed netlink reply");
-		if (r > 0)
-			break;
-	}
-	if (rep.error < 0 && rep.from_kernel && rep.extack[0])
-		return err_set(e, rep.error, "%s: %s", strerror(-rep.error), rep.extack);
-	if (rep.error < 0 && rep.from_kernel)
-		return err_set(e, rep.error, "%s", strerror(-rep.error));
-	if (rep.error == -EBADMSG)
-		return err_set(e, rep.error, "malformed netlink reply");
-	if (rep.error == -E2BIG)
-		return err_set(e, rep.error, "more than %d entries in a dump", NL_DUMP_MAX);
-	if (rep.error < 0)
-		return err_set(e, rep.error, "reading netlink reply: %s", strerror(-rep.error));
+	r = nl_read_reply(s, &rep, 0, e);
+	if (r < 0)
+		return r;
+	r = nl_reply_error(&rep, e);
+	if (r < 0)
+		return r;
 	if (ret_intr)
 		*ret_intr = rep.intr;
 	return 0;
@@ -275,6 +243,36 @@ static int nl_transact(struct nl_sock *s, struct nlmsghdr *nlh, bool dump, nl_ms
 int nl_request(struct nl_sock *s, struct nlmsghdr *nlh, nl_msg_fn cb, void *data, struct err *e)
 {
 	return nl_transact(s, nlh, false, cb, data, NULL, e);
+}
+
+int nl_dump_each(struct nl_sock *s, struct nlmsghdr *nlh, nl_msg_fn cb, void *data, bool *ret_intr,
+		 struct err *e)
+{
+	return nl_transact(s, nlh, true, cb, data, ret_intr, e);
+}
+
+int nl_batch(struct nl_sock *s, const void *buf, size_t len, struct nl_reply *rep, struct err *e)
+{
+	int r;
+
+	rep->portid = s->portid;
+	rep->n_acked = 0;
+	rep->error = 0;
+	for (size_t i = 0; i < rep->n_cmds; i++)
+		rep->cmds[i] = (struct nl_cmd){ .seq = rep->cmds[i].seq };
+	if (mnl_socket_sendto(s->mnl, buf, len) < 0)
+		return err_set(e, negative_errno(), "netlink send: %s", strerror(errno));
+	if (rep->n_cmds == 0)
+		return 0; /* nothing asked for an ack */
+	/* The kernel runs a whole batch inside sendmsg(): every ack is queued by now, and one
+	 * that is missing never comes. */
+	r = nl_read_reply(s, rep, MSG_DONTWAIT, e);
+	if (r == -EAGAIN)
+		return err_set(e, -EPROTO, "%zu of %zu batch commands acked", rep->n_acked,
+			       rep->n_cmds);
+	if (r < 0)
+		return r;
+	return nl_reply_error(rep, e);
 }
 
 struct nl_vec {
@@ -351,7 +349,7 @@ static int nl_setsockopt_int(struct nl_sock *s, int opt, int val)
 	return 0;
 }
 
-int nl_open(struct nl_sock **ret, struct err *e)
+int nl_sock_open(int bus, struct nl_sock **ret, struct err *e)
 {
 	_cleanup_nl_ struct nl_sock *s = NULL;
 	struct timeval tv = { .tv_sec = NL_RECV_TIMEOUT_SEC };
@@ -360,7 +358,8 @@ int nl_open(struct nl_sock **ret, struct err *e)
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return err_set(e, -ENOMEM, "out of memory");
-	s->mnl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	s->bus = bus;
+	s->mnl = mnl_socket_open2(bus, SOCK_CLOEXEC);
 	if (!s->mnl)
 		return err_set(e, negative_errno(), "netlink socket: %s", strerror(errno));
 	if (mnl_socket_bind(s->mnl, 0, MNL_SOCKET_AUTOPID) < 0)
@@ -381,6 +380,27 @@ int nl_open(struct nl_sock **ret, struct err *e)
 		return err_set(e, -ENOMEM, "out of memory");
 	*ret = TAKE_PTR(s);
 	return 0;
+}
+
+int nl_open(struct nl_sock **ret, struct err *e)
+{
+	return nl_sock_open(NETLINK_ROUTE, ret, e);
+}
+
+/* The forced variants work with CAP_NET_ADMIN (which changing anything needs anyway); without it
+ * the kernel caps the size at its sysctl limit. */
+static void nl_sock_buf(struct nl_sock *s, int force_opt, int opt, size_t want)
+{
+	int fd = mnl_socket_get_fd(s->mnl), size = want > INT32_MAX / 2 ? INT32_MAX / 2 : (int)want;
+
+	if (setsockopt(fd, SOL_SOCKET, force_opt, &size, sizeof(size)) < 0)
+		(void)setsockopt(fd, SOL_SOCKET, opt, &size, sizeof(size));
+}
+
+void nl_sock_room(struct nl_sock *s, size_t send, size_t receive)
+{
+	nl_sock_buf(s, SO_SNDBUFFORCE, SO_SNDBUF, send);
+	nl_sock_buf(s, SO_RCVBUFFORCE, SO_RCVBUF, receive);
 }
 
 int nl_open_in(int netns_fd, struct nl_sock **ret, struct err *e)
