@@ -3,11 +3,11 @@
 #include <stdio.h>
 
 #include "cni/cni.h"
+#include "multus/firewall.h"
 #include "multus/log.h"
 #include "multus/multus.h"
 #include "multus/netcheck.h"
 #include "multus/store.h"
-#include "netlink/nft.h"
 
 int multus_teardown(struct multus_ctx *ctx, struct plan *p, struct err *e)
 {
@@ -57,7 +57,7 @@ int multus_teardown(struct multus_ctx *ctx, struct plan *p, struct err *e)
 	{
 		struct err e2 = { 0 };
 
-		r = nft_sweep_container(p->container_id, &st, &e2);
+		r = multus_firewall_sweep(p->container_id, &st, &e2);
 		if (r < 0) {
 			log_error("nftables sweep failed: %s", e2.msg);
 			if (!ret) {

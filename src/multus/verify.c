@@ -7,9 +7,9 @@
 #include <stdio.h>
 
 #include "multus/cmd.h"
+#include "multus/firewall.h"
 #include "multus/netcheck.h"
 #include "multus/store.h"
-#include "netlink/nft.h"
 #include "netns/netns.h"
 
 #define VERIFY_OK 0
@@ -83,7 +83,7 @@ static json_t *verify_entry(struct nl_sock *nl, struct plan *p, json_t *owned, b
 		json_array_append_new(owned, json_integer(p->pre[k].index));
 	/* Firewall rules in the host netns tagged with this container (reported, not drift:
 	 * portmap and ipMasq rules belong to a live pod). */
-	nft_count_container(p->container_id, &st, NULL);
+	multus_firewall_count(p->container_id, &st, NULL);
 	return json_pack("{s:s,s:s?,s:s?,s:o,s:i}", "containerID", p->container_id, "podNamespace",
 			 p->pod_namespace, "podName", p->pod_name, "attachments", atts,
 			 "firewallRules", (int)st.rules);

@@ -1,231 +1,339 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The nftables sweep's socket side: the rule listing (restarted when interrupted), the delete
- * batch with every ack read and mapped back to its command, and the public functions. What the
- * listing means and what goes is decided in nft_scan.c.
+ * The nftables sweep's kernel side, on the room's one netlink transport (rtnl.c) opened on
+ * NETLINK_NETFILTER: a rule listing made consistent by the ruleset's generation id, and the
+ * delete batch that carries that id, so that the kernel refuses it (ERESTART) when anything
+ * changed since the listing; then it is listed again. What the listing means and what goes is
+ * decided in nft_scan.c.
  */
+#include <arpa/inet.h>
 #include <endian.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
-#include <libmnl/libmnl.h>
-#include <libnftnl/common.h>
 
 #include "netlink/nft.h"
 #include "netlink/nft_int.h"
+#include "netlink/rtnl.h"
 
-/* Listings restarted when a concurrent change interrupts the dump (NLM_F_DUMP_INTR). */
-#define NFT_WALK_ATTEMPTS 8
-_Static_assert(5000000L << (NFT_WALK_ATTEMPTS - 2) < 1000000000L, "backoff fits in tv_nsec");
-/* Batches retried after losing a race (a rule already gone, a chain newly referenced). */
-#define NFT_SWEEP_ATTEMPTS 4
-/* The kernel never builds a dump part larger than 32 KiB, so nothing is truncated. */
-#define NFT_RECV_SIZE 32768
-/* One DELRULE/DELCHAIN: headers, two names of at most NFT_NAME_MAXLEN, a handle. */
-#define NFT_CMD_MAX 1024
+/* Listings and batches, when the ruleset keeps changing under them. Between attempts the sweep
+ * waits a little longer each time (1 ms doubling) for a burst of changes to end. */
+#define NFT_ATTEMPTS 8
+_Static_assert(1000000L << (NFT_ATTEMPTS - 2) < 1000000000L, "backoff fits in tv_nsec");
+/* GETGEN and GETRULE: a header and an nfgenmsg. */
+#define NFT_REQ_SIZE 64
 /* Receive-buffer room per queued ack, skb overhead included (about 700 bytes each). */
 #define NFT_ACK_ROOM 1024
 
-struct nft_cmd {
-	uint32_t seq;
-	const struct nft_ref *ref;
-	int error;
-};
-
-/* What the replies to one dump or batch said. */
-struct nft_reply {
-	struct nft_walk *walk; /* dumps add the rules they see here */
-	struct nft_cmd *cmds; /* batches: one per command, matched by sequence number */
-	size_t n_cmds, n_acks;
-	int error; /* the first error, -errno */
-	uint32_t error_seq;
-	char text[256]; /* the kernel's extended-ack message for it */
-};
-
-struct nft_io {
-	struct mnl_socket *nl;
-	uint32_t portid;
-	uint32_t seq;
-	char buf[NFT_RECV_SIZE] __attribute__((aligned(8)));
-};
-
-/* Rules go to the listing; an error there ends the dump (libmnl reads errno). */
-static int nft_rule_cb(const struct nlmsghdr *nlh, void *data)
+static uint16_t nft_type(uint16_t msg)
 {
-	struct nft_reply *rp = data;
-	int ret = nft_scan_rule(rp->walk, nlh);
-
-	if (ret < 0) {
-		errno = -ret;
-		return MNL_CB_ERROR;
-	}
-	return MNL_CB_OK;
+	return (uint16_t)(NFNL_SUBSYS_NFTABLES << 8 | msg);
 }
 
-static int nft_extack_cb(const struct nlattr *attr, void *data)
+/* A header and nfgenmsg of an nf_tables message (or, res_id set, a batch delimiter). */
+static int nft_msg_start(void *buf, size_t size, uint16_t type, uint32_t family, uint16_t flags,
+			 uint32_t seq, uint16_t res_id, struct nlmsghdr **ret)
 {
-	struct nft_reply *rp = data;
+	struct nfgenmsg *g;
+	struct nlmsghdr *nlh;
+	int r;
 
-	if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
-	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
-		snprintf(rp->text, sizeof(rp->text), "%s", mnl_attr_get_str(attr));
-	return MNL_CB_OK;
-}
-
-/* Keeps the first error and its extended-ack text; the TLVs start `tlv_offset` bytes into the
- * payload. */
-static void nft_reply_note(struct nft_reply *rp, const struct nlmsghdr *nlh, int error,
-			   uint32_t seq, size_t tlv_offset)
-{
-	if (rp->error)
-		return;
-	rp->error = error;
-	rp->error_seq = seq;
-	rp->text[0] = '\0';
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return;
-	if (tlv_offset <= mnl_nlmsg_get_payload_len(nlh))
-		mnl_attr_parse(nlh, tlv_offset, nft_extack_cb, rp);
-}
-
-static int nft_error_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct nft_reply *rp = data;
-	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
-	size_t tlv_offset = sizeof(*err);
-	int code;
-
-	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err))) {
-		errno = EBADMSG;
-		return MNL_CB_ERROR;
-	}
-	code = err->error < 0 ? -err->error : err->error;
-	/* The TLVs follow the error header and, unless capped, the echoed request. */
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED) && err->msg.nlmsg_len > sizeof(struct nlmsghdr))
-		tlv_offset += err->msg.nlmsg_len - sizeof(struct nlmsghdr);
-	if (code)
-		nft_reply_note(rp, nlh, -code, err->msg.nlmsg_seq, tlv_offset);
-	for (size_t i = 0; i < rp->n_cmds; i++) {
-		if (rp->cmds[i].seq != err->msg.nlmsg_seq)
-			continue;
-		/* A batch: read on, so that every command's ack is seen. */
-		rp->cmds[i].error = -code;
-		rp->n_acks++;
-		return MNL_CB_OK;
-	}
-	if (!code)
-		return MNL_CB_STOP;
-	errno = code;
-	return MNL_CB_ERROR;
-}
-
-/* A dump's end; the kernel reports a failed dump here, with its extended ack. */
-static int nft_done_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct nft_reply *rp = data;
-	int error;
-
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(int))
-		return MNL_CB_STOP;
-	memcpy(&error, mnl_nlmsg_get_payload(nlh), sizeof(error));
-	if (error >= 0)
-		return MNL_CB_STOP;
-	nft_reply_note(rp, nlh, error, nlh->nlmsg_seq, sizeof(int));
-	errno = -error;
-	return MNL_CB_ERROR;
-}
-
-/* Not const: libmnl takes a plain pointer. */
-static mnl_cb_t nft_ctl_cb[NLMSG_MIN_TYPE] = {
-	[NLMSG_ERROR] = nft_error_cb,
-	[NLMSG_DONE] = nft_done_cb,
-};
-
-static void nft_io_close(struct nft_io *io)
-{
-	if (io->nl)
-		mnl_socket_close(io->nl);
-	io->nl = NULL;
-}
-
-static int nft_io_open(struct nft_io *io)
-{
-	int one = 1;
-
-	nft_io_close(io);
-	io->nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
-	if (!io->nl)
-		return negative_errno();
-	/* Older kernels lack these; the errors then simply carry no text. */
-	(void)mnl_socket_setsockopt(io->nl, NETLINK_EXT_ACK, &one, sizeof(one));
-	(void)mnl_socket_setsockopt(io->nl, NETLINK_CAP_ACK, &one, sizeof(one));
-	if (mnl_socket_bind(io->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		int ret = negative_errno();
-
-		nft_io_close(io);
-		return ret;
-	}
-	io->portid = mnl_socket_get_portid(io->nl);
+	r = nl_msg_start(buf, size, type, NLM_F_REQUEST | flags, sizeof(*g), &nlh);
+	if (r < 0)
+		return r;
+	nlh->nlmsg_seq = seq;
+	g = mnl_nlmsg_get_payload(nlh);
+	g->nfgen_family = (uint8_t)family;
+	g->version = NFNETLINK_V0;
+	g->res_id = htons(res_id);
+	*ret = nlh;
 	return 0;
 }
 
-static uint32_t nft_next_seq(struct nft_io *io)
+int nft_build_batch_begin(void *buf, size_t size, uint32_t seq, uint32_t genid,
+			  struct nlmsghdr **ret)
 {
-	if (++io->seq == 0)
-		io->seq = 1;
-	return io->seq;
+	struct nlmsghdr *nlh;
+	int r;
+
+	r = nft_msg_start(buf, size, NFNL_MSG_BATCH_BEGIN, AF_UNSPEC, 0, seq, NFNL_SUBSYS_NFTABLES,
+			  &nlh);
+	if (r == 0)
+		r = nl_put_u32(nlh, size, NFNL_BATCH_GENID, htonl(genid));
+	if (r < 0)
+		return r;
+	*ret = nlh;
+	return 0;
 }
 
-/* One datagram from the kernel; -EAGAIN when `flags` has MSG_DONTWAIT and none is queued. */
-static ssize_t nft_recv(struct nft_io *io, int flags)
+int nft_build_delete(void *buf, size_t size, uint32_t seq, const struct nft_ref *r,
+		     struct nlmsghdr **ret)
 {
-	for (;;) {
-		struct sockaddr_nl addr = { 0 };
-		struct iovec iov = { .iov_base = io->buf, .iov_len = sizeof(io->buf) };
-		struct msghdr msg = { .msg_name = &addr,
-				      .msg_namelen = sizeof(addr),
-				      .msg_iov = &iov,
-				      .msg_iovlen = 1 };
-		ssize_t n = recvmsg(mnl_socket_get_fd(io->nl), &msg, flags);
+	struct nlmsghdr *nlh;
+	int q;
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return negative_errno();
-		if (msg.msg_flags & MSG_TRUNC)
-			return -EMSGSIZE;
-		if (addr.nl_pid == 0)
-			return n;
+	if (r->handle) {
+		uint64_t handle = htobe64(r->handle);
+
+		q = nft_msg_start(buf, size, nft_type(NFT_MSG_DELRULE), r->family, NLM_F_ACK, seq,
+				  0, &nlh);
+		if (q == 0)
+			q = nl_put_strz(nlh, size, NFTA_RULE_TABLE, r->table);
+		if (q == 0)
+			q = nl_put_strz(nlh, size, NFTA_RULE_CHAIN, r->chain);
+		if (q == 0)
+			q = nl_put(nlh, size, NFTA_RULE_HANDLE, sizeof(handle), &handle);
+	} else {
+		/* The chain's listed rules, and the listed jumps to it, are deleted by handle
+		 * earlier in this batch. NLM_F_NONREC: the kernel itself refuses (EBUSY) to delete
+		 * a chain that still holds a rule or is still referenced (a verdict map the listing
+		 * cannot see); the retry keeps that chain. Kernels that predate the flag ignore it
+		 * and flush, but still refuse a chain that is referenced. */
+		q = nft_msg_start(buf, size, nft_type(NFT_MSG_DELCHAIN), r->family,
+				  NLM_F_ACK | NLM_F_NONREC, seq, 0, &nlh);
+		if (q == 0)
+			q = nl_put_strz(nlh, size, NFTA_CHAIN_TABLE, r->table);
+		if (q == 0)
+			q = nl_put_strz(nlh, size, NFTA_CHAIN_NAME, r->chain);
 	}
+	if (q < 0)
+		return q;
+	*ret = nlh;
+	return 0;
 }
 
-static int nft_dump_rules(struct nft_io *io, uint32_t family, struct nft_reply *rp)
+void nft_batch_done(struct nft_batch *b)
 {
-	char req[MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct nfgenmsg))];
-	uint32_t seq = nft_next_seq(io);
-	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(req, NFT_MSG_GETRULE, family, NLM_F_DUMP, seq);
+	free(b->buf);
+	free(b->cmds);
+	free(b->refs);
+	*b = (struct nft_batch){ 0 };
+}
 
-	if (mnl_socket_sendto(io->nl, nlh, nlh->nlmsg_len) < 0)
-		return negative_errno();
-	for (;;) {
-		ssize_t n = nft_recv(io, 0);
-		int ret;
+static int nft_batch_add(struct nft_batch *b, struct nl_sock *s, const struct nft_ref *r)
+{
+	uint32_t seq = nl_next_seq(s);
+	struct nlmsghdr *nlh;
+	int q;
 
-		if (n < 0)
-			return (int)n;
-		/* libmnl turns NLM_F_DUMP_INTR into EINTR. */
-		ret = mnl_cb_run2(io->buf, n, seq, io->portid, nft_rule_cb, rp, nft_ctl_cb,
-				  ELEMENTSOF(nft_ctl_cb));
-		if (ret < 0)
-			return negative_errno();
-		if (ret == MNL_CB_STOP)
-			return 0;
+	q = nft_build_delete(b->buf + b->len, b->size - b->len, seq, r, &nlh);
+	if (q < 0)
+		return q;
+	b->len += nlh->nlmsg_len;
+	b->cmds[b->n] = (struct nl_cmd){ .seq = seq };
+	b->refs[b->n++] = r;
+	return 0;
+}
+
+int nft_batch_build(struct nft_batch *b, struct nl_sock *s, const struct nft_walk *w,
+		    uint32_t genid)
+{
+	size_t max = w->n_doomed + w->chains.n;
+	struct nlmsghdr *nlh;
+	int r;
+
+	nft_batch_done(b);
+	/* One delete is at most a header and two names of NFT_NAME_MAXLEN; the checked puts
+	 * refuse anything larger. */
+	b->size = (max + 2) * NFT_CMD_MAX;
+	b->buf = malloc(b->size);
+	b->cmds = calloc(max ? max : 1, sizeof(*b->cmds));
+	b->refs = calloc(max ? max : 1, sizeof(*b->refs));
+	if (!b->buf || !b->cmds || !b->refs)
+		return -ENOMEM;
+	b->begin_seq = nl_next_seq(s);
+	r = nft_build_batch_begin(b->buf, b->size, b->begin_seq, genid, &nlh);
+	if (r < 0)
+		return r;
+	b->len = nlh->nlmsg_len;
+	/* Every doomed rule, then every doomed chain (its last rule, and every rule that jumped to
+	 * it, are gone by then), in one transaction: the kernel applies all of it or none. */
+	for (size_t i = 0; i < w->rules.n && r == 0; i++)
+		if (w->rules.v[i].doomed)
+			r = nft_batch_add(b, s, &w->rules.v[i]);
+	for (size_t i = 0; i < w->chains.n && r == 0; i++)
+		r = nft_batch_add(b, s, &w->chains.v[i]);
+	if (r == 0)
+		r = nft_msg_start(b->buf + b->len, b->size - b->len, NFNL_MSG_BATCH_END, AF_UNSPEC,
+				  0, nl_next_seq(s), NFNL_SUBSYS_NFTABLES, &nlh);
+	if (r < 0)
+		return r;
+	b->len += nlh->nlmsg_len;
+	return 0;
+}
+
+int nft_parse_gen(const struct nlmsghdr *nlh, uint32_t *ret)
+{
+	static const struct nl_policy policy[NFTA_GEN_MAX + 1] = {
+		[NFTA_GEN_ID] = { MNL_TYPE_U32, 0 },
+	};
+	const struct nlattr *tb[NFTA_GEN_MAX + 1];
+	int r;
+
+	if (nlh->nlmsg_type != nft_type(NFT_MSG_NEWGEN))
+		return 0;
+	r = nl_msg_attrs(nlh, sizeof(struct nfgenmsg), policy, NFTA_GEN_MAX, tb);
+	if (r < 0)
+		return r;
+	if (!tb[NFTA_GEN_ID])
+		return -EBADMSG;
+	*ret = ntohl(mnl_attr_get_u32(tb[NFTA_GEN_ID]));
+	return 1;
+}
+
+struct nft_gen {
+	uint32_t id;
+	bool seen;
+};
+
+static int nft_gen_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nft_gen *g = data;
+	int r = nft_parse_gen(nlh, &g->id);
+
+	if (r > 0)
+		g->seen = true;
+	return r < 0 ? r : 0;
+}
+
+/* The ruleset's generation id: every commit, in any table of any family, changes it. */
+static int nft_genid(struct nl_sock *s, uint32_t *ret, struct err *e)
+{
+	_Alignas(struct nlmsghdr) uint8_t buf[NFT_REQ_SIZE];
+	struct nft_gen g = { 0 };
+	struct nlmsghdr *nlh;
+	int r;
+
+	r = nft_msg_start(buf, sizeof(buf), nft_type(NFT_MSG_GETGEN), AF_UNSPEC, 0, 0, 0, &nlh);
+	if (r < 0)
+		return err_set(e, r, "request too large");
+	r = nl_request(s, nlh, nft_gen_cb, &g, e);
+	if (r < 0)
+		return r;
+	if (!g.seen)
+		return err_set(e, -EBADMSG, "the kernel sent no generation id");
+	*ret = g.id;
+	return 0;
+}
+
+int nft_get_genid(struct nl_sock *s, uint32_t *ret, struct err *e)
+{
+	int r = nft_genid(s, ret, e);
+
+	return r < 0 ? err_prefix(e, r, "nftables: generation id") : 0;
+}
+
+static int nft_rule_cb(const struct nlmsghdr *nlh, void *data)
+{
+	return nft_scan_rule(data, nlh);
+}
+
+static int nft_dump_rules(struct nl_sock *s, uint32_t family, struct nft_walk *w, bool *intr,
+			  struct err *e)
+{
+	_Alignas(struct nlmsghdr) uint8_t buf[NFT_REQ_SIZE];
+	struct nlmsghdr *nlh;
+	bool this_intr = false;
+	int r;
+
+	r = nft_msg_start(buf, sizeof(buf), nft_type(NFT_MSG_GETRULE), family, 0, 0, 0, &nlh);
+	if (r < 0)
+		return err_set(e, r, "request too large");
+	r = nl_dump_each(s, nlh, nft_rule_cb, w, &this_intr, e);
+	if (r < 0)
+		return r;
+	*intr = *intr || this_intr;
+	return 0;
+}
+
+int nft_list(struct nl_sock *s, struct nft_walk *w, uint32_t *ret_genid, struct err *e)
+{
+	static const uint32_t families[] = { NFPROTO_IPV4, NFPROTO_IPV6 };
+	uint32_t before, after;
+	bool intr = false;
+	int r;
+
+	nft_walk_reset(w);
+	/* Two dumps are no snapshot by themselves; one generation before and after them proves
+	 * that nothing was committed in between (an interrupted dump says so too). */
+	r = nft_genid(s, &before, e);
+	for (size_t i = 0; r == 0 && i < ELEMENTSOF(families); i++)
+		r = nft_dump_rules(s, families[i], w, &intr, e);
+	if (r == 0)
+		r = nft_genid(s, &after, e);
+	if (r < 0)
+		return err_prefix(e, r, "nftables: listing rules");
+	if (intr || before != after)
+		return 0;
+	r = nft_walk_plan(w);
+	if (r < 0)
+		return err_set(e, r, "nftables: %s", strerror(-r));
+	*ret_genid = before;
+	return 1;
+}
+
+static const char *nft_family_name(uint32_t family)
+{
+	return family == NFPROTO_IPV6 ? "ip6" : family == NFPROTO_IPV4 ? "ip" : "?";
+}
+
+/* Names the command the kernel refused, and keeps the chains it found busy out of the next
+ * plan. */
+static int nft_batch_error(struct nft_walk *w, const struct nft_batch *b,
+			   const struct nl_reply *rep, struct err *e)
+{
+	const char *sep = rep->extack[0] ? ": " : "";
+	const struct nft_ref *failed = NULL;
+
+	for (size_t i = 0; i < b->n; i++) {
+		const struct nft_ref *r = b->refs[i];
+
+		if (b->cmds[i].seq == rep->error_seq)
+			failed = r;
+		if (!r->handle && b->cmds[i].error == -EBUSY &&
+		    !nft_refs_add(&w->busy, r->family, r->table, r->chain, NULL))
+			return err_set(e, -ENOMEM, "nftables: %s", strerror(ENOMEM));
 	}
+	if (rep->error == -ERESTART && !failed)
+		return err_set(
+		    e, rep->error,
+		    "nftables: delete batch refused: the ruleset changed since it was listed");
+	if (!failed)
+		return err_set(e, rep->error, "nftables: delete batch refused: %s%s%s",
+			       strerror(-rep->error), sep, rep->extack);
+	if (!failed->handle)
+		return err_set(e, rep->error, "nftables: deleting chain %s %s %s: %s%s%s",
+			       nft_family_name(failed->family), failed->table, failed->chain,
+			       strerror(-rep->error), sep, rep->extack);
+	return err_set(e, rep->error, "nftables: deleting rule %s %s %s handle %llu: %s%s%s",
+		       nft_family_name(failed->family), failed->table, failed->chain,
+		       (unsigned long long)failed->handle, strerror(-rep->error), sep, rep->extack);
+}
+
+int nft_delete(struct nl_sock *s, struct nft_walk *w, uint32_t genid, struct err *e)
+{
+	_cleanup_(nft_batch_done) struct nft_batch b = { 0 };
+	struct nl_reply rep = { 0 };
+	int r;
+
+	r = nft_batch_build(&b, s, w, genid);
+	if (r < 0)
+		return err_set(e, r, "nftables: building the delete batch: %s", strerror(-r));
+	/* The batch and its acks can outgrow the default socket buffers (a few hundred acks do). */
+	nl_sock_room(s, b.len + 65536, b.n * NFT_ACK_ROOM + 65536);
+	rep.seq = b.begin_seq;
+	rep.cmds = b.cmds;
+	rep.n_cmds = b.n;
+	r = nl_batch(s, b.buf, b.len, &rep, e);
+	if (r == 0)
+		return 0;
+	if (!rep.error)
+		return err_prefix(e, r, "nftables: delete batch");
+	return nft_batch_error(w, &b, &rep, e);
 }
 
 static bool nft_unsupported(int ret)
@@ -234,214 +342,73 @@ static bool nft_unsupported(int ret)
 	       ret == -EOPNOTSUPP;
 }
 
-/* Lists the tagged rules and plans what goes with them. 1 when listed (io open), 0 when this kernel
- * has no nftables (then nothing can have leaked). */
-static int nft_walk(struct nft_io *io, struct nft_walk *w, struct err *e)
+static bool nft_key_ok(const char *key, bool optional)
 {
-	static const uint32_t families[] = { NFPROTO_IPV4, NFPROTO_IPV6 };
-
-	for (int attempt = 0; attempt < NFT_WALK_ATTEMPTS; attempt++) {
-		struct nft_reply rp = { .walk = w };
-		int ret = 0;
-
-		nft_walk_reset(w);
-		ret = nft_io_open(io);
-		if (nft_unsupported(ret))
-			return 0;
-		if (ret < 0)
-			return err_set(e, ret, "nftables: opening a netfilter netlink socket: %s",
-				       strerror(-ret));
-		for (size_t i = 0; i < ELEMENTSOF(families) && ret >= 0; i++)
-			ret = nft_dump_rules(io, families[i], &rp);
-		/* Interrupted: the queued rest of the dump is dropped with the socket, and the
-		 * next try waits a little longer (5 ms doubling) for the burst of changes to end.
-		 */
-		if (ret == -EINTR) {
-			struct timespec ts = { .tv_nsec = 5000000L << attempt };
-
-			if (attempt + 1 < NFT_WALK_ATTEMPTS)
-				nanosleep(&ts, NULL);
-			continue;
-		}
-		if (nft_unsupported(ret)) {
-			nft_io_close(io);
-			return 0;
-		}
-		if (ret < 0)
-			return err_set(e, ret, "nftables: listing rules: %s%s%s", strerror(-ret),
-				       rp.text[0] ? ": " : "", rp.text);
-		ret = nft_walk_plan(w);
-		if (ret < 0)
-			return err_set(e, ret, "nftables: %s", strerror(-ret));
-		return 1;
-	}
-	return err_set(e, -EAGAIN, "nftables: rule listing interrupted by changes %d times",
-		       NFT_WALK_ATTEMPTS);
+	return key ? key[0] && !strchr(key, '"') : optional;
 }
 
-static const char *nft_family_name(uint32_t family)
+static int nft_run(const struct nft_sweep_spec *spec, bool apply, struct nft_sweep_stats *ret,
+		   struct err *e)
 {
-	return family == NFPROTO_IPV6 ? "ip6" : family == NFPROTO_IPV4 ? "ip" : "?";
-}
-
-/* The batch and its acks can outgrow the default socket buffers (a few hundred acks do): the
- * forced variant works with CAP_NET_ADMIN, which deleting rules needs anyway. */
-static void nft_io_room(struct nft_io *io, int force_opt, int opt, size_t want)
-{
-	int fd = mnl_socket_get_fd(io->nl), size = want > INT32_MAX / 2 ? INT32_MAX / 2 : (int)want;
-
-	if (setsockopt(fd, SOL_SOCKET, force_opt, &size, sizeof(size)) < 0)
-		(void)setsockopt(fd, SOL_SOCKET, opt, &size, sizeof(size));
-}
-
-static int nft_batch_error(struct nft_walk *w, const struct nft_reply *rp, struct err *e)
-{
-	const char *sep = rp->text[0] ? ": " : "";
-	const struct nft_ref *failed = NULL;
-
-	for (size_t i = 0; i < rp->n_cmds; i++) {
-		const struct nft_ref *r = rp->cmds[i].ref;
-
-		if (rp->cmds[i].seq == rp->error_seq)
-			failed = r;
-		if (!r->handle && rp->cmds[i].error == -EBUSY &&
-		    !nft_refs_add(&w->busy, r->family, r->table, r->chain, NULL))
-			return err_set(e, -ENOMEM, "nftables: %s", strerror(ENOMEM));
-	}
-	if (!failed)
-		return err_set(e, rp->error, "nftables: delete batch refused: %s%s%s",
-			       strerror(-rp->error), sep, rp->text);
-	if (!failed->handle)
-		return err_set(e, rp->error, "nftables: deleting chain %s %s %s: %s%s%s",
-			       nft_family_name(failed->family), failed->table, failed->chain,
-			       strerror(-rp->error), sep, rp->text);
-	return err_set(e, rp->error, "nftables: deleting rule %s %s %s handle %llu: %s%s%s",
-		       nft_family_name(failed->family), failed->table, failed->chain,
-		       (unsigned long long)failed->handle, strerror(-rp->error), sep, rp->text);
-}
-
-/* DELRULE by handle, or (handle 0) DELCHAIN by name, acked. */
-static size_t nft_put_delete(struct nft_io *io, char *buf, struct nft_reply *rp,
-			     const struct nft_ref *r)
-{
-	uint32_t seq = nft_next_seq(io);
-	struct nlmsghdr *nlh;
-
-	if (r->handle) {
-		nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_DELRULE, r->family, NLM_F_ACK, seq);
-		mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, r->table);
-		mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, r->chain);
-		mnl_attr_put_u64(nlh, NFTA_RULE_HANDLE, htobe64(r->handle));
-	} else {
-		/* The chain's listed rules, and the listed jumps to it, are deleted by handle
-		 * earlier in this batch. NLM_F_NONREC: the kernel itself refuses (EBUSY) to delete
-		 * a chain that still holds a rule or is still referenced, so a rule or a jump added
-		 * since the listing fails the whole batch instead of being flushed or left
-		 * dangling; the retry lists again and keeps that chain. Kernels that predate the
-		 * flag ignore it and flush, but still refuse a chain that is referenced. */
-		nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_DELCHAIN, r->family,
-					    NLM_F_ACK | NLM_F_NONREC, seq);
-		mnl_attr_put_strz(nlh, NFTA_CHAIN_TABLE, r->table);
-		mnl_attr_put_strz(nlh, NFTA_CHAIN_NAME, r->chain);
-	}
-	rp->cmds[rp->n_cmds++] = (struct nft_cmd){ .seq = seq, .ref = r };
-	return nlh->nlmsg_len;
-}
-
-/* Every doomed rule, then every doomed chain (its last rule, and every rule that jumped to it, are
- * gone by then), in one transaction: the kernel applies all of it or none. */
-static int nft_delete(struct nft_io *io, struct nft_walk *w, struct err *e)
-{
-	size_t max = w->n_doomed + w->chains.n, len = 0;
-	_cleanup_free_ struct nft_cmd *cmds = calloc(max, sizeof(*cmds));
-	_cleanup_free_ char *buf = calloc(max + 2, NFT_CMD_MAX);
-	struct nft_reply rp = { .walk = w };
-	struct nlmsghdr *nlh;
-
-	if (!cmds || !buf)
-		return err_set(e, -ENOMEM, "nftables: %s", strerror(ENOMEM));
-	rp.cmds = cmds;
-	nlh = nftnl_batch_begin(buf, nft_next_seq(io));
-	len += nlh->nlmsg_len;
-	for (size_t i = 0; i < w->rules.n; i++)
-		if (w->rules.v[i].doomed)
-			len += nft_put_delete(io, buf + len, &rp, &w->rules.v[i]);
-	for (size_t i = 0; i < w->chains.n; i++)
-		len += nft_put_delete(io, buf + len, &rp, &w->chains.v[i]);
-	nlh = nftnl_batch_end(buf + len, nft_next_seq(io));
-	len += nlh->nlmsg_len;
-
-	nft_io_room(io, SO_SNDBUFFORCE, SO_SNDBUF, len + 65536);
-	nft_io_room(io, SO_RCVBUFFORCE, SO_RCVBUF, rp.n_cmds * NFT_ACK_ROOM + 65536);
-	if (mnl_socket_sendto(io->nl, buf, len) < 0) {
-		int r = negative_errno();
-
-		return err_set(e, r, "nftables: sending the delete batch: %s", strerror(-r));
-	}
-	/* The kernel runs the whole batch inside sendmsg, so every ack is queued by now. */
-	for (;;) {
-		ssize_t n = nft_recv(io, MSG_DONTWAIT);
-
-		if (n == -EAGAIN)
-			break;
-		if (n < 0)
-			return err_set(e, (int)n, "nftables: reading the batch acks: %s",
-				       strerror((int)-n));
-		/* An error ack stops this datagram's walk but not the reading: rp keeps it. */
-		if (mnl_cb_run2(io->buf, n, 0, io->portid, NULL, &rp, nft_ctl_cb,
-				ELEMENTSOF(nft_ctl_cb)) < 0 &&
-		    !rp.error) {
-			int r = negative_errno();
-
-			return err_set(e, r, "nftables: reading the batch acks: %s", strerror(-r));
-		}
-	}
-	if (rp.error)
-		return nft_batch_error(w, &rp, e);
-	if (rp.n_acks != rp.n_cmds)
-		return err_set(e, -EPROTO, "nftables: %zu of %zu batch commands acked", rp.n_acks,
-			       rp.n_cmds);
-	return 0;
-}
-
-static int nft_run(const char *container_id, bool apply, struct nft_sweep_stats *ret, struct err *e)
-{
-	_cleanup_(nft_io_close) struct nft_io io = { 0 };
-	_cleanup_(nft_walk_done) struct nft_walk w = { .id = container_id };
+	_cleanup_(nft_walk_done) struct nft_walk w = { .spec = spec };
+	_cleanup_nl_ struct nl_sock *s = NULL;
 	struct nft_sweep_stats stats = { 0 };
+	int r = 0;
 
-	if (!container_id || !*container_id)
-		return err_set(e, -EINVAL, "nftables: empty container id");
-	for (int attempt = 1;; attempt++) {
-		int r = nft_walk(&io, &w, e);
+	if (!spec || !spec->id || !spec->id[0] || !nft_key_ok(spec->id_key, false) ||
+	    !nft_key_ok(spec->with_key, true) || !spec->chain_prefix || !spec->chain_prefix[0])
+		return err_set(e, -EINVAL, "nftables: incomplete sweep specification");
+	r = nl_sock_open(NETLINK_NETFILTER, &s, e);
+	if (nft_unsupported(r))
+		goto done; /* no nftables in this kernel: nothing can have leaked */
+	if (r < 0)
+		return err_prefix(e, r, "nftables: opening a netfilter netlink socket");
+	for (int attempt = 0;; attempt++) {
+		uint32_t genid = 0;
 
+		if (attempt == NFT_ATTEMPTS)
+			return r < 0 ? r
+				     : err_set(e, -EAGAIN,
+					       "nftables: the ruleset changed under %d listings",
+					       NFT_ATTEMPTS);
+		if (attempt > 0) {
+			struct timespec ts = { .tv_nsec = 1000000L << (attempt - 1) };
+
+			nanosleep(&ts, NULL);
+		}
+		r = nft_list(s, &w, &genid, e);
+		if (r < 0 && nft_unsupported(r))
+			goto done;
 		if (r < 0)
 			return r;
 		if (r == 0)
-			break;
+			continue; /* committed to meanwhile: list again */
 		stats.rules = w.n_doomed;
 		stats.chains = (unsigned)w.chains.n;
 		if (!apply || w.n_doomed == 0)
 			break;
-		r = nft_delete(&io, &w, e);
-		if (r >= 0)
+		r = nft_delete(s, &w, genid, e);
+		if (r == 0)
 			break;
-		/* ENOENT: a rule went meanwhile; EBUSY: a chain is still used (now kept). Both
-		 * call for a fresh listing. */
-		if ((r != -ENOENT && r != -EBUSY) || attempt >= NFT_SWEEP_ATTEMPTS)
+		/* ERESTART: the ruleset changed since the listing (the kernel applied nothing).
+		 * EBUSY: a chain is still used where no listing shows it (now kept). ENOENT: a
+		 * kernel that ignores the generation id in the batch lost a race. All three call
+		 * for a fresh listing. */
+		if (r != -ERESTART && r != -EBUSY && r != -ENOENT)
 			return r;
 	}
+done:
 	if (ret)
 		*ret = stats;
 	return 0;
 }
 
-int nft_sweep_container(const char *container_id, struct nft_sweep_stats *ret, struct err *e)
+int nft_sweep(const struct nft_sweep_spec *spec, struct nft_sweep_stats *ret, struct err *e)
 {
-	return nft_run(container_id, true, ret, e);
+	return nft_run(spec, true, ret, e);
 }
 
-int nft_count_container(const char *container_id, struct nft_sweep_stats *ret, struct err *e)
+int nft_count(const struct nft_sweep_spec *spec, struct nft_sweep_stats *ret, struct err *e)
 {
-	return nft_run(container_id, false, ret, e);
+	return nft_run(spec, false, ret, e);
 }

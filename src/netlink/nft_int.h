@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Internal to the nftables sweep: what the listing and the plan (nft_scan.c) hand to the socket
- * and batch code (nft.c). Exposed here so unit tests can feed rule messages and check the plan
- * without root.
+ * and batch code (nft.c). Exposed here so unit tests can feed rule messages, check the plan and
+ * build the batch without root, and the netns test driver can run a listing and a batch apart.
  */
 #pragma once
 
@@ -11,14 +11,23 @@
 #include <stdint.h>
 #include <linux/netlink.h>
 
+#include "netlink/nft.h"
+#include "util/err.h"
+
+struct nl_sock;
+struct nl_cmd;
+
+/* One DELRULE/DELCHAIN: headers, two names of at most NFT_NAME_MAXLEN, a handle. */
+#define NFT_CMD_MAX 1024
+
 /* A rule, or (handle 0) a chain, of one table. */
 struct nft_ref {
 	uint32_t family;
 	uint64_t handle;
 	char *table;
 	char *chain;
-	char *target; /* rules: the CNI-* chain it jumps or goes to, NULL if none */
-	bool tagged; /* rules: carries the container id */
+	char *target; /* rules: the chain_prefix chain it jumps or goes to, NULL if none */
+	bool tagged; /* rules: carries the tag */
 	bool doomed; /* rules: the sweep deletes it (tagged, or in a doomed chain) */
 };
 
@@ -28,10 +37,10 @@ struct nft_refs {
 };
 
 struct nft_walk {
-	const char *id;
-	/* Tagged rules, and untagged ones that live in or jump to a CNI-* chain. */
+	const struct nft_sweep_spec *spec;
+	/* Tagged rules, and untagged ones that live in or jump to a chain_prefix chain. */
 	struct nft_refs rules;
-	/* After nft_walk_plan: the CNI-* chains the sweep deletes. */
+	/* After nft_walk_plan: the chains the sweep deletes. */
 	struct nft_refs chains;
 	/* Chains the kernel refused to delete (EBUSY: used from where we cannot see, such as a
 	 * verdict map): left alone on the next attempt so that the rules can still go. */
@@ -53,3 +62,38 @@ int nft_scan_rule(struct nft_walk *w, const struct nlmsghdr *nlh);
 
 /* Marks the rules and fills w->chains with what the sweep deletes, from the listed rules. */
 int nft_walk_plan(struct nft_walk *w);
+
+/* The delete batch of a plan: its messages, and per command its ack and what it deletes. */
+struct nft_batch {
+	uint8_t *buf;
+	size_t size, len;
+	uint32_t begin_seq;
+	struct nl_cmd *cmds;
+	const struct nft_ref **refs;
+	size_t n;
+};
+
+void nft_batch_done(struct nft_batch *b);
+/* The batch begin carrying the generation id the kernel must still be at (NFNL_BATCH_GENID);
+ * -EMSGSIZE when it does not fit. */
+int nft_build_batch_begin(void *buf, size_t size, uint32_t seq, uint32_t genid,
+			  struct nlmsghdr **ret);
+/* DELRULE by handle, or (handle 0) DELCHAIN by name with NLM_F_NONREC, acked; -EMSGSIZE when it
+ * does not fit. */
+int nft_build_delete(void *buf, size_t size, uint32_t seq, const struct nft_ref *r,
+		     struct nlmsghdr **ret);
+/* Begin (genid), every doomed rule, every doomed chain, end, with sequence numbers from s. */
+int nft_batch_build(struct nft_batch *b, struct nl_sock *s, const struct nft_walk *w,
+		    uint32_t genid);
+/* NFT_MSG_NEWGEN: 1 and the generation id, 0 another message, -EBADMSG malformed. */
+int nft_parse_gen(const struct nlmsghdr *nlh, uint32_t *ret);
+
+/* The ruleset's generation id now. */
+int nft_get_genid(struct nl_sock *s, uint32_t *ret, struct err *e);
+/* Lists the rules of both families and plans: 1 with the generation the listing is of, 0 when
+ * the ruleset changed during the listing (list again), -errno. */
+int nft_list(struct nl_sock *s, struct nft_walk *w, uint32_t *ret_genid, struct err *e);
+/* Sends the plan's delete batch for that generation and reads every ack: 0, or -errno
+ * (-ERESTART: the ruleset is at another generation, nothing was deleted; -EBUSY: a chain is
+ * still used, and is now in w->busy). */
+int nft_delete(struct nl_sock *s, struct nft_walk *w, uint32_t genid, struct err *e);

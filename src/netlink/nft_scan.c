@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The listing side of the nftables sweep: which rules carry a container's tag, what they jump
+ * The listing side of the nftables sweep: which rules carry the caller's tag, what they jump
  * to, and the plan of what one sweep deletes. No socket here (nft.c owns it).
  *
  * Where the tag lives: iptables-nft 1.8.9 keeps `-m comment --comment TEXT` as a compat `match`
@@ -21,24 +21,35 @@
 #include "netlink/nft.h"
 #include "netlink/nft_int.h"
 
-#define NFT_CNI_PREFIX "CNI-"
 /* Rounds of the plan, each reaching at least one chain further from the tagged rules. Real
- * layouts are two or three deep (portmap: HOSTPORT-DNAT -> DN-x -> HOSTPORT-SETMARK, the last
- * one shared and kept); the bound
- * only stops a pathological ruleset, and a chain past it is merely kept. */
+ * layouts are two or three deep; the bound only stops a pathological ruleset, and a chain past
+ * it is merely kept. */
 #define NFT_PLAN_ROUNDS 16
 
-static bool nft_is_cni(const char *name)
+static bool nft_has_prefix(const char *name, const char *prefix)
 {
-	return name && strncmp(name, NFT_CNI_PREFIX, strlen(NFT_CNI_PREFIX)) == 0;
+	return name && prefix && strncmp(name, prefix, strlen(prefix)) == 0;
 }
 
-/* portmap's chains shared by every container (CNI-HOSTPORT-DNAT, -SETMARK, -MASQ, ...): portmap
- * checks they exist and then adds to them, so deleting one when its last user goes would race
- * with a concurrent portmap ADD. They are left for portmap to own. */
-static bool nft_is_shared(const char *name)
+/* A chain the sweep lists in full and may delete. */
+static bool nft_in_scope(const struct nft_sweep_spec *spec, const char *name)
 {
-	return strncmp(name, "CNI-HOSTPORT-", strlen("CNI-HOSTPORT-")) == 0;
+	return nft_has_prefix(name, spec->chain_prefix);
+}
+
+/* A chain of the caller's that is shared by every owner and so never deleted: its owner may be
+ * adding to it right now. */
+static bool nft_kept(const struct nft_sweep_spec *spec, const char *name)
+{
+	return nft_has_prefix(name, spec->keep_prefix);
+}
+
+/* Does a key start at p, followed by its opening quote? */
+static bool nft_key_at(const char *p, const char *key)
+{
+	size_t n = strlen(key);
+
+	return strncmp(p, key, n) == 0 && p[n] == '"';
 }
 
 /* Compares a Go %q-quoted value (q at its opening quote) with want; the closing quote must end
@@ -60,16 +71,17 @@ static bool nft_quoted_equals(const char *q, const char *want)
 	return *p == '"' && *want == '\0' && (p[1] == '\0' || p[1] == ' ');
 }
 
-int nft_comment_matches(const char *comment, const char *container_id)
+int nft_comment_matches(const char *comment, const struct nft_sweep_spec *spec)
 {
-	bool quoted = false, has_name = false, has_id = false;
+	bool quoted = false, has_with, has_id = false;
 	const char *p;
 
-	/* An empty id would match `id: ""`, which no plugin writes: never sweep on it. */
-	if (!comment || !container_id || !*container_id)
+	/* An empty id would match an empty value, which no owner writes: never sweep on it. */
+	if (!comment || !spec || !spec->id || !*spec->id || !spec->id_key || !*spec->id_key)
 		return 0;
-	/* Keys count only outside quoted values, so a network name holding `id: "x"` (escaped
-	 * by the plugin's %q) cannot pose as the id. */
+	has_with = !spec->with_key;
+	/* Keys count only outside quoted values, so a value holding `id: "x"` (escaped by %q)
+	 * cannot pose as the id. */
 	for (p = comment; *p; p++) {
 		if (quoted) {
 			if (*p == '\\' && p[1])
@@ -84,12 +96,13 @@ int nft_comment_matches(const char *comment, const char *container_id)
 		}
 		if (p != comment && p[-1] != ' ')
 			continue;
-		if (strncmp(p, "name: \"", 7) == 0)
-			has_name = true;
-		else if (strncmp(p, "id: \"", 5) == 0 && nft_quoted_equals(p + 4, container_id))
+		if (spec->with_key && nft_key_at(p, spec->with_key))
+			has_with = true;
+		else if (nft_key_at(p, spec->id_key) &&
+			 nft_quoted_equals(p + strlen(spec->id_key), spec->id))
 			has_id = true;
 	}
-	return has_name && has_id;
+	return has_with && has_id;
 }
 
 static void nft_refs_clear(struct nft_refs *a)
@@ -173,7 +186,7 @@ static bool nft_plan_used(const struct nft_walk *w, uint32_t family, const char 
 	return false;
 }
 
-/* The chain goes, and every rule in it (the listing kept all rules of CNI-* chains). */
+/* The chain goes, and every rule in it (the listing kept all rules of chain_prefix chains). */
 static int nft_plan_doom(struct nft_walk *w, uint32_t family, const char *table, const char *chain)
 {
 	if (!nft_refs_add(&w->chains, family, table, chain, NULL))
@@ -191,9 +204,10 @@ static int nft_plan_doom(struct nft_walk *w, uint32_t family, const char *table,
 }
 
 /*
- * Which rules and chains go: every tagged rule; then, repeatedly, every CNI-* chain that a doomed
- * rule jumps or goes to and that no remaining rule references, with all its rules (so portmap's
- * CNI-DN-x, full of untagged DNAT rules, goes with the tagged jump to it). A rule only ever
+ * Which rules and chains go: every tagged rule; then, repeatedly, every chain_prefix chain (not
+ * keep_prefix) that a doomed rule jumps or goes to and that no remaining rule references, with
+ * all its rules (so a chain full of untagged rules, reached only through the tagged jump, goes
+ * with it). A rule only ever
  * becomes doomed, never the reverse, so a chain found unreferenced stays so: the rounds converge.
  * A jump target is never a base chain (the kernel refuses such a jump), so no hook is lost; a
  * reference the listing cannot see (a verdict map) makes the kernel refuse the chain (EBUSY,
@@ -215,7 +229,8 @@ int nft_walk_plan(struct nft_walk *w)
 			const struct nft_ref *r = &w->rules.v[i];
 			int ret;
 
-			if (!r->doomed || !r->target || nft_is_shared(r->target) ||
+			if (!r->doomed || !nft_in_scope(w->spec, r->target) ||
+			    nft_kept(w->spec, r->target) ||
 			    nft_refs_find(&w->chains, r->family, r->table, r->target) ||
 			    nft_refs_find(&w->busy, r->family, r->table, r->target) ||
 			    nft_plan_used(w, r->family, r->table, r->target))
@@ -232,7 +247,7 @@ int nft_walk_plan(struct nft_walk *w)
 }
 
 struct nft_rule_scan {
-	const char *id;
+	const struct nft_sweep_spec *spec;
 	bool tagged;
 	const char *target; /* points into the parsed rule */
 };
@@ -244,7 +259,7 @@ static int nft_udata_cb(const struct nftnl_udata *attr, void *data)
 	uint8_t len = nftnl_udata_len(attr);
 
 	if (nftnl_udata_type(attr) == NFTNL_UDATA_RULE_COMMENT && len > 0 &&
-	    value[len - 1] == '\0' && nft_comment_matches(value, s->id))
+	    value[len - 1] == '\0' && nft_comment_matches(value, s->spec))
 		s->tagged = true;
 	return 0;
 }
@@ -269,13 +284,13 @@ static int nft_expr_cb(struct nftnl_expr *expr, void *data)
 		n = strnlen(info, len < sizeof(text) - 1 ? len : sizeof(text) - 1);
 		memcpy(text, info, n);
 		text[n] = '\0';
-		if (nft_comment_matches(text, s->id))
+		if (nft_comment_matches(text, s->spec))
 			s->tagged = true;
 	} else if (streq(name, "immediate") && nftnl_expr_is_set(expr, NFTNL_EXPR_IMM_VERDICT)) {
 		int32_t verdict = (int32_t)nftnl_expr_get_u32(expr, NFTNL_EXPR_IMM_VERDICT);
 		const char *chain = nftnl_expr_get_str(expr, NFTNL_EXPR_IMM_CHAIN);
 
-		if ((verdict == NFT_JUMP || verdict == NFT_GOTO) && nft_is_cni(chain))
+		if ((verdict == NFT_JUMP || verdict == NFT_GOTO) && nft_in_scope(s->spec, chain))
 			s->target = chain;
 	}
 	return 0;
@@ -290,7 +305,7 @@ static void nft_rule_freep(struct nftnl_rule **r)
 int nft_scan_rule(struct nft_walk *w, const struct nlmsghdr *nlh)
 {
 	_cleanup_(nft_rule_freep) struct nftnl_rule *r = NULL;
-	struct nft_rule_scan s = { .id = w->id };
+	struct nft_rule_scan s = { .spec = w->spec };
 	struct nft_ref *ref;
 	const char *chain;
 	const void *udata;
@@ -309,11 +324,11 @@ int nft_scan_rule(struct nft_walk *w, const struct nlmsghdr *nlh)
 	if (udata)
 		nftnl_udata_parse(udata, udata_len, nft_udata_cb, &s);
 	nftnl_expr_foreach(r, nft_expr_cb, &s);
-	/* Only rules that can bear on a CNI-* chain's fate are kept: the host may hold tens of
-	 * thousands of kube-proxy rules. Every rule of a CNI-* chain is, so that a doomed chain
-	 * can be emptied rule by rule. */
+	/* Only rules that can bear on a chain_prefix chain's fate are kept: the host may hold tens
+	 * of thousands of other rules. Every rule of a chain_prefix chain is, so that a doomed
+	 * chain can be emptied rule by rule. */
 	chain = nftnl_rule_get_str(r, NFTNL_RULE_CHAIN);
-	if (!s.tagged && !s.target && !nft_is_cni(chain))
+	if (!s.tagged && !s.target && !nft_in_scope(w->spec, chain))
 		return 0;
 	ref = nft_refs_add(&w->rules, nftnl_rule_get_u32(r, NFTNL_RULE_FAMILY),
 			   nftnl_rule_get_str(r, NFTNL_RULE_TABLE), chain, s.target);

@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * A datagram "from the kernel": every message goes through each rtnetlink parser, and the
- * whole datagram through the reply state machine as a dump and as a request. The input is
- * copied into a heap buffer of exactly its size, so ASan sees any read past the end.
+ * A datagram "from the kernel": every message goes through each rtnetlink parser and the
+ * nftables generation parser, and the whole datagram through the reply state machine as a
+ * dump, as a request and as the acks of a batch. The input is copied into a heap buffer of
+ * exactly its size, so ASan sees any read past the end.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include "netlink/nft_int.h"
 #include "netlink/rtnl.h"
 #include "util/inet.h"
 
@@ -37,6 +39,7 @@ static void parse_each(const uint8_t *buf, size_t len)
 		struct nl_link l;
 		struct nl_addr ad;
 		struct nl_route rt;
+		uint32_t gen;
 		int error;
 
 		if (nl_parse_link(nlh, &l) > 0)
@@ -47,6 +50,8 @@ static void parse_each(const uint8_t *buf, size_t len)
 			sink += (int)strlen(a) + rt.dst_len;
 		if (nl_parse_error(nlh, &error, text, sizeof(text)) == 0)
 			sink += error + (int)strlen(text);
+		if (nft_parse_gen(nlh, &gen) > 0)
+			sink += (int)gen;
 		off += MNL_ALIGN(nlh->nlmsg_len);
 	}
 }
@@ -54,6 +59,7 @@ static void parse_each(const uint8_t *buf, size_t len)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct nl_reply rep = { .cb = parse_cb };
+	struct nl_cmd cmds[4];
 	const struct nlmsghdr *first;
 	uint8_t *buf;
 
@@ -81,6 +87,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (nl_reply_feed(&rep, buf, size) >= 0)
 		sink += rep.error; /* the same without a callback: a plain ack */
+	/* As the acks of a batch whose begin had that seq and whose four commands follow it. */
+	memset(&rep, 0, sizeof(rep));
+	if (size >= sizeof(*first)) {
+		rep.seq = first->nlmsg_seq;
+		rep.portid = first->nlmsg_pid;
+	}
+	for (size_t i = 0; i < ELEMENTSOF(cmds); i++)
+		cmds[i] = (struct nl_cmd){ .seq = rep.seq + 1 + (uint32_t)i };
+	rep.cmds = cmds;
+	rep.n_cmds = ELEMENTSOF(cmds);
+	if (nl_reply_feed(&rep, buf, size) >= 0)
+		sink += rep.error + (int)rep.n_acked + (int)rep.error_seq + cmds[0].error;
 	free(buf);
 	return 0;
 }

@@ -29,7 +29,7 @@ TOOL=$T/nfttool
 # NFTTOOL_CFLAGS='-fsanitize=address,undefined' runs the same checks under the sanitizers.
 # shellcheck disable=SC2086
 if ! cc -std=gnu11 -D_GNU_SOURCE -g ${NFTTOOL_CFLAGS:-} -I"$SRC/src" -o "$TOOL" "$SRC/tests/netns/nfttool.c" \
-	"$SRC/src/netlink/nft.c" "$SRC/src/netlink/nft_scan.c" "$SRC/src/util/err.c" -lnftnl -lmnl >"$T/cc.out" 2>&1; then
+	"$SRC"/src/netlink/*.c "$SRC"/src/netns/*.c "$SRC"/src/util/*.c -lnftnl -lmnl >"$T/cc.out" 2>&1; then
 	not_ok "build nfttool"
 	sed 's/^/#   /' "$T/cc.out"
 	done_testing
@@ -152,6 +152,23 @@ expect "count D: 1 rule, 1 chain (the map's use is invisible to a listing)" "rul
 expect "sweep D: 1 rule, the chain kept" "rules=1 chains=0" "$TOOL" sweep dddd
 check "CNI-d is still there for the map" nft list chain ip cnitest CNI-d
 expect "count D afterwards: nothing" "rules=0 chains=0" "$TOOL" count dddd
+
+# --- The listing and the batch are one generation of the ruleset -------------------------------
+# Every commit moves the generation id; a delete batch carries the id its listing was made at, so
+# a batch for a ruleset that changed since is refused whole (ERESTART) and the sweep lists again.
+G1=$("$TOOL" genid)
+nft add table ip gentest
+G2=$("$TOOL" genid)
+check "a commit moves the generation id ($G1 -> $G2)" test "$G2" -gt "$G1"
+expect "no commit, no move" "$G2" "$TOOL" genid
+nft delete table ip gentest
+masq iptables CNI-sx4 10.1.0.0/24 224.0.0.0/4 10.1.0.51 stalex
+masq iptables CNI-sy4 10.1.0.0/24 224.0.0.0/4 10.1.0.52 staley
+expect "a batch for a gone generation is refused (ERESTART 85) whole; listed again, the sweep takes all" "refused=85 left=3
+rules=3 chains=1" "$TOOL" stale stalex staley
+expect "the batch that changed the ruleset in between went through" 0 tagged staley
+expect "nothing tagged with the stale batch's id is left" 0 tagged stalex
+check "both chains are gone" sh -c '! iptables -t nat -S | grep -q "CNI-s[xy]4"'
 
 # --- 4. portmap's layout by hand: tagged jumps to chains of untagged DNAT rules ----------------
 # CNI-DN-x is reached only through its container's tagged jump, so it goes with it, rules and all;

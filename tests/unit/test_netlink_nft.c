@@ -20,85 +20,124 @@
 #include "netlink/nft.h"
 #include "netlink/nft_int.h"
 
+/* The CNI reference plugins' tag and chains, as src/multus/firewall.c passes them. */
+#define CNI_SPEC(ID)                                                                               \
+	{                                                                                          \
+		.id = (ID), .id_key = "id: ", .with_key = "name: ", .chain_prefix = "CNI-",        \
+		.keep_prefix = "CNI-HOSTPORT-"                                                     \
+	}
+
+static int m(const char *comment, const char *id)
+{
+	struct nft_sweep_spec spec = CNI_SPEC(id);
+
+	return nft_comment_matches(comment, &spec);
+}
+
 static void test_exact(void **state)
 {
 	(void)state;
-	assert_true(nft_comment_matches("name: \"mynet\" id: \"abc123\"", "abc123"));
+	assert_true(m("name: \"mynet\" id: \"abc123\"", "abc123"));
 	/* A real 64-hex containerd id. */
-	assert_true(nft_comment_matches(
+	assert_true(m(
 	    "name: \"cbr0\" id: \"0f3a8e1c2b7d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7\"",
 	    "0f3a8e1c2b7d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7"));
-	assert_false(nft_comment_matches("name: \"mynet\" id: \"abc123\"", "abc124"));
+	assert_false(m("name: \"mynet\" id: \"abc123\"", "abc124"));
 }
 
 static void test_trailing_and_leading_text(void **state)
 {
 	(void)state;
 	/* portmap's DNAT jump. */
-	assert_true(nft_comment_matches("dnat name: \"mynet\" id: \"abc123\"", "abc123"));
-	assert_true(nft_comment_matches("name: \"mynet\" id: \"abc123\" more", "abc123"));
-	assert_true(nft_comment_matches("name: \"mynet\" id: \"abc123\" x: \"y\"", "abc123"));
+	assert_true(m("dnat name: \"mynet\" id: \"abc123\"", "abc123"));
+	assert_true(m("name: \"mynet\" id: \"abc123\" more", "abc123"));
+	assert_true(m("name: \"mynet\" id: \"abc123\" x: \"y\"", "abc123"));
 	/* The closing quote must end the value: no text glued to it. */
-	assert_false(nft_comment_matches("name: \"mynet\" id: \"abc123\"x", "abc123"));
+	assert_false(m("name: \"mynet\" id: \"abc123\"x", "abc123"));
 	/* Keys count only at a word start. */
-	assert_false(nft_comment_matches("name: \"mynet\" xid: \"abc123\"", "abc123"));
-	assert_false(nft_comment_matches("xname: \"mynet\" id: \"abc123\"", "abc123"));
+	assert_false(m("name: \"mynet\" xid: \"abc123\"", "abc123"));
+	assert_false(m("xname: \"mynet\" id: \"abc123\"", "abc123"));
 }
 
 static void test_prefix_suffix_ids(void **state)
 {
 	(void)state;
-	assert_false(nft_comment_matches("name: \"net\" id: \"abcd\"", "abc"));
-	assert_false(nft_comment_matches("name: \"net\" id: \"xabc\"", "abc"));
-	assert_false(nft_comment_matches("name: \"net\" id: \"abc\"", "abcd"));
-	assert_false(nft_comment_matches("name: \"net\" id: \"abc\"", "xabc"));
-	assert_false(nft_comment_matches("name: \"net\" id: \"abc\"", "ab"));
-	assert_true(nft_comment_matches("name: \"net\" id: \"abc\"", "abc"));
+	assert_false(m("name: \"net\" id: \"abcd\"", "abc"));
+	assert_false(m("name: \"net\" id: \"xabc\"", "abc"));
+	assert_false(m("name: \"net\" id: \"abc\"", "abcd"));
+	assert_false(m("name: \"net\" id: \"abc\"", "xabc"));
+	assert_false(m("name: \"net\" id: \"abc\"", "ab"));
+	assert_true(m("name: \"net\" id: \"abc\"", "abc"));
 }
 
 static void test_empty_and_null(void **state)
 {
 	(void)state;
-	assert_false(nft_comment_matches("name: \"net\" id: \"\"", ""));
-	assert_false(nft_comment_matches("name: \"net\" id: \"abc\"", ""));
-	assert_false(nft_comment_matches(NULL, "abc"));
-	assert_false(nft_comment_matches("name: \"net\" id: \"abc\"", NULL));
-	assert_false(nft_comment_matches("", "abc"));
-	assert_false(nft_comment_matches("name: \"net\" id: \"\"", "abc"));
+	assert_false(m("name: \"net\" id: \"\"", ""));
+	assert_false(m("name: \"net\" id: \"abc\"", ""));
+	assert_false(m(NULL, "abc"));
+	assert_false(m("name: \"net\" id: \"abc\"", NULL));
+	assert_false(m("", "abc"));
+	assert_false(m("name: \"net\" id: \"\"", "abc"));
 }
 
 static void test_other_comments(void **state)
 {
 	(void)state;
 	/* Untagged comments that the same plugins write. */
-	assert_false(nft_comment_matches("CNI portfwd requiring masquerade", "abc"));
-	assert_false(nft_comment_matches("CNI portfwd masquerade mark", "abc"));
+	assert_false(m("CNI portfwd requiring masquerade", "abc"));
+	assert_false(m("CNI portfwd masquerade mark", "abc"));
 	/* No name key: not the plugins' tag. */
-	assert_false(nft_comment_matches("id: \"abc\"", "abc"));
+	assert_false(m("id: \"abc\"", "abc"));
 	/* Unquoted. */
-	assert_false(nft_comment_matches("name: net id: abc", "abc"));
-	assert_false(nft_comment_matches("name: \"net\" id: abc", "abc"));
+	assert_false(m("name: net id: abc", "abc"));
+	assert_false(m("name: \"net\" id: abc", "abc"));
 }
 
 static void test_odd_quotes(void **state)
 {
 	(void)state;
 	/* Unterminated value. */
-	assert_false(nft_comment_matches("name: \"net\" id: \"abc", "abc"));
+	assert_false(m("name: \"net\" id: \"abc", "abc"));
 	/* A network name that holds an id-looking text, escaped by %q: it is part of the name. */
-	assert_false(nft_comment_matches("name: \"x\\\" id: \\\"abc\" id: \"real\"", "abc"));
-	assert_true(nft_comment_matches("name: \"x\\\" id: \\\"abc\" id: \"real\"", "real"));
+	assert_false(m("name: \"x\\\" id: \\\"abc\" id: \"real\"", "abc"));
+	assert_true(m("name: \"x\\\" id: \\\"abc\" id: \"real\"", "real"));
 	/* An unescaped name with a quote in it: the id key then sits inside a quoted value. */
-	assert_false(nft_comment_matches("name: \"a\"b\" id: \"abc\"", "abc"));
+	assert_false(m("name: \"a\"b\" id: \"abc\"", "abc"));
 	/* Escaped quote and backslash inside the id compare as the characters themselves. */
-	assert_true(nft_comment_matches("name: \"n\" id: \"a\\\"b\"", "a\"b"));
-	assert_true(nft_comment_matches("name: \"n\" id: \"a\\\\b\"", "a\\b"));
-	assert_false(nft_comment_matches("name: \"n\" id: \"a\\\"b\"", "a\\\"b"));
+	assert_true(m("name: \"n\" id: \"a\\\"b\"", "a\"b"));
+	assert_true(m("name: \"n\" id: \"a\\\\b\"", "a\\b"));
+	assert_false(m("name: \"n\" id: \"a\\\"b\"", "a\\\"b"));
 	/* Quote characters in the wanted id never match an unescaped comment. */
-	assert_false(nft_comment_matches("name: \"n\" id: \"abc\"", "abc\""));
-	assert_false(nft_comment_matches("name: \"n\" id: \"abc\"", "\"abc"));
+	assert_false(m("name: \"n\" id: \"abc\"", "abc\""));
+	assert_false(m("name: \"n\" id: \"abc\"", "\"abc"));
 	/* Two ids: either one may match (a rule may carry two comment matches joined). */
-	assert_true(nft_comment_matches("name: \"n\" id: \"one\" id: \"two\"", "two"));
+	assert_true(m("name: \"n\" id: \"one\" id: \"two\"", "two"));
+}
+
+/* The tag format is the caller's: other keys, no second key, keys glued to their quote. */
+static void test_other_tag_format(void **state)
+{
+	struct nft_sweep_spec own = {
+		.id = "p1", .id_key = "pod=", .with_key = "owner=", .chain_prefix = "X-"
+	};
+	struct nft_sweep_spec bare = { .id = "p1", .id_key = "pod: ", .chain_prefix = "X-" };
+
+	(void)state;
+	assert_true(nft_comment_matches("owner=\"me\" pod=\"p1\"", &own));
+	assert_false(nft_comment_matches("pod=\"p1\"", &own)); /* no owner= */
+	assert_false(nft_comment_matches("name: \"me\" id: \"p1\"", &own));
+	assert_false(nft_comment_matches("owner=\"pod=\\\"p1\" pod=\"p2\"", &own));
+	assert_true(nft_comment_matches("pod: \"p1\"", &bare));
+	assert_true(nft_comment_matches("dnat pod: \"p1\" x", &bare));
+	assert_false(nft_comment_matches("pod: \"p10\"", &bare));
+	/* The CNI format no longer matches under another spec, and the other way round. */
+	assert_false(nft_comment_matches("name: \"n\" id: \"p1\"", &bare));
+	assert_false(m("owner=\"me\" pod=\"p1\"", "p1"));
+	/* An incomplete spec never matches. */
+	bare.id_key = "";
+	assert_false(nft_comment_matches("pod: \"p1\"", &bare));
+	assert_false(nft_comment_matches("pod: \"p1\"", NULL));
 }
 
 /* A rule as a GETRULE dump returns it: nat table, the tag as an xt comment match (iptables-nft)
@@ -153,7 +192,8 @@ static struct nlmsghdr *build_rule(char *buf, const char *chain, const char *mat
 
 static void test_scan_rule(void **state)
 {
-	_cleanup_(nft_walk_done) struct nft_walk w = { .id = "abc" };
+	struct nft_sweep_spec spec = CNI_SPEC("abc");
+	_cleanup_(nft_walk_done) struct nft_walk w = { .spec = &spec };
 	char buf[4096] __attribute__((aligned(8)));
 	const struct nft_ref *r;
 
@@ -234,7 +274,8 @@ static bool rule_goes(const struct nft_walk *w, uint64_t handle)
  * chains and every jump to them stay. */
 static void test_plan_portmap(void **state)
 {
-	_cleanup_(nft_walk_done) struct nft_walk w = { .id = "a" };
+	struct nft_sweep_spec spec = CNI_SPEC("a");
+	_cleanup_(nft_walk_done) struct nft_walk w = { .spec = &spec };
 
 	(void)state;
 	add4(&w, "PREROUTING", "CNI-HOSTPORT-DNAT", false); /* 1 */
@@ -262,7 +303,8 @@ static void test_plan_portmap(void **state)
  * jump to. */
 static void test_plan_portmap_last(void **state)
 {
-	_cleanup_(nft_walk_done) struct nft_walk w = { .id = "a" };
+	struct nft_sweep_spec spec = CNI_SPEC("a");
+	_cleanup_(nft_walk_done) struct nft_walk w = { .spec = &spec };
 
 	(void)state;
 	add4(&w, "PREROUTING", "CNI-HOSTPORT-DNAT", false); /* 1 */
@@ -282,7 +324,8 @@ static void test_plan_portmap_last(void **state)
 /* Listed deepest first, so that each level takes a round of its own. */
 static void test_plan_transitive(void **state)
 {
-	_cleanup_(nft_walk_done) struct nft_walk w = { .id = "t" };
+	struct nft_sweep_spec spec = CNI_SPEC("t");
+	_cleanup_(nft_walk_done) struct nft_walk w = { .spec = &spec };
 
 	(void)state;
 	add4(&w, "CNI-z", NULL, false); /* 1 */
@@ -304,7 +347,8 @@ static void test_plan_transitive(void **state)
  * the kernel refused (busy) keeps its rules and so what they jump to. */
 static void test_plan_kept(void **state)
 {
-	_cleanup_(nft_walk_done) struct nft_walk w = { .id = "a" };
+	struct nft_sweep_spec spec = CNI_SPEC("a");
+	_cleanup_(nft_walk_done) struct nft_walk w = { .spec = &spec };
 
 	(void)state;
 	add(&w, NFPROTO_IPV4, "nat", "POSTROUTING", "CNI-q", true); /* 1 */
@@ -327,9 +371,45 @@ static void test_plan_kept(void **state)
 		    rule_goes(&w, 8));
 }
 
+/* The chain prefixes are the caller's too: with X- in scope and X-SHARED- kept, CNI-* chains
+ * are neither listed in full nor deleted, and X-SHARED-* stays even when nothing else uses it. */
+static void test_plan_other_prefixes(void **state)
+{
+	struct nft_sweep_spec spec = {
+		.id = "a", .id_key = "id: ", .chain_prefix = "X-", .keep_prefix = "X-SHARED-"
+	};
+	_cleanup_(nft_walk_done) struct nft_walk w = { .spec = &spec };
+	char buf[4096] __attribute__((aligned(8)));
+
+	(void)state;
+	add4(&w, "FORWARD", "X-mine", true); /* 1 */
+	add4(&w, "X-mine", "X-SHARED-mark", false); /* 2 */
+	add4(&w, "X-SHARED-mark", NULL, false); /* 3 */
+	add4(&w, "FORWARD", "CNI-x", true); /* 4: a CNI-* target is none of this spec's */
+	add4(&w, "CNI-x", NULL, false); /* 5 */
+	assert_int_equal(nft_walk_plan(&w), 0);
+	assert_int_equal(w.chains.n, 1);
+	assert_true(chain_goes(&w, NFPROTO_IPV4, "X-mine"));
+	assert_false(chain_goes(&w, NFPROTO_IPV4, "X-SHARED-mark"));
+	assert_false(chain_goes(&w, NFPROTO_IPV4, "CNI-x"));
+	assert_int_equal(w.n_doomed, 3);
+	assert_true(rule_goes(&w, 1) && rule_goes(&w, 2) && rule_goes(&w, 4));
+	assert_false(rule_goes(&w, 3) || rule_goes(&w, 5));
+	/* The listing keeps untagged rules of in-scope chains only. */
+	nft_walk_reset(&w);
+	assert_int_equal(nft_scan_rule(&w, build_rule(buf, "X-other", NULL, NULL, NULL, 1)), 0);
+	assert_int_equal(nft_scan_rule(&w, build_rule(buf, "CNI-y", NULL, NULL, NULL, 2)), 0);
+	assert_int_equal(nft_scan_rule(&w, build_rule(buf, "INPUT", NULL, NULL, "CNI-y", 3)), 0);
+	assert_int_equal(nft_scan_rule(&w, build_rule(buf, "INPUT", NULL, NULL, "X-other", 4)), 0);
+	assert_int_equal(w.rules.n, 2);
+	assert_string_equal(w.rules.v[0].chain, "X-other");
+	assert_string_equal(w.rules.v[1].target, "X-other");
+}
+
 static void test_plan_nothing_tagged(void **state)
 {
-	_cleanup_(nft_walk_done) struct nft_walk w = { .id = "a" };
+	struct nft_sweep_spec spec = CNI_SPEC("a");
+	_cleanup_(nft_walk_done) struct nft_walk w = { .spec = &spec };
 
 	(void)state;
 	add4(&w, "CNI-lonely", NULL, false);
@@ -348,11 +428,13 @@ int main(void)
 		cmocka_unit_test(test_empty_and_null),
 		cmocka_unit_test(test_other_comments),
 		cmocka_unit_test(test_odd_quotes),
+		cmocka_unit_test(test_other_tag_format),
 		cmocka_unit_test(test_scan_rule),
 		cmocka_unit_test(test_plan_portmap),
 		cmocka_unit_test(test_plan_portmap_last),
 		cmocka_unit_test(test_plan_transitive),
 		cmocka_unit_test(test_plan_kept),
+		cmocka_unit_test(test_plan_other_prefixes),
 		cmocka_unit_test(test_plan_nothing_tagged),
 	};
 

@@ -13,7 +13,9 @@
 #include <fcntl.h>
 #include <linux/if.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 
+#include "netlink/nft_int.h"
 #include "netlink/rtnl.h"
 #include "netns/netns.h"
 
@@ -35,6 +37,50 @@ static void test_open_cloexec(void **state)
 	assert_int_equal(b, 1);
 	nl_closep(NULL);
 	nl_close(NULL);
+}
+
+/* rtnetlink and nfnetlink sockets come from one open: close-on-exec, extended acks and the
+ * same receive timeout on both. */
+static void test_open_buses(void **state)
+{
+	static const int buses[] = { NETLINK_ROUTE, NETLINK_NETFILTER };
+
+	for (size_t i = 0; i < ELEMENTSOF(buses); i++) {
+		_cleanup_nl_ struct nl_sock *s = NULL;
+		struct timeval tv = { 0 };
+		socklen_t len = sizeof(tv);
+		struct err e = { 0 };
+		int fd, on = 0;
+		uint32_t genid = 0;
+		int rc;
+
+		assert_int_equal(nl_sock_open(buses[i], &s, &e), 0);
+		fd = mnl_socket_get_fd(s->mnl);
+		assert_int_equal(s->bus, buses[i]);
+		assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+		assert_int_equal(getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, &len), 0);
+		assert_int_equal(tv.tv_sec, 30);
+		len = sizeof(on);
+		assert_int_equal(getsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &on, &len), 0);
+		assert_int_equal(on, 1);
+		len = sizeof(on);
+		on = 0;
+		assert_int_equal(getsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &on, &len), 0);
+		assert_int_equal(on, 1);
+		assert_true(s->portid != 0);
+		if (buses[i] != NETLINK_NETFILTER)
+			continue;
+		/* A read-only request over the shared request path: nfnetlink wants
+		 * CAP_NET_ADMIN for any message, so without root the kernel's EPERM comes back
+		 * acked, and the socket stays usable. */
+		rc = nft_get_genid(s, &genid, &e);
+		if (geteuid() == 0) {
+			assert_int_equal(rc, 0);
+		} else {
+			assert_int_equal(rc, -EPERM);
+			assert_non_null(strstr(e.msg, "generation id"));
+		}
+	}
 }
 
 static void test_get_lo(void **state)
@@ -129,9 +175,9 @@ static void test_open_in_self(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_open_cloexec), cmocka_unit_test(test_get_lo),
-		cmocka_unit_test(test_list),	     cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_open_in_self),
+		cmocka_unit_test(test_open_cloexec), cmocka_unit_test(test_open_buses),
+		cmocka_unit_test(test_get_lo),	     cmocka_unit_test(test_list),
+		cmocka_unit_test(test_errors),	     cmocka_unit_test(test_open_in_self),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
