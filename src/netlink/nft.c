@@ -20,10 +20,11 @@
 #include "netlink/nft_int.h"
 #include "netlink/rtnl.h"
 
-/* Listings and batches, when the ruleset keeps changing under them. Between attempts the sweep
- * waits a little longer each time (1 ms doubling) for a burst of changes to end. */
-#define NFT_ATTEMPTS 8
-_Static_assert(1000000L << (NFT_ATTEMPTS - 2) < 1000000000L, "backoff fits in tv_nsec");
+/* Listings and batches, when the ruleset keeps changing under them (any commit in the netns
+ * does). Between attempts the sweep waits a little longer each time (1 ms doubling, at most
+ * NFT_BACKOFF_MAX_MS) for a burst of changes to end: about 1.2 s in all. */
+#define NFT_ATTEMPTS 16
+#define NFT_BACKOFF_MAX_MS 128
 /* GETGEN and GETRULE: a header and an nfgenmsg. */
 #define NFT_REQ_SIZE 64
 /* Receive-buffer room per queued ack, skb overhead included (about 700 bytes each). */
@@ -372,7 +373,9 @@ static int nft_run(const struct nft_sweep_spec *spec, bool apply, struct nft_swe
 					       "nftables: the ruleset changed under %d listings",
 					       NFT_ATTEMPTS);
 		if (attempt > 0) {
-			struct timespec ts = { .tv_nsec = 1000000L << (attempt - 1) };
+			/* 1, 2, 4 ... 128 ms, then 128 ms each time. */
+			long ms = attempt > 8 ? NFT_BACKOFF_MAX_MS : 1L << (attempt - 1);
+			struct timespec ts = { .tv_nsec = ms * 1000000L };
 
 			nanosleep(&ts, NULL);
 		}

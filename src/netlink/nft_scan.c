@@ -313,6 +313,13 @@ int nft_scan_rule(struct nft_walk *w, const struct nlmsghdr *nlh)
 
 	if (NFNL_MSG_TYPE(nlh->nlmsg_type) != NFT_MSG_NEWRULE)
 		return 0;
+	/* A first look at the raw bytes: a rule bears on the sweep only when they hold the chain
+	 * prefix (its chain's name, a jump's target) or the id key (a tag), all kept verbatim.
+	 * Most of a host's rules hold neither and are never parsed, which keeps a listing short
+	 * and so less likely to see a commit under it. */
+	if (!memmem(nlh, nlh->nlmsg_len, w->spec->chain_prefix, strlen(w->spec->chain_prefix)) &&
+	    !memmem(nlh, nlh->nlmsg_len, w->spec->id_key, strlen(w->spec->id_key)))
+		return 0;
 	r = nftnl_rule_alloc();
 	if (!r)
 		return -ENOMEM;

@@ -234,7 +234,11 @@ static void test_scan_rule(void **state)
 	r = &w.rules.v[3];
 	assert_true(r->tagged && !r->target && r->handle == 10);
 	/* A rule without its chain is refused; other message types are not rules. */
-	assert_int_equal(nft_scan_rule(&w, build_rule(buf, NULL, NULL, NULL, NULL, 13)), -EBADMSG);
+	assert_int_equal(
+	    nft_scan_rule(&w, build_rule(buf, NULL, "name: \"n\" id: \"abc\"", NULL, NULL, 13)),
+	    -EBADMSG);
+	/* One that holds neither the chain prefix nor the id key is not even parsed. */
+	assert_int_equal(nft_scan_rule(&w, build_rule(buf, NULL, "filler", NULL, NULL, 14)), 0);
 	nftnl_nlmsg_build_hdr(buf, NFT_MSG_NEWCHAIN, NFPROTO_IPV4, NLM_F_MULTI, 1);
 	assert_int_equal(nft_scan_rule(&w, (struct nlmsghdr *)buf), 0);
 	assert_int_equal(w.rules.n, 4);
