@@ -72,13 +72,15 @@ static int parse_element(const char *el, struct k8s_net_sel *ret, struct err *e)
 	slash = strchr(body, '/');
 	if (slash && strchr(slash + 1, '/'))
 		return err_set(e, -EINVAL, "%s: more than one '/'", quote);
+	/* White space around '/' and '@' goes, as upstream and the seed trim it: "default / neta",
+	 * "neta @ x1". Inside a part it stays, and makes the name invalid. */
 	if (slash) {
-		s.namespace = strndup(body, (size_t)(slash - body));
-		s.name = strdup(slash + 1);
+		s.namespace = trim_dup(body, (size_t)(slash - body));
+		s.name = trim_dup(slash + 1, strlen(slash + 1));
 	} else
-		s.name = strdup(body);
+		s.name = trim_dup(body, strlen(body));
 	if (at)
-		s.ifname = strdup(at + 1);
+		s.ifname = trim_dup(at + 1, strlen(at + 1));
 	if (!s.name || (slash && !s.namespace) || (at && !s.ifname)) {
 		free(s.namespace);
 		free(s.name);

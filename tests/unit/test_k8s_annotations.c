@@ -156,6 +156,28 @@ static void test_list_with_spaces(void **state)
 	sel = parse_ok("\n  tke-bridge  \n", 1);
 	assert_string_equal(sel[0].name, "tke-bridge");
 	k8s_netsel_free(sel, 1);
+
+	/* Around '/' and '@' too, as upstream and the seed trim them. */
+	sel = parse_ok("default / neta, neta @ x1 ,ns2\t/\tb@\tnet2, kube-system/ c @eth9", 4);
+	assert_string_equal(sel[0].namespace, "default");
+	assert_string_equal(sel[0].name, "neta");
+	assert_null(sel[0].ifname);
+	assert_null(sel[1].namespace);
+	assert_string_equal(sel[1].name, "neta");
+	assert_string_equal(sel[1].ifname, "x1");
+	assert_string_equal(sel[2].namespace, "ns2");
+	assert_string_equal(sel[2].name, "b");
+	assert_string_equal(sel[2].ifname, "net2");
+	assert_string_equal(sel[3].namespace, "kube-system");
+	assert_string_equal(sel[3].name, "c");
+	assert_string_equal(sel[3].ifname, "eth9");
+	k8s_netsel_free(sel, 4);
+	/* Only around them: inside a part a space is still wrong, and nothing is left of " ". */
+	expect_bad("default / ne ta", -EINVAL, "network name \"ne ta\"");
+	expect_bad("neta @ x 1", -EINVAL, "interface name \"x 1\" is invalid");
+	expect_bad("de fault/neta", -EINVAL, "namespace \"de fault\"");
+	expect_bad("neta @ ", -EINVAL, "interface name \"\" is invalid");
+	expect_bad(" / neta", -EINVAL, "namespace \"\"");
 }
 
 static void test_json_every_field(void **state)
