@@ -130,6 +130,10 @@ int multus_cni_main(void)
 	}
 	log_setup(ctx.nc.log_level, ctx.nc.log_file, ctx.nc.log_to_stderr);
 	log_set_container(ctx.env.container_id);
+	if (ctx.nc.log_level_unknown)
+		log_warning("netconf: logLevel \"%.32s\" is not one of debug, verbose, info, "
+			    "warning, error, panic; using info",
+			    ctx.nc.log_level_unknown);
 	log_debug("%s: netconf %s, netns %s, ifname %s", ctx.env.command, ctx.nc.name,
 		  ctx.env.netns ? ctx.env.netns : "", ctx.env.ifname ? ctx.env.ifname : "");
 	switch (ctx.env.cmd) {

@@ -208,3 +208,51 @@ int confdir_find(const char *dir, const char *name, void (*warn)(const char *msg
 		return r;
 	return confdir_scan_find(s, name, ret, e);
 }
+
+int confdir_first(const char *dir, json_t **ret, struct err *e)
+{
+	struct dirent **list = NULL;
+	int n, r = -ENOENT;
+
+	n = scandir(dir, &list, is_conf_file, by_name);
+	if (n < 0)
+		return err_setc(e, CNI_ERR_IO, negative_errno(), "cannot read %s: %m", dir);
+	for (int i = 0; i < n && r == -ENOENT; i++) {
+		_cleanup_free_ char *path = NULL;
+		json_auto_t *conf = NULL;
+		const char *type;
+
+		if (asprintf(&path, "%s/%s", dir, list[i]->d_name) < 0) {
+			path = NULL;
+			r = -ENOMEM;
+			break;
+		}
+		r = conf_load_file(path, &conf, e);
+		if (r < 0)
+			break;
+		type = cni_conf_type(conf);
+		if (type && streq(type, "multus")) {
+			r = -ENOENT;
+			continue;
+		}
+		*ret = TAKE_PTR(conf);
+	}
+	for (int i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+	return r;
+}
+
+int conf_load_path(const char *path, json_t **ret, struct err *e)
+{
+	struct stat st;
+	int r;
+
+	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+		return conf_load_file(path, ret, e);
+	r = confdir_first(path, ret, e);
+	if (r == -ENOENT)
+		return err_setc(e, CNI_ERR_INVALID_NETCONF, -ENOENT,
+				"no config file (.conf, .conflist, .json) in %s", path);
+	return r;
+}

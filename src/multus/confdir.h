@@ -34,6 +34,17 @@ static inline void confdir_scan_freep(struct confdir_scan **s)
  */
 int confdir_scan_find(struct confdir_scan *s, const char *name, json_t **ret, struct err *e);
 
+/*
+ * The cluster network named by a directory, as upstream reads one: its first config file by
+ * name (.conf, .conflist, .json), passing over multus's own (type "multus"). That file being
+ * invalid is an error naming it: the next one is no stand-in for it. -ENOENT when none.
+ */
+int confdir_first(const char *dir, json_t **ret, struct err *e);
+
+/* clusterNetwork by path: a config file (conf_load_file), or a directory (confdir_first; none
+ * there is code 7). */
+int conf_load_path(const char *path, json_t **ret, struct err *e);
+
 /* The same for one lookup: a scan of its own. */
 int confdir_find(const char *dir, const char *name, void (*warn)(const char *msg), json_t **ret,
 		 struct err *e);

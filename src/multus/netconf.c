@@ -208,15 +208,11 @@ int multus_netconf_parse(const char *buf, size_t len, struct multus_netconf *ret
 		0 ||
 	    (r = get_typed(nc.raw, "prevResult", is_object, "an object", &nc.prev_result, e)) < 0)
 		goto fail;
-	if (level[0] && log_level_parse(level, &nc.log_level) < 0) {
-		r = err_setc(
-		    e, CNI_ERR_INVALID_NETCONF, -EINVAL,
-		    "netconf: logLevel \"%.32s\" is not one of debug, verbose, info, warning, error, panic",
-		    level);
-		goto fail;
-	}
-	if (!level[0])
+	/* Upstream ignores a level it does not know; so do we, with a warning (cmd.c). */
+	if (!level[0] || log_level_parse(level, &nc.log_level) < 0) {
 		nc.log_level = LOG_LEVEL_INFO;
+		nc.log_level_unknown = level[0] ? level : NULL;
+	}
 	if (nc.ifname_prefix[0] == '\0' || strlen(nc.ifname_prefix) > 12 ||
 	    !name_is_ifname(nc.ifname_prefix)) {
 		r = err_setc(

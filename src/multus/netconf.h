@@ -31,6 +31,7 @@ struct multus_netconf {
 	double api_timeout_seconds, delegate_timeout_seconds;
 	const char *log_file;
 	enum log_level log_level;
+	const char *log_level_unknown; /* a logLevel we do not know (info is used), or NULL */
 	bool log_to_stderr;
 	json_t *runtime_config; /* object or NULL */
 	json_t *capabilities; /* object or NULL */

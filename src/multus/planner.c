@@ -77,14 +77,17 @@ static int conf_from_nad(json_t *nad, const char *ns, const char *name, json_t *
 	return 0;
 }
 
-/* A network by name: NAD ns/name, else a confDir file named `name`. */
+/* A network by name: NAD ns/name, else a confDir file named `name`. A NAD without a config
+ * names its config file in confDir (as upstream reads it); the network is still "ns/name". */
 static int resolve(struct multus_ctx *ctx, struct confdir_scan *scan, const char *ns,
 		   const char *name, json_t **ret_conf, char **ret_network, struct err *e)
 {
 	json_auto_t *nad = NULL, *conf = NULL;
+	bool nad_empty = false, asked = false;
 	int r;
 
 	if (ctx->api && ns && name_is_dns1123_subdomain(name)) {
+		asked = true;
 		r = k8s_get_nad(ctx->api, ns, name, &nad, e);
 		if (r < 0 && r != -ENOENT) {
 			e->code = CNI_ERR_API;
@@ -94,6 +97,7 @@ static int resolve(struct multus_ctx *ctx, struct confdir_scan *scan, const char
 			r = conf_from_nad(nad, ns, name, &conf, e);
 			if (r < 0 && r != -ENOENT)
 				return r;
+			nad_empty = r == -ENOENT;
 			if (r == 0) {
 				if (asprintf(ret_network, "%s/%s", ns, name) < 0)
 					return -ENOMEM;
@@ -106,16 +110,21 @@ static int resolve(struct multus_ctx *ctx, struct confdir_scan *scan, const char
 	if (r == -ENOENT)
 		return err_setc(
 		    e, CNI_ERR_INVALID_NETCONF, -ENOENT,
-		    "network \"%s%s%s\" not found: %s%s%s%sno config named \"%s\" in %s",
-		    ns ? ns : "", ns ? "/" : "", name,
-		    ctx->api && ns ? "no NetworkAttachmentDefinition " : "",
-		    ctx->api && ns ? ns : "", ctx->api && ns ? "/" : "",
-		    ctx->api && ns ? "and " : "", name, ctx->nc.conf_dir);
+		    "network \"%s%s%s\" not found: %s%s%s%s%sno config named \"%s\" in %s",
+		    ns ? ns : "", ns ? "/" : "", name, asked ? "NetworkAttachmentDefinition " : "",
+		    asked ? ns : "", asked ? "/" : "", asked ? name : "",
+		    !asked	? ""
+		    : nad_empty ? " has no spec.config and "
+				: " does not exist and ",
+		    name, ctx->nc.conf_dir);
 	if (r < 0)
 		return r;
-	*ret_network = strdup(json_string_value(json_object_get(conf, "name")));
-	if (!*ret_network)
-		return -ENOMEM;
+	if (nad_empty)
+		r = asprintf(ret_network, "%s/%s", ns, name) < 0 ? -ENOMEM : 0;
+	else if (!(*ret_network = strdup(json_string_value(json_object_get(conf, "name")))))
+		r = -ENOMEM;
+	if (r < 0)
+		return r;
 	*ret_conf = TAKE_PTR(conf);
 	return 0;
 }
@@ -174,8 +183,11 @@ static int add_selection(struct multus_ctx *ctx, struct wants *ws, int slot, con
 		json_t *conf = NULL;
 		char *network = NULL;
 
+		/* An implicit multusNamespace (default-network) is the admin's choice, not the
+		 * pod's: isolation is about the namespaces a pod names. */
 		if (isolate && ctx->nc.namespace_isolation && pod_ns && ns && !streq(ns, pod_ns) &&
-		    !in_comma_list(ctx->nc.global_namespaces, ns))
+		    !in_comma_list(ctx->nc.global_namespaces, ns) &&
+		    !(!s->namespace && default_ns == ctx->nc.multus_namespace))
 			return err_setc(
 			    e, CNI_ERR_INVALID_NETCONF, -EPERM,
 			    "%s: pod in namespace %s may not use network %s/%s (namespaceIsolation; global namespaces: %s)",
@@ -198,7 +210,7 @@ static int add_cluster_network(struct multus_ctx *ctx, struct wants *ws, struct 
 	int r;
 
 	if (cn[0] == '/') {
-		r = conf_load_file(cn, &conf, e);
+		r = conf_load_path(cn, &conf, e);
 		if (r < 0)
 			return err_prefix(e, r, "clusterNetwork");
 		network = strdup(json_string_value(json_object_get(conf, "name")));
@@ -305,6 +317,18 @@ static int ip_family(const char *s)
 	return family == AF_INET ? 4 : 6;
 }
 
+/* Appends "KEY=VALUE" to the CNI_ARGS list *args (";"-separated). */
+static int args_append(char **args, const char *key, const char *value)
+{
+	char *n = NULL;
+
+	if (asprintf(&n, "%s%s%s=%s", *args, (*args)[0] ? ";" : "", key, value) < 0)
+		return -ENOMEM;
+	free(*args);
+	*args = n;
+	return 0;
+}
+
 /* runtimeConfig, CNI_ARGS and conf changes that an attachment's selection asks for. */
 static int apply_selection(struct multus_ctx *ctx, struct attachment *a,
 			   const struct k8s_net_sel *s)
@@ -334,16 +358,17 @@ static int apply_selection(struct multus_ctx *ctx, struct attachment *a,
 		merge_cni_args(a->conf, s->cni_args);
 	if (s->default_route)
 		a->default_route = json_incref(s->default_route);
+	/* As upstream: the requests reach plugins that read CNI_ARGS too, MAC= before IP=. */
+	a->cni_args = strdup(base);
+	if (!a->cni_args || (s->mac && args_append(&a->cni_args, "MAC", s->mac) < 0))
+		return -ENOMEM;
 	if (s->ips && json_array_size(s->ips)) {
 		_cleanup_free_ char *list = join_strings(s->ips);
 
-		if (!list)
+		if (!list || args_append(&a->cni_args, "IP", list) < 0)
 			return -ENOMEM;
-		if (asprintf(&a->cni_args, "%s%sIP=%s", base, base[0] ? ";" : "", list) < 0)
-			return -ENOMEM;
-		return 0;
 	}
-	return (a->cni_args = strdup(base)) ? 0 : -ENOMEM;
+	return 0;
 }
 
 static bool name_taken(const struct plan *p, size_t upto, const char *name, struct nl_link *links,
@@ -478,8 +503,9 @@ static int gather(struct multus_ctx *ctx, struct wants *ws, struct err *e)
 	if (tke && tke[0])
 		r = add_selection(ctx, ws, 0, tke, "annotation " ANN_TKE, pod_ns, true, true, e);
 	else if (def && def[0]) {
-		r = add_selection(ctx, ws, 0, def, "annotation " ANN_DEFAULT, pod_ns, true, true,
-				  e);
+		/* Like clusterNetwork, which it replaces: a name alone is in multusNamespace. */
+		r = add_selection(ctx, ws, 0, def, "annotation " ANN_DEFAULT,
+				  ctx->nc.multus_namespace, true, true, e);
 		if (r == 0 && ws->n_sels[0] != 1)
 			r = err_setc(e, CNI_ERR_INVALID_NETCONF, -EINVAL,
 				     "annotation " ANN_DEFAULT " must name exactly one network");

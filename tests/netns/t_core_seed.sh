@@ -68,4 +68,35 @@ multus ADD seed5 eth0 /run/netns/seed <"$T/nc"
 check "an existing eth1 in the pod: the second network becomes eth2" sh -c "[ $RC -eq 0 ] && ip netns exec seed ip -d link show eth2 | grep -q macvlan"
 multus DEL seed5 eth0 /run/netns/seed <"$T/nc"
 check "the pre-existing eth1 is still there after DEL" has_link seed eth1
+# An unknown logLevel is a warning, not a failed ADD (upstream ignores it; the level is info).
+netconf node-cni-network '"defaultDelegates":"flannel-conf","logLevel":"loud"' >"$T/nc"
+multus ADD lvl eth0 /run/netns/seed <"$T/nc"
+check "unknown logLevel: ADD succeeds" [ "$RC" -eq 0 ]
+check "unknown logLevel: a warning names it" grep -q ' warning \[lvl\] netconf: logLevel "loud" is not one of .*; using info' "$T/err"
+check "unknown logLevel: info lines are logged, debug ones are not" sh -c "grep -q ' info \[lvl\] ' '$T/err' && ! grep -q ' debug ' '$T/err'"
+multus DEL lvl eth0 /run/netns/seed <"$T/nc"
+check "unknown logLevel: DEL succeeds" [ "$RC" -eq 0 ]
+
+# clusterNetwork naming a directory: its first config file by name (upstream's third form),
+# passing over multus's own; an invalid first file is an error naming it.
+mkdir "$T/primary"
+netconf m-in-dir '"defaultDelegates":"x"' >"$T/primary/00-multus.conf"
+sed 's/"flannel-conf"/"dir-first"/' "$CONF/flannel-conf.conf" >"$T/primary/10-first.conf"
+sed 's/"sriov-conf"/"dir-second"/' "$CONF/sriov-conf.conf" >"$T/primary/20-second.conflist.json"
+: >"$T/primary/05-not-a-config.txt"
+netconf node-cni-network '"clusterNetwork":"'"$T/primary"'"' >"$T/nc"
+multus ADD cdir eth0 /run/netns/seed <"$T/nc"
+check "clusterNetwork directory: ADD succeeds" [ "$RC" -eq 0 ]
+check "clusterNetwork directory: the first config by name (10-first.conf, multus's own passed over)" sh -c "jq -e '[.attachments[] | [.network, .ifname]] == [[\"dir-first\",\"eth0\"]]' '$STORE/cdir.json'"
+check "clusterNetwork directory: eth0 is that bridge network (10.3.0.x)" sh -c "ip netns exec seed ip -o -4 addr show eth0 | grep -q 'inet 10.3.0.'"
+multus DEL cdir eth0 /run/netns/seed <"$T/nc"
+check "clusterNetwork directory: DEL succeeds, eth0 gone" sh -c "[ $RC -eq 0 ] && ! ip netns exec seed ip link show eth0 2>/dev/null"
+printf '{"name":' >"$T/primary/01-broken.conf"
+multus ADD cdir2 eth0 /run/netns/seed <"$T/nc"
+check "clusterNetwork directory with an invalid first file: code 7 naming it" sh -c "[ $RC -ne 0 ] && jq -e '.code == 7 and (.msg | contains(\"clusterNetwork\") and contains(\"01-broken.conf\"))' '$T/out'"
+mkdir "$T/empty"
+netconf node-cni-network '"clusterNetwork":"'"$T/empty"'"' >"$T/nc"
+multus ADD cdir3 eth0 /run/netns/seed <"$T/nc"
+check "clusterNetwork empty directory: code 7 naming it" sh -c "[ $RC -ne 0 ] && jq -e '.code == 7 and (.msg | contains(\"no config file\") and contains(\"$T/empty\"))' '$T/out'"
+check "clusterNetwork directory: no eth0 left, no store entries" sh -c "! ip netns exec seed ip link show eth0 2>/dev/null && [ ! -e '$STORE/cdir2.json' ] && [ ! -e '$STORE/cdir3.json' ]"
 done_testing

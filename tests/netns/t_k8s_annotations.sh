@@ -157,11 +157,59 @@ check "networks JSON cni-args: the delegate saw args.cni.ips (eth1 has 10.30.0.7
 check "networks JSON cni-args: stored config carries args.cni {ips, foo}" sh -c "jq -e '.attachments[1].config | fromjson | .args.cni == {\"ips\":[\"10.30.0.77/24\"],\"foo\":\"bar\"}' '$STORE/u8.json'"
 up_del u8
 
-# v1.multus-cni.io/default-network replaces the cluster network.
+# v1.multus-cni.io/default-network replaces the cluster network. A name alone is a NAD of
+# multusNamespace (kube-system), as upstream reads it, not of the pod's namespace.
+nad kube-system flannel-conf "$(br_json flannel-conf br-fk 10.3.1.0/24)"
 pod default samplepod v1.multus-cni.io/default-network flannel-conf
 multus ADD u9 eth0 /run/netns/pod "$(kargs default samplepod)" <"$T/nc.up"
-check "default-network annotation: eth0 is flannel-conf (10.3.0.x), not the cluster network" sh -c "[ $RC -eq 0 ] && ip netns exec pod ip -o -4 addr show dev eth0 | grep -q 'inet 10.3.0.' && [ \$(ip netns exec pod ip -o link | wc -l) -eq 2 ]"
+check "default-network annotation: eth0 is kube-system's flannel-conf (10.3.1.x), not the cluster network nor default's" sh -c "[ $RC -eq 0 ] && ip netns exec pod ip -o -4 addr show dev eth0 | grep -q 'inet 10.3.1.' && [ \$(ip netns exec pod ip -o link | wc -l) -eq 2 ]"
+check "default-network annotation: the store names kube-system/flannel-conf" sh -c "jq -e '.attachments[0].network == \"kube-system/flannel-conf\"' '$STORE/u9.json'"
 up_del u9
+pod default samplepod v1.multus-cni.io/default-network default/flannel-conf
+multus ADD u9b eth0 /run/netns/pod "$(kargs default samplepod)" <"$T/nc.up"
+check "default-network annotation default/flannel-conf: the pod namespace's NAD (10.3.0.x)" sh -c "[ $RC -eq 0 ] && ip netns exec pod ip -o -4 addr show dev eth0 | grep -q 'inet 10.3.0.'"
+up_del u9b
+netconf multus-cni-network '"kubeconfig":"'"$KC"'","clusterNetwork":"k8s-pod-network","namespaceIsolation":true' >"$T/nc.upi"
+pod default samplepod v1.multus-cni.io/default-network flannel-conf
+multus ADD u9c eth0 /run/netns/pod "$(kargs default samplepod)" <"$T/nc.upi"
+check "default-network annotation with namespaceIsolation: the implicit multusNamespace is allowed" sh -c "[ $RC -eq 0 ] && ip netns exec pod ip -o -4 addr show dev eth0 | grep -q 'inet 10.3.1.'"
+multus DEL u9c eth0 /run/netns/pod "$(kargs default samplepod)" <"$T/nc.upi"
+pod default samplepod v1.multus-cni.io/default-network kube-system/flannel-conf
+multus ADD u9d eth0 /run/netns/pod "$(kargs default samplepod)" <"$T/nc.upi"
+check "default-network annotation with namespaceIsolation: naming kube-system/ itself is still refused (code 7)" sh -c "[ $RC -ne 0 ] && jq -e '.code == 7 and (.msg | contains(\"namespaceIsolation\"))' '$T/out'"
+check "default-network: the pod is clean" only_lo pod
+
+# Spaces around '/' and '@' in the comma form are trimmed, as upstream and the seed do.
+nad default macvlan-conf "$(mv_json macvlan-conf up0 10.30.0.0/24)"
+up_add u10 'default / macvlan-conf, macvlan-conf @ x1 ,other-ns /macvlan-conf@ x2'
+check "networks with spaces around / and @: ADD succeeds" [ "$RC" -eq 0 ]
+check "networks with spaces: eth1, x1 and x2 from the right NADs" sh -c "jq -e '[.attachments[] | [.network, .ifname]] == [[\"k8s-pod-network\",\"eth0\"],[\"default/macvlan-conf\",\"eth1\"],[\"default/macvlan-conf\",\"x1\"],[\"other-ns/macvlan-conf\",\"x2\"]]' '$STORE/u10.json'"
+check "networks with spaces: x2 in other-ns's 10.31.0.0/24" ok_addr x2 '10\.31\.0\.[0-9]*/24'
+up_del u10
+
+# A mac request reaches the delegate as runtimeConfig.mac and as MAC= in CNI_ARGS (upstream
+# does both; plugins that read CNI_ARGS get it too). `args-rec` logs CNI_ARGS, runs macvlan.
+cat >"$T/args-rec" <<'SH'
+#!/bin/sh
+[ "$CNI_COMMAND" = ADD ] && printf '%s\n' "$CNI_ARGS" >>"$ARGS_LOG"
+exec "$PLUGINS/macvlan"
+SH
+chmod +x "$T/args-rec"
+export ARGS_LOG=$T/args.log PLUGINS
+CNI_PATH_TEST="$T:$CNI_PATH_TEST"
+nad default mac-rec "$(printf '{"cniVersion":"1.0.0","name":"mac-rec","type":"args-rec","capabilities":{"mac":true},"master":"up0","mode":"bridge","ipam":{"type":"host-local","subnet":"10.32.0.0/24","dataDir":"%s"}}' "$IPAM")"
+pod default samplepod k8s.v1.cni.cncf.io/networks '[{"name":"mac-rec","mac":"c2:b0:57:49:47:f2"}]'
+multus ADD u11 eth0 /run/netns/pod "$(kargs default samplepod)" <"$T/nc.up"
+check "mac request: ADD succeeds with eth1's MAC c2:b0:57:49:47:f2" sh -c "[ $RC -eq 0 ] && ip netns exec pod ip -o link show eth1 | grep -q 'link/ether c2:b0:57:49:47:f2 '"
+check "mac request: the delegate's CNI_ARGS are the pod's plus MAC=" [ "$(cat "$ARGS_LOG")" = "$(kargs default samplepod);MAC=c2:b0:57:49:47:f2" ]
+up_del u11
+: >"$ARGS_LOG"
+nad default mac-rec '{"cniVersion":"1.0.0","name":"mac-rec","type":"args-rec","capabilities":{"mac":true,"ips":true},"master":"up0","mode":"bridge","ipam":{"type":"static"}}'
+pod default samplepod k8s.v1.cni.cncf.io/networks '[{"name":"mac-rec","mac":"c2:b0:57:49:47:f3","ips":["10.32.1.5/24","fd32::5/64"]}]'
+multus ADD u12 eth0 /run/netns/pod "$(kargs default samplepod)" <"$T/nc.up"
+check "mac and ips: MAC= before IP=, as upstream" [ "$(cat "$ARGS_LOG")" = "$(kargs default samplepod);MAC=c2:b0:57:49:47:f3;IP=10.32.1.5/24,fd32::5/64" ]
+check "mac and ips: eth1 has both" sh -c "[ $RC -eq 0 ] && [ '$(addr_of pod eth1)' = 10.32.1.5/24 ] && ip netns exec pod ip -o link show eth1 | grep -q c2:b0:57:49:47:f3"
+up_del u12
 
 # clusterNetwork and defaultNetworks by NAD in multusNamespace; none in systemNamespaces.
 nad default macvlan-conf "$(mv_json macvlan-conf up0 10.30.0.0/24)"
@@ -202,14 +250,19 @@ check "lookup: NAD and file both named dual: the NAD wins (in 10.41.0.0/24)" ok_
 multus DEL l1 eth0 /run/netns/pod "$(kargs default lk)" <"$T/nc.l"
 lk l2 emptycfg
 check "lookup: NAD with empty spec.config: the file is used (in 10.42.0.0/24)" ok_addr eth0 '10\.42\.0\.[0-9]*/24'
+check "lookup: NAD with empty spec.config: the network is still the NAD, default/emptycfg" sh -c "jq -e '.attachments[0].network == \"default/emptycfg\"' '$STORE/l2.json'"
+check "lookup: NAD with empty spec.config: network-status names default/emptycfg" sh -c "jq -e '.metadata.annotations[\"k8s.v1.cni.cncf.io/network-status\"] | fromjson | .[0].name == \"default/emptycfg\"' '$API/objects/pods/default/lk.json'"
 multus DEL l2 eth0 /run/netns/pod "$(kargs default lk)" <"$T/nc.l"
+rm "$CONF/emptycfg.conf"
+lk l2b emptycfg
+check "lookup: NAD with empty spec.config and no file: the message says both" sh -c "[ $RC -ne 0 ] && jq -e '.code == 7 and (.msg | contains(\"network \\\"default/emptycfg\\\" not found: NetworkAttachmentDefinition default/emptycfg has no spec.config and no config named \\\"emptycfg\\\" in $CONF\"))' '$T/out'"
 lk l3 fileonly
 check "lookup: no NAD: the file is used (in 10.43.0.0/24)" ok_addr eth0 '10\.43\.0\.[0-9]*/24'
 check "lookup: file network is named by its config name in the store" sh -c "jq -e '.attachments[0].network == \"fileonly\"' '$STORE/l3.json'"
 multus DEL l3 eth0 /run/netns/pod "$(kargs default lk)" <"$T/nc.l"
 lk l4 ghost-net
 check "lookup: neither NAD nor file: code 7" sh -c "[ $RC -ne 0 ] && jq -e '.code == 7' '$T/out'"
-check "lookup: neither: the message names the network" jq_out '.msg | contains("ghost-net")'
+check "lookup: neither: the message names the network, the NAD and the confDir" jq_out ".msg | contains(\"network \\\"default/ghost-net\\\" not found: NetworkAttachmentDefinition default/ghost-net does not exist and no config named \\\"ghost-net\\\" in $CONF\")"
 check "lookup: neither: nothing in the pod, no store entry" sh -c "[ \$(ip netns exec pod ip -o link | wc -l) -eq 1 ] && [ ! -e '$STORE/l4.json' ]"
 
 # === namespaceIsolation =======================================================================

@@ -437,6 +437,48 @@ static void test_scan_odd_files(void **state)
 	}
 }
 
+/* clusterNetwork naming a directory: the first config file by name, ours passed over. */
+static void test_first_in_dir(void **state)
+{
+	json_t *j = NULL;
+	struct err e = { 0 };
+
+	(void)state;
+	assert_int_equal(conf_load_path(dir, &j, &e), -ENOENT);
+	assert_int_equal(e.code, CNI_ERR_INVALID_NETCONF);
+	assert_has(e.msg, "no config file (.conf, .conflist, .json) in ");
+	assert_null(j);
+	put(dir, "00-multus.conf", "{\"cniVersion\":\"1.0.0\",\"name\":\"m\",\"type\":\"multus\"}");
+	put(dir, "05-readme.txt", "not a config");
+	conf("30-c.conf", "net-c", "c");
+	conflist("20-b.conflist", "net-b", "b");
+	conf("40-a.json", "net-a", "a");
+	/* By file name, whatever the extension (unlike a lookup by network name). */
+	assert_int_equal(conf_load_path(dir, &j, &e), 0);
+	assert_string_equal(json_string_value(json_object_get(j, "x")), "b");
+	json_decref(j);
+	j = NULL;
+	/* A file path is that file. */
+	{
+		char *path = NULL;
+
+		assert_true(asprintf(&path, "%s/30-c.conf", dir) > 0);
+		assert_int_equal(conf_load_path(path, &j, &e), 0);
+		assert_string_equal(json_string_value(json_object_get(j, "x")), "c");
+		json_decref(j);
+		j = NULL;
+		free(path);
+	}
+	/* An invalid first file is named, not skipped for the next. */
+	put(dir, "10-broken.conf", "{\"name\":");
+	err_clear(&e);
+	assert_int_equal(conf_load_path(dir, &j, &e), -EINVAL);
+	assert_has(e.msg, "10-broken.conf");
+	assert_null(j);
+	assert_int_equal(confdir_first("/nonexistent-multus-dir", &j, &e), -ENOENT);
+	assert_has(e.msg, "cannot read /nonexistent-multus-dir");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -451,6 +493,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_scan_reads_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scan_errors_repeat, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scan_odd_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_first_in_dir, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
