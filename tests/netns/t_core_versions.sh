@@ -101,6 +101,12 @@ for v in 0.3.1 1.0.0 1.1.0; do
 	esac
 	check "old delegates, caller $v: the three links" sh -c "for i in eth0 eth1 eth2; do ip netns exec p ip link show \$i >/dev/null || exit 1; done"
 	check "old delegates: the store keeps each version" sh -c "jq -e '[.attachments[].cniVersion] == [\"0.1.0\",\"0.2.0\",\"0.4.0\"]' '$STORE/o-$v.json'"
+	if [ $v != 0.3.1 ]; then
+		: >"$REC_LOG"
+		CNI_PATH_TEST="$T:$CNI_PATH_TEST" multus CHECK o-$v eth0 /run/netns/p <"$T/nc"
+		check "old delegates, caller $v: CHECK succeeds (links and addresses verified)" [ "$RC" -eq 0 ]
+		check "old delegates, caller $v: CHECK reaches only the 0.4.0 delegate, with prevResult" [ "$(recs CHECK)" = "new-mv:0.4.0:prev " ]
+	fi
 	: >"$REC_LOG"
 	CNI_PATH_TEST="$T:$CNI_PATH_TEST" multus DEL o-$v eth0 /run/netns/p <"$T/nc"
 	check "old delegates, caller $v: DEL succeeds" [ "$RC" -eq 0 ]
@@ -109,6 +115,19 @@ for v in 0.3.1 1.0.0 1.1.0; do
 	check "old delegates, caller $v: nothing left" sh -c "[ \$(ip netns exec p ip -o link | wc -l) -eq 1 ] && [ ! -e '$STORE/o-$v.json' ]"
 	check "old delegates, caller $v: IPAM released" [ "$(ipam_count old-br)$(ipam_count old-mv)$(ipam_count new-mv)" = "000" ]
 done
+
+# GC (1.1.0 caller) tears a pod of old delegates down as DEL does.
+netconf multus '"defaultDelegates":"old-br,old-mv,new-mv"' 1.1.0 >"$T/nc"
+CNI_PATH_TEST="$T:$CNI_PATH_TEST" multus ADD o-gc eth0 /run/netns/p <"$T/nc"
+check "old delegates, GC setup: ADD succeeds" [ "$RC" -eq 0 ]
+: >"$REC_LOG"
+netconf multus '"defaultDelegates":"old-br,old-mv,new-mv","cni.dev/valid-attachments":[]' 1.1.0 >"$T/gc"
+CNI_COMMAND=GC CNI_PATH="$T:$CNI_PATH_TEST" "$MULTUS" <"$T/gc" >"$T/out" 2>"$T/err"
+check "old delegates: GC succeeds" [ "$?" -eq 0 ]
+check "old delegates: GC's DELs in reverse, each in its version, prevResult only for 0.4.0" \
+	[ "$(recs DEL)" = "new-mv:0.4.0:prev old-mv:0.2.0:- old-br:0.1.0:- " ]
+check "old delegates: GC asked none of them for GC (none speaks 1.1.0)" [ -z "$(recs GC)" ]
+check "old delegates: after GC nothing left" sh -c "[ \$(ip netns exec p ip -o link | wc -l) -eq 1 ] && [ ! -e '$STORE/o-gc.json' ] && [ \"\$(ls '$IPAM'/old-br '$IPAM'/old-mv '$IPAM'/new-mv | grep -c '^10\\.')\" = 0 ]"
 
 # A 0.2.0 conflist: tuning gets the bridge's result as a 0.2.0 prevResult.
 printf '{"cniVersion":"0.2.0","name":"old-list","plugins":[{"type":"rec","inner":"bridge","bridge":"br-l","isGateway":true,"ipam":{"type":"host-local","subnet":"10.10.0.0/24","dataDir":"%s"}},{"type":"rec","inner":"tuning","mtu":1300}]}\n' "$IPAM" >"$CONF/old-list.conflist"
