@@ -348,8 +348,8 @@ static bool nft_key_ok(const char *key, bool optional)
 	return key ? key[0] && !strchr(key, '"') : optional;
 }
 
-static int nft_run(const struct nft_sweep_spec *spec, bool apply, struct nft_sweep_stats *ret,
-		   struct err *e)
+int nft_run(const struct nft_sweep_spec *spec, bool apply, nft_between_fn between, void *arg,
+	    struct nft_sweep_stats *ret, struct err *e)
 {
 	_cleanup_(nft_walk_done) struct nft_walk w = { .spec = spec };
 	_cleanup_nl_ struct nl_sock *s = NULL;
@@ -390,6 +390,11 @@ static int nft_run(const struct nft_sweep_spec *spec, bool apply, struct nft_swe
 		stats.chains = (unsigned)w.chains.n;
 		if (!apply || w.n_doomed == 0)
 			break;
+		if (between) {
+			r = between(arg, e);
+			if (r < 0)
+				return r;
+		}
 		r = nft_delete(s, &w, genid, e);
 		if (r == 0)
 			break;
@@ -408,10 +413,10 @@ done:
 
 int nft_sweep(const struct nft_sweep_spec *spec, struct nft_sweep_stats *ret, struct err *e)
 {
-	return nft_run(spec, true, ret, e);
+	return nft_run(spec, true, NULL, NULL, ret, e);
 }
 
 int nft_count(const struct nft_sweep_spec *spec, struct nft_sweep_stats *ret, struct err *e)
 {
-	return nft_run(spec, false, ret, e);
+	return nft_run(spec, false, NULL, NULL, ret, e);
 }

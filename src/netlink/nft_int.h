@@ -97,3 +97,9 @@ int nft_list(struct nl_sock *s, struct nft_walk *w, uint32_t *ret_genid, struct 
  * (-ERESTART: the ruleset is at another generation, nothing was deleted; -EBUSY: a chain is
  * still used, and is now in w->busy). */
 int nft_delete(struct nl_sock *s, struct nft_walk *w, uint32_t genid, struct err *e);
+
+/* Runs between a listing and its batch: a seam for tests, to commit in between. */
+typedef int (*nft_between_fn)(void *arg, struct err *e);
+/* nft_sweep (apply) or nft_count, with between (may be NULL) called before each batch. */
+int nft_run(const struct nft_sweep_spec *spec, bool apply, nft_between_fn between, void *arg,
+	    struct nft_sweep_stats *ret, struct err *e);

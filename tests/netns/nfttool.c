@@ -9,6 +9,9 @@
  *                            (a commit), then sends ID's batch for the old generation: prints
  *                            "refused=ERRNO left=N" (the kernel's answer, what ID still has),
  *                            then sweeps ID for real: "rules=N chains=M"
+ *   nfttool race ID OTHER    sweeps ID, sweeping OTHER (a commit) between its first listing
+ *                            and batch: prints "rules=N chains=M listings=K" (K: 2 when
+ *                            the refused batch made the sweep list again)
  *
  * Errors print the message and exit 1.
  */
@@ -71,6 +74,36 @@ static int stale(const char *id, const char *other)
 	return 0;
 }
 
+struct race {
+	const char *other;
+	int listings;
+};
+
+static int race_between(void *arg, struct err *e)
+{
+	struct race *rc = arg;
+	struct nft_sweep_spec so = spec_of(rc->other);
+
+	if (rc->listings++ > 0)
+		return 0;
+	return nft_sweep(&so, NULL, e);
+}
+
+static int race(const char *id, const char *other)
+{
+	struct nft_sweep_spec sa = spec_of(id);
+	struct race rc = { .other = other };
+	struct nft_sweep_stats st = { 0 };
+	struct err e = { 0 };
+	int r;
+
+	r = nft_run(&sa, true, race_between, &rc, &st, &e);
+	if (r < 0)
+		return fail(r, &e);
+	printf("rules=%u chains=%u listings=%d\n", st.rules, st.chains, rc.listings);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct nft_sweep_stats stats = { 0 };
@@ -92,8 +125,10 @@ int main(int argc, char **argv)
 	}
 	if (argc == 4 && streq(argv[1], "stale"))
 		return stale(argv[2], argv[3]);
+	if (argc == 4 && streq(argv[1], "race"))
+		return race(argv[2], argv[3]);
 	if (argc != 3 || (!streq(argv[1], "sweep") && !streq(argv[1], "count"))) {
-		fprintf(stderr, "usage: nfttool sweep|count ID | genid | stale ID OTHER\n");
+		fprintf(stderr, "usage: nfttool sweep|count ID | genid | stale|race ID OTHER\n");
 		return 2;
 	}
 	spec = spec_of(argv[2]);

@@ -169,6 +169,16 @@ rules=3 chains=1" "$TOOL" stale stalex staley
 expect "the batch that changed the ruleset in between went through" 0 tagged staley
 expect "nothing tagged with the stale batch's id is left" 0 tagged stalex
 check "both chains are gone" sh -c '! iptables -t nat -S | grep -q "CNI-s[xy]4"'
+# The same inside one sweep: a commit between its listing and its batch gets the batch refused,
+# and the sweep lists again and deletes what the second listing shows.
+masq iptables CNI-rx4 10.1.0.0/24 224.0.0.0/4 10.1.0.53 racex
+masq ip6tables CNI-rx6 fd00:1::/64 ff00::/8 fd00:1::53 racex
+masq iptables CNI-ry4 10.1.0.0/24 224.0.0.0/4 10.1.0.54 racey
+expect "a commit between listing and batch: refused, listed again, all 6 rules and 2 chains swept" \
+	"rules=6 chains=2 listings=2" "$TOOL" race racex racey
+expect "the commit in between (sweeping another id) went through" 0 tagged racey
+expect "nothing tagged with the racing sweep's id is left" 0 tagged racex
+check "the three chains are gone" sh -c '! { iptables-save; ip6tables-save; } | grep -q "CNI-r[xy][46]"'
 
 # --- 4. portmap's layout by hand: tagged jumps to chains of untagged DNAT rules ----------------
 # CNI-DN-x is reached only through its container's tagged jump, so it goes with it, rules and all;
