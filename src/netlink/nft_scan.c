@@ -20,6 +20,7 @@
 
 #include "netlink/nft.h"
 #include "netlink/nft_int.h"
+#include "netlink/rtnl.h"
 
 /* Rounds of the plan, each reaching at least one chain further from the tagged rules. Real
  * layouts are two or three deep; the bound only stops a pathological ruleset, and a chain past
@@ -302,6 +303,54 @@ static void nft_rule_freep(struct nftnl_rule **r)
 		nftnl_rule_free(*r);
 }
 
+/*
+ * libnftnl trusts the kernel: an expression without a name, or a list holding something else,
+ * crashes its parser. A rule goes to it only after this check against a policy of our own:
+ * table, chain and handle there and well-formed, every expression a named list element.
+ */
+static int nft_rule_check(const struct nlmsghdr *nlh)
+{
+	static const struct nl_policy rule_policy[NFTA_RULE_MAX + 1] = {
+		[NFTA_RULE_TABLE] = { MNL_TYPE_NUL_STRING, 0 },
+		[NFTA_RULE_CHAIN] = { MNL_TYPE_NUL_STRING, 0 },
+		[NFTA_RULE_HANDLE] = { MNL_TYPE_U64, 0 },
+		[NFTA_RULE_EXPRESSIONS] = { MNL_TYPE_NESTED, 0 },
+		[NFTA_RULE_USERDATA] = { MNL_TYPE_BINARY, 0 },
+	};
+	static const struct nl_policy expr_policy[NFTA_EXPR_MAX + 1] = {
+		[NFTA_EXPR_NAME] = { MNL_TYPE_NUL_STRING, 0 },
+		[NFTA_EXPR_DATA] = { MNL_TYPE_NESTED, 0 },
+	};
+	const struct nlattr *tb[NFTA_RULE_MAX + 1], *et[NFTA_EXPR_MAX + 1];
+	const uint8_t *list;
+	size_t len, off = 0;
+	int r;
+
+	r = nl_msg_attrs(nlh, sizeof(struct nfgenmsg), rule_policy, NFTA_RULE_MAX, tb);
+	if (r < 0)
+		return r;
+	if (!tb[NFTA_RULE_TABLE] || !tb[NFTA_RULE_CHAIN] || !tb[NFTA_RULE_HANDLE])
+		return -EBADMSG;
+	if (!tb[NFTA_RULE_EXPRESSIONS])
+		return 0;
+	list = mnl_attr_get_payload(tb[NFTA_RULE_EXPRESSIONS]);
+	len = mnl_attr_get_payload_len(tb[NFTA_RULE_EXPRESSIONS]);
+	while (off < len) {
+		const struct nlattr *a = (const struct nlattr *)(list + off);
+
+		if (!mnl_attr_ok(a, (int)(len - off)) || mnl_attr_get_type(a) != NFTA_LIST_ELEM)
+			return -EBADMSG;
+		off += MNL_ALIGN(a->nla_len);
+		r = nl_attr_table(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a), expr_policy,
+				  NFTA_EXPR_MAX, et);
+		if (r < 0)
+			return r;
+		if (!et[NFTA_EXPR_NAME])
+			return -EBADMSG;
+	}
+	return 0;
+}
+
 int nft_scan_rule(struct nft_walk *w, const struct nlmsghdr *nlh)
 {
 	_cleanup_(nft_rule_freep) struct nftnl_rule *r = NULL;
@@ -320,10 +369,11 @@ int nft_scan_rule(struct nft_walk *w, const struct nlmsghdr *nlh)
 	if (!memmem(nlh, nlh->nlmsg_len, w->spec->chain_prefix, strlen(w->spec->chain_prefix)) &&
 	    !memmem(nlh, nlh->nlmsg_len, w->spec->id_key, strlen(w->spec->id_key)))
 		return 0;
+	if (nft_rule_check(nlh) < 0)
+		return -EBADMSG;
 	r = nftnl_rule_alloc();
 	if (!r)
 		return -ENOMEM;
-	/* libnftnl validates every attribute against its policy while parsing. */
 	if (nftnl_rule_nlmsg_parse(nlh, r) < 0 || !nftnl_rule_is_set(r, NFTNL_RULE_TABLE) ||
 	    !nftnl_rule_is_set(r, NFTNL_RULE_CHAIN) || !nftnl_rule_is_set(r, NFTNL_RULE_HANDLE))
 		return -EBADMSG;

@@ -12,6 +12,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/xt_comment.h>
+#include <libmnl/libmnl.h>
 #include <libnftnl/common.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
@@ -196,6 +197,8 @@ static void test_scan_rule(void **state)
 	_cleanup_(nft_walk_done) struct nft_walk w = { .spec = &spec };
 	char buf[4096] __attribute__((aligned(8)));
 	const struct nft_ref *r;
+	struct nlmsghdr *nlh;
+	struct nlattr *list;
 
 	(void)state;
 	/* portmap's tagged jump, comment in a compat match. */
@@ -237,6 +240,13 @@ static void test_scan_rule(void **state)
 	assert_int_equal(
 	    nft_scan_rule(&w, build_rule(buf, NULL, "name: \"n\" id: \"abc\"", NULL, NULL, 13)),
 	    -EBADMSG);
+	/* An expression list whose element has no name would crash libnftnl (it trusts the
+	 * kernel): refused before it gets there. The later list attribute is the one parsed. */
+	nlh = build_rule(buf, "CNI-x", "name: \"n\" id: \"abc\"", NULL, NULL, 15);
+	list = mnl_attr_nest_start(nlh, NFTA_RULE_EXPRESSIONS);
+	mnl_attr_nest_end(nlh, mnl_attr_nest_start(nlh, NFTA_LIST_ELEM));
+	mnl_attr_nest_end(nlh, list);
+	assert_int_equal(nft_scan_rule(&w, nlh), -EBADMSG);
 	/* One that holds neither the chain prefix nor the id key is not even parsed. */
 	assert_int_equal(nft_scan_rule(&w, build_rule(buf, NULL, "filler", NULL, NULL, 14)), 0);
 	nftnl_nlmsg_build_hdr(buf, NFT_MSG_NEWCHAIN, NFPROTO_IPV4, NLM_F_MULTI, 1);
