@@ -1,40 +1,62 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* multus: dispatch only. Runtimes exec it without arguments; admins use the flags. */
+/* multus: dispatch only. Runtimes exec it without arguments; admins use the commands. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cni/version.h"
 #include "install/install.h"
 #include "multus/cmd.h"
+#include "util/macro.h"
+
+static int help_main(int argc, char **argv);
+
+static int version_main(int argc, char **argv)
+{
+	printf("multus %s (CNI " CNI_SUPPORTED_VERSIONS_TEXT ")\n", MULTUS_VERSION);
+	return 0;
+}
+
+/* Each entry: the first argument, what runs it (argv[0] is the command), --help's line. */
+static const struct {
+	const char *name;
+	int (*function)(int argc, char **argv);
+	const char *description;
+} commands[] = {
+	{ "--verify", multus_verify_main,
+	  "NETNS [--json] [--cni-dir DIR]: check a pod netns against the store (exit 0 ok, 1 drift, 2 error)" },
+	{ "install", multus_install_main,
+	  "[OPTIONS]: the DaemonSet's installer (`multus install --help`)" },
+	{ "--version", version_main, "print the version" },
+	{ "--help", help_main, "this text" },
+	{ "-h", help_main, NULL },
+};
 
 static void usage(FILE *f)
 {
-	fprintf(
-	    f,
-	    "Usage:\n"
-	    "  multus                 run as a CNI plugin (CNI_COMMAND and friends, netconf on stdin)\n"
-	    "  multus --verify NETNS [--json] [--cni-dir DIR]\n"
-	    "                         check a pod netns against the store (exit 0 ok, 1 drift, 2 error)\n"
-	    "  multus --version       print the version\n"
-	    "  multus --help          this text\n");
+	fprintf(f,
+		"Usage:\n"
+		"  multus                 run as a CNI plugin (CNI_COMMAND and friends, netconf on "
+		"stdin)\n");
+	for (size_t i = 0; i < ELEMENTSOF(commands); i++)
+		if (commands[i].description)
+			fprintf(f, "  multus %-15s %s\n", commands[i].name,
+				commands[i].description);
+}
+
+static int help_main(int argc, char **argv)
+{
+	usage(stdout);
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
+	/* The CNI path does not return: it flushes and _exits. */
 	if (argc < 2)
-		return multus_cni_main();
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		usage(stdout);
-		return 0;
-	}
-	if (strcmp(argv[1], "--version") == 0) {
-		printf("multus %s (CNI " CNI_SUPPORTED_VERSIONS_TEXT ")\n", MULTUS_VERSION);
-		return 0;
-	}
-	if (strcmp(argv[1], "--verify") == 0)
-		return multus_verify_main(argc - 1, argv + 1);
-	if (strcmp(argv[1], "install") == 0)
-		return multus_install_main(argc - 1, argv + 1);
+		multus_cni_main();
+	for (size_t i = 0; i < ELEMENTSOF(commands); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].function(argc - 1, argv + 1);
 	fprintf(stderr, "multus: unknown argument \"%s\"\n", argv[1]);
 	usage(stderr);
 	return 2;

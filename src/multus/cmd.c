@@ -99,10 +99,10 @@ static int need_version(const char *have, const char *want, const char *cmd, str
 			"%s needs CNI version %s or later; the netconf says %s", cmd, want, have);
 }
 
-int multus_cni_main(void)
+/* One CNI invocation; returns the exit status. What it allocates is left to the exit. */
+static int cni_run(struct multus_ctx *ctx)
 {
-	struct multus_ctx ctx = { .netns_fd = -1 };
-	_cleanup_free_ char *in = NULL;
+	char *in = NULL;
 	struct err e = { 0 };
 	char hint[16];
 	size_t len = 0;
@@ -116,64 +116,73 @@ int multus_cni_main(void)
 		return fail(CNI_VERSION_LATEST, &e);
 	}
 	version_hint(in, len, hint, sizeof(hint));
-	r = cni_env_load(&ctx.env, &e);
+	r = cni_env_load(&ctx->env, &e);
 	if (r < 0)
 		return fail(hint, &e);
-	if (ctx.env.cmd == CNI_CMD_VERSION) {
-		cni_env_done(&ctx.env);
+	if (ctx->env.cmd == CNI_CMD_VERSION)
 		return print_version();
-	}
-	r = multus_netconf_parse(in, len, &ctx.nc, &e);
-	if (r < 0) {
-		cni_env_done(&ctx.env);
+	r = multus_netconf_parse(in, len, &ctx->nc, &e);
+	if (r < 0)
 		return fail(hint, &e);
-	}
-	log_setup(ctx.nc.log_level, ctx.nc.log_file, ctx.nc.log_to_stderr);
-	log_set_container(ctx.env.container_id);
-	if (ctx.nc.log_level_unknown)
+	log_setup(ctx->nc.log_level, ctx->nc.log_file, ctx->nc.log_to_stderr);
+	log_set_container(ctx->env.container_id);
+	if (ctx->nc.log_level_unknown)
 		log_warning("netconf: logLevel \"%.32s\" is not one of debug, verbose, info, "
 			    "warning, error, panic; using info",
-			    ctx.nc.log_level_unknown);
-	log_debug("%s: netconf %s, netns %s, ifname %s", ctx.env.command, ctx.nc.name,
-		  ctx.env.netns ? ctx.env.netns : "", ctx.env.ifname ? ctx.env.ifname : "");
-	switch (ctx.env.cmd) {
+			    ctx->nc.log_level_unknown);
+	log_debug("%s: netconf %s, netns %s, ifname %s", ctx->env.command, ctx->nc.name,
+		  ctx->env.netns ? ctx->env.netns : "", ctx->env.ifname ? ctx->env.ifname : "");
+	switch (ctx->env.cmd) {
 	case CNI_CMD_ADD:
-		r = multus_cmd_add(&ctx, &e);
+		r = multus_cmd_add(ctx, &e);
 		break;
 	case CNI_CMD_DEL:
-		r = multus_cmd_del(&ctx, &e);
+		r = multus_cmd_del(ctx, &e);
 		break;
 	case CNI_CMD_CHECK:
-		r = need_version(ctx.nc.cni_version, "0.4.0", "CHECK", &e);
+		r = need_version(ctx->nc.cni_version, "0.4.0", "CHECK", &e);
 		if (r == 0)
-			r = multus_cmd_check(&ctx, &e);
+			r = multus_cmd_check(ctx, &e);
 		break;
 	case CNI_CMD_GC:
-		r = need_version(ctx.nc.cni_version, "1.1.0", "GC", &e);
+		r = need_version(ctx->nc.cni_version, "1.1.0", "GC", &e);
 		if (r == 0)
-			r = multus_cmd_gc(&ctx, &e);
+			r = multus_cmd_gc(ctx, &e);
 		break;
 	case CNI_CMD_STATUS:
-		r = need_version(ctx.nc.cni_version, "1.1.0", "STATUS", &e);
+		r = need_version(ctx->nc.cni_version, "1.1.0", "STATUS", &e);
 		if (r == 0)
-			r = multus_cmd_status(&ctx, &e);
+			r = multus_cmd_status(ctx, &e);
 		break;
 	default:
 		r = -EINVAL;
 	}
 	if (r < 0) {
-		r = fail(ctx.nc.cni_version, &e);
+		r = fail(ctx->nc.cni_version, &e);
 	} else {
-		if (ctx.env.cmd == CNI_CMD_ADD && ctx.result) {
+		if (ctx->env.cmd == CNI_CMD_ADD && ctx->result) {
 			_cleanup_free_ char *s =
-			    json_dumps(ctx.result, JSON_INDENT(4) | JSON_PRESERVE_ORDER);
+			    json_dumps(ctx->result, JSON_INDENT(4) | JSON_PRESERVE_ORDER);
 
 			printf("%s\n", s);
 		}
 		r = 0;
 	}
-	fflush(stdout);
-	multus_ctx_done(&ctx);
-	log_close();
 	return r;
+}
+
+void multus_cni_main(void)
+{
+	struct multus_ctx ctx = { .netns_fd = -1 };
+	int r = cni_run(&ctx);
+
+	/*
+	 * No teardown (issue 9): freeing the context and unloading libraries cost about a
+	 * millisecond and change nothing the kernel does not do at exit anyway: memory goes, fds
+	 * close (the store lock is released with its fd). The log is written with write(2), one
+	 * line at a time, so only stdio has anything to flush.
+	 */
+	fflush(stdout);
+	fflush(stderr);
+	_exit(r);
 }
