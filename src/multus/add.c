@@ -7,31 +7,8 @@
 #include "multus/api.h"
 #include "multus/log.h"
 #include "multus/netcheck.h"
+#include "multus/planner.h"
 #include "multus/store.h"
-
-static void log_stderr_cb(void *userdata, const char *plugin, const char *text)
-{
-	log_verbose("delegate %s stderr: %s", plugin, text);
-}
-
-void multus_invoke_for(const struct multus_ctx *ctx, const struct plan *p,
-		       const struct attachment *a, struct cni_invoke *ret)
-{
-	const char *netns = ctx->env.netns && ctx->env.netns[0] ? ctx->env.netns : p->netns;
-
-	*ret = (struct cni_invoke){
-		.container_id = p->container_id,
-		.netns = netns,
-		.ifname = a->ifname,
-		.args = a->cni_args ? a->cni_args : "",
-		.cni_path = ctx->env.path ? ctx->env.path : "",
-		.bin_dir = ctx->nc.bin_dir,
-		.caller_version = ctx->nc.cni_version,
-		.timeout_ms = (long)(ctx->nc.delegate_timeout_seconds * 1000),
-		.runtime_config = a->runtime_config,
-		.on_stderr = log_stderr_cb,
-	};
-}
 
 /* Undoes the first `count` attachments after a failed ADD; the ADD's own error stays in e.
  * An attachment whose delegate never ran gets no DEL: a delegate's DEL works by interface
@@ -39,12 +16,9 @@ void multus_invoke_for(const struct multus_ctx *ctx, const struct plan *p,
 static void rollback(struct multus_ctx *ctx, struct plan *p, size_t count)
 {
 	struct err e2 = { 0 };
-	size_t n = p->n;
 
-	p->n = count;
-	if (multus_teardown(ctx, p, &e2) < 0)
+	if (multus_teardown(ctx, p, count, &e2) < 0)
 		log_error("rollback left something behind (kept in the store for DEL): %s", e2.msg);
-	p->n = n;
 }
 
 /* *ret_ran: whether the delegate was run at all (rollback must DEL it then). */
@@ -58,7 +32,12 @@ static int run_attachment(struct multus_ctx *ctx, struct plan *p, struct attachm
 
 	multus_invoke_for(ctx, p, a, &inv);
 	*ret_ran = false;
-	r = netcheck_before(ctx->nl, a, snap, e);
+	r = netcheck_before(a, snap, e);
+	if (r < 0)
+		return r;
+	/* A missing binary or an invalid type: nothing of this attachment runs, so rollback
+	 * owes it no DEL (which could only fail the same way, for good). */
+	r = multus_delegate_find(ctx, a, e);
 	if (r < 0)
 		return r;
 	*ret_ran = true;
@@ -100,7 +79,7 @@ static int clear_stale(struct multus_ctx *ctx, struct err *e)
 	if (r < 0)
 		return r;
 	log_warning("ADD for a container that has a store entry: tearing the old one down first");
-	return multus_teardown(ctx, old, e);
+	return multus_teardown(ctx, old, old->n, e);
 }
 
 int multus_cmd_add(struct multus_ctx *ctx, struct err *e)
@@ -132,17 +111,15 @@ int multus_cmd_add(struct multus_ctx *ctx, struct err *e)
 	r = clear_stale(ctx, e);
 	if (r < 0)
 		goto out;
-	r = multus_plan_build(ctx, &p, e);
+	/* The pod's links, listed once up front: what it had before any delegate (never ours
+	 * to delete, and explained for --verify), the names the planner must not pick, and the
+	 * first attachment's "before". After each delegate, netcheck_after lists them again. */
+	r = link_snap_take(ctx->nl, &snap, e);
 	if (r < 0)
 		goto out;
-	/* What the pod had before any delegate: never ours to delete, and explained for
-	 * --verify. This listing is also the first attachment's "before". */
-	r = nl_link_list(ctx->nl, &snap.links, &snap.n, e);
-	if (r < 0) {
-		e->code = CNI_ERR_NETNS;
-		err_prefix(e, r, "cannot list the links of the pod netns");
+	r = multus_plan_build(ctx, &snap, &p, e);
+	if (r < 0)
 		goto out;
-	}
 	for (size_t i = 0; i < snap.n && r == 0; i++)
 		r = plan_add_preexisting(p, snap.links[i].name, snap.links[i].index);
 	if (r < 0)

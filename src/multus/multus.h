@@ -23,28 +23,36 @@ struct multus_ctx {
 
 void multus_ctx_done(struct multus_ctx *ctx);
 
+/* ctx.c: what every command shares. */
 /* API access per the netconf (kubeconfig / in-cluster); ctx->api stays NULL without one. */
 int multus_api_open(struct multus_ctx *ctx, struct err *e);
 /* Opens the pod netns and its rtnetlink socket (ctx->netns_fd, ctx->nl). */
 int multus_netns_open(struct multus_ctx *ctx, struct err *e);
 int multus_netns_open_path(struct multus_ctx *ctx, const char *path, struct err *e);
 
-/* Step 2 of ADD: builds the plan (all API reads happen here). */
-int multus_plan_build(struct multus_ctx *ctx, struct plan **ret, struct err *e);
-
-/* The invocation parameters for a delegate of attachment `a`. */
+/* delegates.c: the invocation parameters of a delegate that are not about a container
+ * (GC, STATUS), and those for attachment `a`. */
+void multus_invoke_base(const struct multus_ctx *ctx, struct cni_invoke *ret);
 void multus_invoke_for(const struct multus_ctx *ctx, const struct plan *p,
 		       const struct attachment *a, struct cni_invoke *ret);
+/* Are the binaries of every plugin of `a` there (CNI_PATH, then binDir)? Code 7 naming the
+ * type when one is missing or the type is invalid: the delegate cannot run at all. */
+int multus_delegate_find(const struct multus_ctx *ctx, const struct attachment *a, struct err *e);
 
+/* One file each: add.c, del.c, check.c, gc.c, status.c. */
 int multus_cmd_add(struct multus_ctx *ctx, struct err *e);
 int multus_cmd_del(struct multus_ctx *ctx, struct err *e);
 int multus_cmd_check(struct multus_ctx *ctx, struct err *e);
 int multus_cmd_gc(struct multus_ctx *ctx, struct err *e);
 int multus_cmd_status(struct multus_ctx *ctx, struct err *e);
 
-/* Tears an entry down as DEL does (delegates in reverse, link and nft sweeps), updating or
- * removing it in the store. Caller holds the lock. */
-int multus_teardown(struct multus_ctx *ctx, struct plan *p, struct err *e);
+/*
+ * delegates.c: tears down attachments [0, count) of an entry as DEL does (delegates in
+ * reverse, then link and nft sweeps); [count, n) never ran and get no DEL. Afterwards `p`
+ * holds only the attachments whose teardown failed: with none the store entry is removed,
+ * else rewritten to them, for the runtime's retry. Caller holds the lock.
+ */
+int multus_teardown(struct multus_ctx *ctx, struct plan *p, size_t count, struct err *e);
 
 /* Waits (bounded) for the readiness indicator file; 0 when there is none to wait for. */
 int multus_wait_ready(const struct multus_ctx *ctx, struct err *e);

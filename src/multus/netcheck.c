@@ -25,19 +25,23 @@ static const struct nl_link *snap_find_index(const struct link_snap *s, int inde
 	return NULL;
 }
 
-int netcheck_before(struct nl_sock *nl, const struct attachment *a, struct link_snap *snap,
-		    struct err *e)
+int link_snap_take(struct nl_sock *nl, struct link_snap *ret, struct err *e)
 {
+	struct link_snap s = { 0 };
 	int r;
 
-	/* The listing taken after the previous attachment is this one's "before". */
-	if (!snap->links) {
-		r = nl_link_list(nl, &snap->links, &snap->n, e);
-		if (r < 0) {
-			e->code = CNI_ERR_NETNS;
-			return err_prefix(e, r, "cannot list the links of the pod netns");
-		}
+	r = nl_link_list(nl, &s.links, &s.n, e);
+	if (r < 0) {
+		e->code = CNI_ERR_NETNS;
+		return err_prefix(e, r, "cannot list the links of the pod netns");
 	}
+	link_snap_done(ret);
+	*ret = s;
+	return 0;
+}
+
+int netcheck_before(const struct attachment *a, const struct link_snap *snap, struct err *e)
+{
 	for (size_t i = 0; i < snap->n; i++)
 		if (streq(snap->links[i].name, a->ifname))
 			return err_setc(

@@ -14,12 +14,17 @@ struct link_snap {
 	size_t n;
 };
 
+/*
+ * The pod's links. An ADD lists them once up front (link_snap_take: what the pod had, the
+ * names the planner must not pick, the first delegate's "before") and then once after each
+ * delegate (netcheck_after: what it made, the next delegate's "before").
+ */
 void link_snap_done(struct link_snap *s);
+/* Lists the links into *ret (replacing what it held); code 101 when it cannot. */
+int link_snap_take(struct nl_sock *nl, struct link_snap *ret, struct err *e);
 
-/* Before a delegate's ADD: the planned name must be free. `snap` is the pod's links (listed
- * here when empty; the previous attachment's netcheck_after leaves it filled). */
-int netcheck_before(struct nl_sock *nl, const struct attachment *a, struct link_snap *snap,
-		    struct err *e);
+/* Before a delegate's ADD: the planned name must be free among the links in `snap`. */
+int netcheck_before(const struct attachment *a, const struct link_snap *snap, struct err *e);
 
 /*
  * After the delegate: links that appeared since `snap` are owned by `a` (whatever the

@@ -60,6 +60,12 @@ struct attachment *plan_add(struct plan *p)
 	return &p->att[p->n++];
 }
 
+void plan_truncate(struct plan *p, size_t n)
+{
+	while (p->n > n)
+		attachment_done(&p->att[--p->n]);
+}
+
 struct attachment *plan_master(struct plan *p)
 {
 	for (size_t i = 0; i < p->n; i++)

@@ -63,6 +63,8 @@ int plan_from_json(json_t *j, struct plan **ret, struct err *e);
 
 /* Adds an empty attachment and returns it (NULL on ENOMEM). */
 struct attachment *plan_add(struct plan *p);
+/* Frees the attachments from index n on. */
+void plan_truncate(struct plan *p, size_t n);
 /* The master attachment, or NULL. */
 struct attachment *plan_master(struct plan *p);
 /* Records a link an attachment owns (idempotent by index). */

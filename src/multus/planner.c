@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Step 2 of ADD: from the netconf, the pod's annotations, NADs and confDir to the plan. */
+/* The planner, step 2 of ADD: from the netconf, the pod's annotations, NADs and confDir to the
+ * plan. Reads the API (NADs) but never touches a namespace. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <strings.h>
@@ -10,6 +11,7 @@
 #include "multus/api.h"
 #include "multus/confdir.h"
 #include "multus/log.h"
+#include "multus/planner.h"
 #include "util/inet.h"
 #include "util/names.h"
 
@@ -371,31 +373,33 @@ static int apply_selection(struct multus_ctx *ctx, struct attachment *a,
 	return 0;
 }
 
-static bool name_taken(const struct plan *p, size_t upto, const char *name, struct nl_link *links,
-		       size_t n_links)
+static bool name_taken(const struct plan *p, size_t upto, const char *name,
+		       const struct link_snap *links)
 {
 	for (size_t i = 0; i < upto; i++)
 		if (p->att[i].ifname && streq(p->att[i].ifname, name))
 			return true;
-	for (size_t i = 0; i < n_links; i++)
-		if (streq(links[i].name, name))
+	for (size_t i = 0; links && i < links->n; i++)
+		if (streq(links->links[i].name, name))
 			return true;
 	return false;
 }
 
-static int assign_ifnames(struct multus_ctx *ctx, struct plan *p, struct wants *ws, struct err *e)
+/* The master: the first of the master list without a requested name; if every one has a
+ * name, the first of the list. */
+static size_t pick_master(const struct wants *ws)
 {
-	_cleanup_free_ struct nl_link *links = NULL;
-	size_t n_links = 0, master = SIZE_MAX;
-	int r;
-
-	/* The master: the first of the master list without a requested name; if every one
-	 * has a name, the first of the list. */
-	for (size_t i = 0; i < ws->n && master == SIZE_MAX; i++)
+	for (size_t i = 0; i < ws->n; i++)
 		if (ws->w[i].master_list && !(ws->w[i].sel && ws->w[i].sel->ifname))
-			master = i;
-	if (master == SIZE_MAX)
-		master = 0;
+			return i;
+	return 0;
+}
+
+static int assign_ifnames(struct multus_ctx *ctx, struct plan *p, struct wants *ws,
+			  const struct link_snap *links, struct err *e)
+{
+	size_t master = pick_master(ws);
+
 	for (size_t i = 0; i < p->n; i++) {
 		const struct k8s_net_sel *s = ws->w[i].sel;
 
@@ -417,11 +421,6 @@ static int assign_ifnames(struct multus_ctx *ctx, struct plan *p, struct wants *
 				    e, CNI_ERR_INVALID_NETCONF, -EEXIST,
 				    "interface name \"%s\" is requested twice (networks \"%s\" and \"%s\")",
 				    p->att[i].ifname, p->att[i].network, p->att[j].network);
-	if (ctx->nl) {
-		r = nl_link_list(ctx->nl, &links, &n_links, e);
-		if (r < 0)
-			return err_prefix(e, r, "cannot list the links of the pod netns");
-	}
 	for (size_t i = 0; i < p->n; i++) {
 		char name[32];
 
@@ -433,7 +432,7 @@ static int assign_ifnames(struct multus_ctx *ctx, struct plan *p, struct wants *
 				return err_setc(e, CNI_ERR_INVALID_NETCONF, -ERANGE,
 						"no free interface name with prefix \"%s\"",
 						ctx->nc.ifname_prefix);
-			if (!name_taken(p, p->n, name, links, n_links))
+			if (!name_taken(p, p->n, name, links))
 				break;
 		}
 		p->att[i].ifname = strdup(name);
@@ -491,15 +490,14 @@ static int plan_header(struct multus_ctx *ctx, struct plan *p)
 	return 0;
 }
 
-static int gather(struct multus_ctx *ctx, struct wants *ws, struct err *e)
+/* The master list: exactly one source gives it. */
+static int gather_master_list(struct multus_ctx *ctx, struct wants *ws, struct err *e)
 {
 	const char *tke = multus_pod_annotation(ctx, ANN_TKE);
-	const char *nets = multus_pod_annotation(ctx, ANN_NETWORKS);
 	const char *def = multus_pod_annotation(ctx, ANN_DEFAULT);
 	const char *pod_ns = ctx->env.pod_namespace;
 	int r;
 
-	/* Exactly one source gives the master list. */
 	if (tke && tke[0])
 		r = add_selection(ctx, ws, 0, tke, "annotation " ANN_TKE, pod_ns, true, true, e);
 	else if (def && def[0]) {
@@ -521,6 +519,16 @@ static int gather(struct multus_ctx *ctx, struct wants *ws, struct err *e)
 		    e, CNI_ERR_INVALID_NETCONF, -EINVAL,
 		    "no networks for this pod: the netconf sets none of clusterNetwork, delegates, defaultDelegates, and the pod has no " ANN_TKE
 		    " annotation");
+	return r;
+}
+
+static int gather(struct multus_ctx *ctx, struct wants *ws, struct err *e)
+{
+	const char *nets = multus_pod_annotation(ctx, ANN_NETWORKS);
+	const char *pod_ns = ctx->env.pod_namespace;
+	int r;
+
+	r = gather_master_list(ctx, ws, e);
 	if (r < 0)
 		return r;
 	if (ctx->nc.default_networks &&
@@ -542,7 +550,8 @@ static int gather(struct multus_ctx *ctx, struct wants *ws, struct err *e)
 	return 0;
 }
 
-int multus_plan_build(struct multus_ctx *ctx, struct plan **ret, struct err *e)
+int multus_plan_build(struct multus_ctx *ctx, const struct link_snap *links, struct plan **ret,
+		      struct err *e)
 {
 	_cleanup_plan_ struct plan *p = calloc(1, sizeof(*p));
 	struct wants ws = { 0 };
@@ -568,7 +577,7 @@ int multus_plan_build(struct multus_ctx *ctx, struct plan **ret, struct err *e)
 		a->network = TAKE_PTR(ws.w[i].network);
 		a->conf = TAKE_PTR(ws.w[i].conf);
 	}
-	r = assign_ifnames(ctx, p, &ws, e);
+	r = assign_ifnames(ctx, p, &ws, links, e);
 	if (r < 0)
 		goto out;
 	for (size_t i = 0; i < p->n; i++) {
@@ -588,6 +597,26 @@ int multus_plan_build(struct multus_ctx *ctx, struct plan **ret, struct err *e)
 		goto out;
 	*ret = TAKE_PTR(p);
 out:
+	wants_done(&ws);
+	return r;
+}
+
+int multus_master_find(struct multus_ctx *ctx, json_t **ret_conf, char **ret_network, struct err *e)
+{
+	struct wants ws = { 0 };
+	size_t m;
+	int r;
+
+	r = confdir_scan_new(ctx->nc.conf_dir, warn_cb, &ws.scan);
+	if (r == 0)
+		r = gather_master_list(ctx, &ws, e);
+	if (r == 0 && ws.n == 0)
+		r = err_setc(e, CNI_ERR_INVALID_NETCONF, -ENOENT, "the master list is empty");
+	if (r == 0) {
+		m = pick_master(&ws);
+		*ret_conf = TAKE_PTR(ws.w[m].conf);
+		*ret_network = TAKE_PTR(ws.w[m].network);
+	}
 	wants_done(&ws);
 	return r;
 }

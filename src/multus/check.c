@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* CHECK: each attachment of the store entry against the kernel, then its delegate's CHECK. */
+#include "cni/cni.h"
+#include "multus/multus.h"
+#include "multus/netcheck.h"
+#include "multus/store.h"
+
+int multus_cmd_check(struct multus_ctx *ctx, struct err *e)
+{
+	_cleanup_plan_ struct plan *p = NULL;
+	int lock = -1, r;
+
+	r = store_lock(ctx->nc.cni_dir, ctx->env.container_id, &lock, e);
+	if (r < 0)
+		return r;
+	r = store_load(ctx->nc.cni_dir, ctx->env.container_id, &p, e);
+	if (r == -ENOENT)
+		r = err_setc(e, CNI_ERR_UNKNOWN_CONTAINER, -ENOENT,
+			     "container %s has no store entry: it was never added here",
+			     ctx->env.container_id);
+	if (r < 0)
+		goto out;
+	r = multus_netns_open(ctx, e);
+	if (r < 0)
+		goto out;
+	for (size_t i = 0; i < p->n; i++) {
+		struct attachment *a = &p->att[i];
+		struct cni_invoke inv;
+
+		if (a->state != ATT_ADDED || !a->result) {
+			r = err_setc(e, CNI_ERR_INTERFACE, -EIO,
+				     "network %s (%s) was never added completely", a->network,
+				     a->ifname);
+			goto out;
+		}
+		r = netcheck_attachment(ctx->nl, a, e);
+		if (r < 0) {
+			err_prefix(e, r, "network %s", a->network);
+			goto out;
+		}
+		multus_invoke_for(ctx, p, a, &inv);
+		r = cni_delegate_check(a->conf, &inv, a->version, a->result, e);
+		if (r < 0)
+			goto out;
+	}
+out:
+	store_unlock(ctx->nc.cni_dir, ctx->env.container_id, lock, false);
+	return r;
+}
