@@ -44,6 +44,26 @@ netconf m '"defaultDelegates":"good,nosuch"' >"$T/nc"
 multus ADD r5 eth0 /run/netns/f <"$T/nc"
 check "unknown network: code 7 naming it and where we looked" sh -c "[ $RC -ne 0 ] && jq -e '.code == 7 and (.msg | contains(\"nosuch\")) and (.msg | contains(\"$CONF\"))' '$T/out'"
 
+# Issue 7, defect 6: the 2nd network's binary is missing, or its type is invalid. Nothing of
+# it runs, so the rollback owes it no DEL: the first network goes, and so do the entry and the
+# lock; the error is code 7 naming the type; a later DEL succeeds.
+printf '{"cniVersion":"1.0.0","name":"missing-net","type":"nosuchplugin"}\n' >"$CONF/missing-net.conf"
+printf '{"cniVersion":"1.0.0","name":"badtype-net","plugins":[{"type":"bridge","bridge":"br-bt"},{"type":"../portmap"}]}\n' >"$CONF/badtype-net.conflist"
+for net in missing-net:nosuchplugin badtype-net:../portmap; do
+	n=${net%%:*} type=${net#*:}
+	netconf m '"defaultDelegates":"good,'"$n"'"' >"$T/nc"
+	multus ADD mb-$n eth0 /run/netns/f <"$T/nc"
+	check "$n: ADD fails with code 7" sh -c "[ $RC -ne 0 ] && jq -e '.code == 7' '$T/out'"
+	check "$n: the message names the type $type" jq_out ".msg | contains(\"\\\"$type\\\"\") and contains(\"$n\")"
+	check "$n: no store entry left" [ ! -e "$STORE/mb-$n.json" ]
+	check "$n: no lock file left" [ ! -e "$STORE/mb-$n.lock" ]
+	check "$n: the first network's eth0 is gone" sh -c '! ip netns exec f ip link show eth0 2>/dev/null'
+	check "$n: the first network's lease is released" [ "$(ipam_count good)" = 0 ]
+	check "$n: the network that never ran left no bridge" sh -c '! ip link show br-bt 2>/dev/null'
+	multus DEL mb-$n eth0 /run/netns/f <"$T/nc"
+	check "$n: a later DEL succeeds" sh -c "[ $RC -eq 0 ] && [ ! -e '$STORE/mb-$n.json' ]"
+done
+
 # Floods: 3 MiB on stdout is refused (cap 1 MiB) in bounded memory; 3 MiB on stderr is
 # capped in the log and the ADD goes on.
 export PLUGINS
