@@ -165,7 +165,7 @@ static void test_master_from_inline_delegates(void **state)
 
 	(void)state;
 	ctx_init(&t,
-		 "\"delegates\":[{\"name\":\"d1\",\"type\":\"bridge\"},"
+		 "\"delegates\":[{\"cniVersion\":\"0.4.0\",\"name\":\"d1\",\"type\":\"bridge\"},"
 		 "{\"name\":\"d2\",\"type\":\"macvlan\"}]",
 		 NULL, NULL);
 	assert_int_equal(build(&t), 0);
@@ -175,7 +175,8 @@ static void test_master_from_inline_delegates(void **state)
 	assert_string_equal(t.p->container_id, "c0ffee");
 	assert_string_equal(t.p->netns, "/run/netns/test");
 	assert_null(t.p->pod_name);
-	assert_string_equal(t.p->att[0].version, "1.0.0");
+	/* The version spoken with a delegate is its config's own. */
+	assert_string_equal(t.p->att[0].version, "0.4.0");
 	t_done(&t);
 }
 
