@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The planner's lookup of one network by name: a NetworkAttachmentDefinition, else confDir. */
+#include <stdio.h>
+
+#include "cni/cni.h"
+#include "cni/delegate.h"
+#include "k8s/annotations.h"
+#include "multus/lookup.h"
+#include "util/names.h"
+
+/* Config text from a NAD's spec.config, with the NAD's name when the config has none. */
+static int conf_from_nad(json_t *nad, const char *ns, const char *name, json_t **ret, struct err *e)
+{
+	const char *text =
+	    json_string_value(json_object_get(json_object_get(nad, "spec"), "config"));
+	json_auto_t *conf = NULL;
+	json_error_t jerr;
+	char what[300];
+	int r;
+
+	if (!text || !text[0])
+		return -ENOENT;
+	snprintf(what, sizeof(what), "NetworkAttachmentDefinition %s/%s", ns, name);
+	conf = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
+	if (!conf)
+		return err_setc(e, CNI_ERR_INVALID_NETCONF, -EINVAL,
+				"%s: spec.config is not valid JSON: %s", what, jerr.text);
+	r = cni_conf_validate(conf, what, e);
+	if (r < 0)
+		return r;
+	if (!json_is_string(json_object_get(conf, "name")))
+		json_object_set_new(conf, "name", json_string(name));
+	*ret = TAKE_PTR(conf);
+	return 0;
+}
+
+int multus_network_lookup(struct multus_ctx *ctx, struct confdir_scan *scan, const char *ns,
+			  const char *name, json_t **ret_conf, char **ret_network, struct err *e)
+{
+	json_auto_t *nad = NULL, *conf = NULL;
+	bool nad_empty = false, asked = false;
+	int r;
+
+	if (ctx->api && ns && name_is_dns1123_subdomain(name)) {
+		asked = true;
+		r = k8s_get_nad(ctx->api, ns, name, &nad, e);
+		if (r < 0 && r != -ENOENT) {
+			e->code = CNI_ERR_API;
+			return err_prefix(e, r, "network \"%s/%s\"", ns, name);
+		}
+		if (r == 0) {
+			r = conf_from_nad(nad, ns, name, &conf, e);
+			if (r < 0 && r != -ENOENT)
+				return r;
+			nad_empty = r == -ENOENT;
+			if (r == 0) {
+				if (asprintf(ret_network, "%s/%s", ns, name) < 0)
+					return -ENOMEM;
+				*ret_conf = TAKE_PTR(conf);
+				return 0;
+			}
+		}
+	}
+	r = confdir_scan_find(scan, name, &conf, e);
+	if (r == -ENOENT)
+		return err_setc(
+		    e, CNI_ERR_INVALID_NETCONF, -ENOENT,
+		    "network \"%s%s%s\" not found: %s%s%s%s%sno config named \"%s\" in %s",
+		    ns ? ns : "", ns ? "/" : "", name, asked ? "NetworkAttachmentDefinition " : "",
+		    asked ? ns : "", asked ? "/" : "", asked ? name : "",
+		    !asked	? ""
+		    : nad_empty ? " has no spec.config and "
+				: " does not exist and ",
+		    name, ctx->nc.conf_dir);
+	if (r < 0)
+		return r;
+	if (nad_empty)
+		r = asprintf(ret_network, "%s/%s", ns, name) < 0 ? -ENOMEM : 0;
+	else if (!(*ret_network = strdup(json_string_value(json_object_get(conf, "name")))))
+		r = -ENOMEM;
+	if (r < 0)
+		return r;
+	*ret_conf = TAKE_PTR(conf);
+	return 0;
+}

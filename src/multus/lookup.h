@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include "multus/confdir.h"
+#include "multus/multus.h"
+
+/*
+ * A network by name: the NAD ns/name (with an API and a namespace), else the config named
+ * `name` in confDir. A NAD without a config names its config file in confDir (as upstream
+ * reads it); the network is still "ns/name". Code 7 naming where it looked when not found,
+ * 102 when the API fails.
+ */
+int multus_network_lookup(struct multus_ctx *ctx, struct confdir_scan *scan, const char *ns,
+			  const char *name, json_t **ret_conf, char **ret_network, struct err *e);
