@@ -479,6 +479,32 @@ int cni_result_first_sandbox_iface(json_t *res)
 	return result_sandbox_iface(res, NULL);
 }
 
+int cni_result_add_sandbox_iface(json_t *res, const char *name, const char *mac,
+				 const char *sandbox)
+{
+	json_auto_t *ifaces = NULL, *iface = NULL;
+	json_t *ip;
+	size_t i;
+
+	if (!json_is_object(res) || !name || !name[0] || !sandbox)
+		return -EINVAL;
+	if (json_array_size(json_object_get(res, "interfaces")))
+		return 0;
+	iface = json_pack("{s:s}", "name", name);
+	if (!iface || (mac && json_object_set_new(iface, "mac", json_string(mac)) < 0) ||
+	    (sandbox[0] && json_object_set_new(iface, "sandbox", json_string(sandbox)) < 0))
+		return -ENOMEM;
+	ifaces = json_pack("[O]", iface);
+	if (!ifaces || json_object_set(res, "interfaces", ifaces) < 0)
+		return -ENOMEM;
+	json_array_foreach (json_object_get(res, "ips"), i, ip) {
+		if (!json_object_get(ip, "interface") &&
+		    json_object_set_new(ip, "interface", json_integer(0)) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 int cni_result_rename_iface(json_t *res, int idx, const char *new_name)
 {
 	json_t *iface;

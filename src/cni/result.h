@@ -44,5 +44,12 @@ int cni_error_parse(const char *buf, size_t len, int *ret_code, char **ret_msg, 
 int cni_result_find_sandbox_iface(json_t *res, const char *ifname);
 /* The first interface with a non-empty sandbox: index, or -1. */
 int cni_result_first_sandbox_iface(json_t *res);
+/*
+ * For a result that names no interface (0.1.0/0.2.0 delegates report none): the sandbox
+ * interface found in the pod, as interfaces[0] {name, mac (NULL: none), sandbox}, and every
+ * address without an interface index on it. A result with interfaces is left alone.
+ */
+int cni_result_add_sandbox_iface(json_t *res, const char *name, const char *mac,
+				 const char *sandbox);
 /* Rename interfaces[idx].name (ips[].interface indices stay valid). */
 int cni_result_rename_iface(json_t *res, int idx, const char *new_name);

@@ -4,11 +4,13 @@
 
 #include "cni/cni.h"
 #include "cni/result.h"
+#include "cni/version.h"
 #include "multus/api.h"
 #include "multus/log.h"
 #include "multus/netcheck.h"
 #include "multus/planner.h"
 #include "multus/store.h"
+#include "util/inet.h"
 
 /* Undoes the first `count` attachments after a failed ADD; the ADD's own error stays in e.
  * An attachment whose delegate never ran gets no DEL: a delegate's DEL works by interface
@@ -19,6 +21,26 @@ static void rollback(struct multus_ctx *ctx, struct plan *p, size_t count)
 
 	if (multus_teardown(ctx, p, count, &e2) < 0)
 		log_error("rollback left something behind (kept in the store for DEL): %s", e2.msg);
+}
+
+/* 0.1.0/0.2.0 results name no interface: the one the kernel shows is added, so that a newer
+ * caller (containerd looks for the pod IP under eth0's entry), network-status and --verify
+ * have it. Best effort: the ADD stands without it. */
+static void describe_legacy_iface(struct multus_ctx *ctx, const struct cni_invoke *inv,
+				  struct attachment *a)
+{
+	char mac[MAC_STRLEN];
+	struct nl_link l;
+
+	if (!a->result || !ctx->nl || cni_version_cmp(a->version, "0.3.0") >= 0)
+		return;
+	if (nl_link_get_by_name(ctx->nl, a->ifname, &l, NULL) < 0 ||
+	    cni_result_add_sandbox_iface(
+		a->result, a->ifname,
+		l.mac_len ? mac_addr_fmt(l.mac, l.mac_len, mac, sizeof(mac)) : NULL,
+		inv->netns) < 0)
+		log_warning("network %s: cannot describe %s in its CNI %s result", a->network,
+			    a->ifname, a->version);
 }
 
 /* *ret_ran: whether the delegate was run at all (rollback must DEL it then). */
@@ -63,6 +85,7 @@ static int run_attachment(struct multus_ctx *ctx, struct plan *p, struct attachm
 	if (r2 == 1)
 		log_info("network %s: the delegate named its interface otherwise; renamed to %s",
 			 a->network, a->ifname);
+	describe_legacy_iface(ctx, &inv, a);
 	a->state = ATT_ADDED;
 	return 0;
 }

@@ -99,6 +99,11 @@ for v in 0.3.1 1.0.0 1.1.0; do
 	0.3.1) check "caller 0.3.1: ips[].version derived" jq_out '.ips[0].version == "4"' ;;
 	*) check "caller $v: no ips[].version" jq_out '.ips[0] | has("version") | not' ;;
 	esac
+	mac0=$(ip netns exec p cat /sys/class/net/eth0/address)
+	check "old delegates, caller $v: the 0.1.0 result gets eth0 as the kernel shows it, its address on it" \
+		jq_out ".interfaces == [{\"name\":\"eth0\",\"mac\":\"$mac0\",\"sandbox\":\"/run/netns/p\"}] and .ips[0].interface == 0"
+	check "old delegates, caller $v: the stored 0.2.0 result of eth1 has eth1 too" sh -c "jq -e '.attachments[1].result.interfaces[0].name == \"eth1\" and .attachments[1].result.interfaces[0].mac == \"'\$(ip netns exec p cat /sys/class/net/eth1/address)'\"' '$STORE/o-$v.json'"
+	check "old delegates, caller $v: --verify finds no drift (MACs and addresses as described)" "$MULTUS" --verify /run/netns/p --cni-dir "$STORE"
 	check "old delegates, caller $v: the three links" sh -c "for i in eth0 eth1 eth2; do ip netns exec p ip link show \$i >/dev/null || exit 1; done"
 	check "old delegates: the store keeps each version" sh -c "jq -e '[.attachments[].cniVersion] == [\"0.1.0\",\"0.2.0\",\"0.4.0\"]' '$STORE/o-$v.json'"
 	if [ $v != 0.3.1 ]; then

@@ -496,6 +496,46 @@ static void test_convert_legacy_invalid(_unused_ void **state)
 	assert_ptr_equal(out, (json_t *)0x1);
 }
 
+/* A 0.2.0 result gets the interface multus found; a result with interfaces keeps its own. */
+static void test_add_sandbox_iface(_unused_ void **state)
+{
+	json_auto_t *old = parse_ok(macvlan_static_020, "0.2.0"),
+		    *br = parse_ok(bridge_100, "1.0.0");
+	json_auto_t *up = NULL, *down = NULL, *before = NULL;
+	struct err e = { 0 };
+
+	assert_int_equal(
+	    cni_result_add_sandbox_iface(old, "eth1", "c2:b0:57:49:47:f1", "/var/run/netns/p"), 0);
+	assert_int_equal(cni_result_find_sandbox_iface(old, "eth1"), 0);
+	assert_int_equal(cni_result_convert(old, "1.0.0", &up, &e), 0);
+	assert_json(up,
+		    "{\"cniVersion\":\"1.0.0\",\"interfaces\":[{\"name\":\"eth1\",\"mac\":"
+		    "\"c2:b0:57:49:47:f1\",\"sandbox\":\"/var/run/netns/p\"}],\"ips\":[{"
+		    "\"interface\":0,\"address\":\"10.6.0.5/24\",\"gateway\":\"10.6.0.1\"},{"
+		    "\"interface\":0,\"address\":\"fd06::5/64\",\"gateway\":\"fd06::1\"}],"
+		    "\"routes\":[{\"dst\":\"10.60.0.0/16\",\"gw\":\"10.6.0.254\"},{\"dst\":"
+		    "\"fd60::/48\"}],\"dns\":{\"nameservers\":[\"10.6.0.53\"],\"domain\":"
+		    "\"example.test\",\"search\":[\"example.test\"],\"options\":[\"ndots:2\"]}}");
+	/* Down to 0.2.0 it is what the plugin printed. */
+	assert_int_equal(cni_result_convert(old, "0.2.0", &down, &e), 0);
+	assert_json(down, macvlan_static_020);
+	/* No MAC (a tun), and a result that has interfaces: left as it is. */
+	{
+		json_auto_t *nomac = parse_ok(bridge_010, "0.1.0");
+
+		assert_int_equal(
+		    cni_result_add_sandbox_iface(nomac, "eth0", NULL, "/proc/1/ns/net"), 0);
+		assert_json(nomac, "{\"cniVersion\":\"0.1.0\",\"interfaces\":[{\"name\":\"eth0\","
+				   "\"sandbox\":\"/proc/1/ns/net\"}],\"ips\":[{\"interface\":0,"
+				   "\"address\":\"10.7.0.2/24\",\"gateway\":\"10.7.0.1\"}]}");
+	}
+	before = json_deep_copy(br);
+	assert_int_equal(cni_result_add_sandbox_iface(br, "eth9", NULL, "/x"), 0);
+	assert_true(json_equal(br, before));
+	assert_int_equal(cni_result_add_sandbox_iface(br, "", NULL, "/x"), -EINVAL);
+	assert_int_equal(cni_result_add_sandbox_iface(NULL, "eth0", NULL, "/x"), -EINVAL);
+}
+
 static void test_convert_unsupported(_unused_ void **state)
 {
 	static const char *const bad[] = { "0.0.0", "0.2.1", "0.5.0", "1.2.0", "1.0", "", "x" };
@@ -785,6 +825,7 @@ int main(void)
 		cmocka_unit_test(test_convert_to_legacy),
 		cmocka_unit_test(test_convert_legacy_details),
 		cmocka_unit_test(test_convert_legacy_invalid),
+		cmocka_unit_test(test_add_sandbox_iface),
 		cmocka_unit_test(test_convert_unsupported),
 		cmocka_unit_test(test_error_parse),
 		cmocka_unit_test(test_error_parse_variants),
