@@ -2,7 +2,7 @@
 # Installs the Debian packages that the build and the tests need, when any is missing.
 set -eu
 pkgs="build-essential pkg-config clang libclang-rt-14-dev libmnl-dev libnftnl-dev libjansson-dev
-libcurl4-openssl-dev libyaml-dev libcmocka-dev containernetworking-plugins iproute2 nftables
+libcurl4-openssl-dev libcurl3-gnutls libyaml-dev libcmocka-dev containernetworking-plugins iproute2 nftables
 iptables python3 python3-yaml openssl jq curl clang-format util-linux procps valgrind strace
 libprotobuf-c-dev protobuf-c-compiler python3-grpcio python3-protobuf"
 missing=""

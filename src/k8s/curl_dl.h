@@ -20,9 +20,14 @@
 
 #include "util/err.h"
 
-/* Tried in this order; the first that loads is used (see curl_dl.c for why this order). */
+/*
+ * Tried in this order; the first that loads is used. GnuTLS's flavour first: an ADD that reads
+ * its pod, a NAD and patches the status costs ~3 ms less CPU and ~1.1 MB less peak RSS with it
+ * than with OpenSSL's (Debian 12, curl 7.88; numbers in the wp-f report). OpenSSL's is the
+ * fallback on a node that has only that one.
+ */
 #ifndef CURL_DL_SONAMES
-#define CURL_DL_SONAMES "libcurl.so.4"
+#define CURL_DL_SONAMES "libcurl-gnutls.so.4", "libcurl.so.4"
 #endif
 
 #define CURL_DL_FUNCS(X)                                                                           \

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "k8s/client.h"
@@ -35,6 +36,8 @@ struct k8s_client {
 	size_t body_len, body_size;
 	bool too_big, oom;
 	bool fds_checked; /* curl's own fds made close-on-exec (curl_dl.h) */
+	int pem_fds[3]; /* kubeconfig PEM data as files (set_pem) */
+	size_t n_pem_fds;
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -80,6 +83,8 @@ void k8s_client_free(struct k8s_client *c)
 	slist_wipe_free(c->hdr_get);
 	slist_wipe_free(c->hdr_patch);
 	curl_slist_free_all(c->connect_to);
+	for (size_t i = 0; i < c->n_pem_fds; i++)
+		close(c->pem_fds[i]);
 	free(c->base);
 	free(c->body);
 	free(c);
@@ -228,9 +233,39 @@ out:
 /* Collects failures of curl_easy_setopt in `ok`, so that one check covers a block of them. */
 #define SETOPT(ok, h, opt, val) ((ok) &= curl_easy_setopt((h), (opt), (val)) == CURLE_OK)
 
-static bool setup_tls(CURL *h, const struct k8s_config *cfg)
+/*
+ * PEM data from the kubeconfig, as a file: a memfd named by its /proc/self/fd path, open as
+ * long as the client is (curl reads it at every handshake), close-on-exec like every fd here.
+ * Not curl's blob options: the GnuTLS flavour rejects CAINFO_BLOB and silently ignores
+ * SSLCERT_BLOB and SSLKEY_BLOB (curl 7.88), and a file works with every TLS backend.
+ */
+static bool set_pem(struct k8s_client *c, CURLoption file_opt, const char *data, size_t len)
 {
-	struct curl_blob blob = { .flags = CURL_BLOB_COPY };
+	char path[40];
+	int fd;
+
+	if (c->n_pem_fds == ELEMENTSOF(c->pem_fds))
+		return false;
+	fd = memfd_create("multus-kubeconfig-pem", MFD_CLOEXEC);
+	if (fd < 0)
+		return false;
+	c->pem_fds[c->n_pem_fds++] = fd;
+	for (size_t off = 0; off < len;) {
+		ssize_t n = write(fd, data + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		off += (size_t)n;
+	}
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	return curl_easy_setopt(c->curl, file_opt, path) == CURLE_OK;
+}
+
+static bool setup_tls(struct k8s_client *c, const struct k8s_config *cfg)
+{
+	CURL *h = c->curl;
 	bool ok = true;
 
 	SETOPT(ok, h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
@@ -241,25 +276,16 @@ static bool setup_tls(CURL *h, const struct k8s_config *cfg)
 		SETOPT(ok, h, CURLOPT_CAPATH, (char *)NULL);
 		SETOPT(ok, h, CURLOPT_CAINFO, cfg->ca_file);
 	}
-	if (cfg->ca_data) {
-		blob.data = cfg->ca_data;
-		blob.len = cfg->ca_data_len;
-		SETOPT(ok, h, CURLOPT_CAINFO_BLOB, &blob);
-	}
+	if (cfg->ca_data)
+		ok &= set_pem(c, CURLOPT_CAINFO, cfg->ca_data, cfg->ca_data_len);
 	if (cfg->cert_file)
 		SETOPT(ok, h, CURLOPT_SSLCERT, cfg->cert_file);
 	if (cfg->key_file)
 		SETOPT(ok, h, CURLOPT_SSLKEY, cfg->key_file);
-	if (cfg->cert_data) {
-		blob.data = cfg->cert_data;
-		blob.len = cfg->cert_data_len;
-		SETOPT(ok, h, CURLOPT_SSLCERT_BLOB, &blob);
-	}
-	if (cfg->key_data) {
-		blob.data = cfg->key_data;
-		blob.len = cfg->key_data_len;
-		SETOPT(ok, h, CURLOPT_SSLKEY_BLOB, &blob);
-	}
+	if (cfg->cert_data)
+		ok &= set_pem(c, CURLOPT_SSLCERT, cfg->cert_data, cfg->cert_data_len);
+	if (cfg->key_data)
+		ok &= set_pem(c, CURLOPT_SSLKEY, cfg->key_data, cfg->key_data_len);
 	return ok;
 }
 
@@ -309,7 +335,7 @@ int k8s_client_new(const struct k8s_config *cfg, long timeout_ms, struct k8s_cli
 	if (c->connect_to)
 		SETOPT(ok, c->curl, CURLOPT_CONNECT_TO, c->connect_to);
 	if (!plain)
-		ok &= setup_tls(c->curl, cfg);
+		ok &= setup_tls(c, cfg);
 	if (!ok)
 		return err_set(e, -ENOTSUP, "k8s client: libcurl lacks a needed option");
 	*ret = TAKE_PTR(c);

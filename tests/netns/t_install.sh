@@ -30,8 +30,8 @@ run_install --once
 check "install --once exits 0" [ "$RC" -eq 0 ]
 check "the binary is copied" cmp "$MULTUS" "$BIN/multus"
 check "the binary is 0755" [ "$(stat -c %a "$BIN/multus")" = 755 ]
-for l in libjansson.so libcurl.so libmnl.so libnftnl.so libyaml-0.so; do
-	check "multus.libs holds $l*" sh -c "ls '$BIN/multus.libs' | grep -q '^$l\\.'"
+for l in libjansson.so libmnl.so libnftnl.so libyaml-0.so 'libcurl(-gnutls)?.so'; do
+	check "multus.libs holds $l*" sh -c "ls '$BIN/multus.libs' | grep -Eq '^$l\\.'"
 done
 check "glibc's own libraries are not copied" sh -c "! ls '$BIN/multus.libs' | grep -Eq '^(libc|libm|libpthread|libdl|librt|libresolv|ld-linux.*)\\.so'"
 check "nothing but multus and multus.libs in the bin dir (a stale temporary file removed)" \

@@ -66,6 +66,18 @@ LD_DEBUG=libs LD_DEBUG_OUTPUT=$T/ld/log "$MULTUS" --verify /run/netns/pod --cni-
 RC=$?
 check "--verify: runs ($RC), no libcurl loaded" sh -c "[ -s '$T/out' ] && [ -n \"\$(ls '$T/ld')\" ] && ! cat '$T'/ld/log.* | grep -Eq 'calling init: .*($TLS_LIBS)'"
 
+# The flavour: GnuTLS's first (cheaper, see src/k8s/curl_dl.h), OpenSSL's when that is missing.
+run ADD f1 "$A"
+check "flavour: libcurl-gnutls.so.4 is the one loaded" sh -c "[ $RC -eq 0 ] && cat '$T'/ld/log.* | grep -q 'calling init: .*/libcurl-gnutls.so.4'"
+run DEL f1 "$A"
+gnutls=$(ldconfig -p | awk '$1 == "libcurl-gnutls.so.4" { print $NF }' | xargs -r readlink -f | sort -u)
+for f in $gnutls; do mount --bind /dev/null "$f"; done
+run ADD f2 "$A"
+check "flavour: without libcurl-gnutls.so.4, libcurl.so.4 (OpenSSL) is loaded and ADD works" sh -c \
+	"[ $RC -eq 0 ] && cat '$T'/ld/log.* | grep -q 'calling init: .*/libcurl.so.4' && ! cat '$T'/ld/log.* | grep -q 'calling init: .*/libcurl-gnutls'"
+run DEL f2 "$A"
+for f in $gnutls; do umount "$f"; done
+
 # libcurl hidden from the loader (this test's private mount namespace): every libcurl*.so.4.
 hidden=$(ldconfig -p | awk '$1 ~ /^libcurl.*\.so\.4$/ { print $NF }' | xargs -r readlink -f | sort -u)
 check "libcurl found to hide" [ -n "$hidden" ]
