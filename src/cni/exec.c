@@ -143,6 +143,10 @@ struct spawn {
 };
 
 #define SPAWN_STACK_SIZE (64 << 10)
+/* Code that runs in the child, on the stack we unmap afterwards: an ASan build must not mark
+ * redzones in that stack's shadow (the child never returns to clear them), or whatever is
+ * mapped there next reads as a stack overflow. */
+#define _spawn_child_ __attribute__((no_sanitize_address))
 
 struct dirent64_raw {
 	uint64_t d_ino;
@@ -153,7 +157,7 @@ struct dirent64_raw {
 };
 
 /* The fd named by a /proc/self/fd entry, or -1. */
-static int fd_of_name(const char *s)
+_spawn_child_ static int fd_of_name(const char *s)
 {
 	int fd = 0;
 
@@ -172,7 +176,7 @@ static int fd_of_name(const char *s)
  * some seccomp profiles (EPERM); then what /proc/self/fd lists, read with getdents64 into a
  * buffer on the stack; without /proc every number below the fd limit.
  */
-static void close_from_3(int max_fd)
+_spawn_child_ static void close_from_3(int max_fd)
 {
 	char buf[4096] __attribute__((aligned(8)));
 	long n;
@@ -201,7 +205,7 @@ static void close_from_3(int max_fd)
 }
 
 /* In the child, on the parent's memory: only async-signal-safe calls, then exec. */
-static int spawn_child(void *arg)
+_spawn_child_ static int spawn_child(void *arg)
 {
 	struct spawn *s = arg;
 	struct sigaction dfl = { .sa_handler = SIG_DFL };

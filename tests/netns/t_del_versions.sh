@@ -30,7 +30,10 @@ for v in 1.2.0 9.9.9; do
 	check "$v: interfaces, leases and the entry are gone" gone d-$v
 done
 # The same DEL under valgrind: no uninitialised read on this path (the old out.code).
-if command -v valgrind >/dev/null; then
+# (Not for the ASan build of asan-netns: valgrind cannot run a sanitized binary.)
+if grep -q __asan_init "$MULTUS"; then
+	skip "valgrind: DEL of a 9.9.9 entry" "the binary is built with ASan, which checks it instead"
+elif command -v valgrind >/dev/null; then
 	multus ADD d-vg eth0 /run/netns/p <"$T/nc"
 	stamp d-vg 9.9.9
 	CNI_COMMAND=DEL CNI_CONTAINERID=d-vg CNI_IFNAME=eth0 CNI_NETNS=/run/netns/p CNI_PATH=$CNI_PATH_TEST \
