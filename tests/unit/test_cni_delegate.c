@@ -65,7 +65,7 @@ static const struct {
 	{ "exit3", "echo first >&2\necho 'last words' >&2\nexit 3" },
 	{ "garbage", "echo 'this is { not json'" },
 	{ "flood", "head -c 2097152 /dev/zero | tr '\\0' x" },
-	{ "hang", "sleep 1000 &\nexec sleep 999" },
+	{ "hang", "sleep 4001 &\nexec sleep 4002" },
 	{ "segv", "echo dying >&2\nkill -SEGV $$" },
 	{ "deaf", "exec 0<&-\n[ \"$CNI_COMMAND\" = ADD ] || exit 0\n" RESULT_FMT },
 };

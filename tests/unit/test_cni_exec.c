@@ -318,10 +318,11 @@ static void test_timeout_kills_group(void **state)
 	pid_t bg, sh;
 
 	(void)state;
-	/* A child in the background that holds our pipes, and the plugin itself stuck. */
+	/* A child in the background that holds our pipes, and the plugin itself stuck. (Sleeps
+	 * of lengths no netns test looks for with pgrep.) */
 	assert_true(asprintf(&body,
-			     "sleep 1000 &\necho $! >'%s/bg.pid'\necho $$ >'%s/sh.pid'\n"
-			     "exec sleep 999",
+			     "sleep 4003 &\necho $! >'%s/bg.pid'\necho $$ >'%s/sh.pid'\n"
+			     "exec sleep 4004",
 			     dir, dir) > 0);
 	bin = script("hang", body);
 	free(body);
@@ -545,7 +546,7 @@ static void test_parent_death(void **state)
 	int status;
 
 	(void)state;
-	assert_true(asprintf(&body, "echo $$ >'%s/plugin.pid'\nexec sleep 998", dir) > 0);
+	assert_true(asprintf(&body, "echo $$ >'%s/plugin.pid'\nexec sleep 4005", dir) > 0);
 	bin = script("stuck", body);
 	free(body);
 	fflush(NULL);
