@@ -172,3 +172,38 @@ int k8s_patch_pod_annotations(struct k8s_client *c, const char *ns, const char *
 		return -ENOMEM;
 	return object_call(c, "PATCH", "/api/v1", "pods", ns, name, body, NULL, e);
 }
+
+int k8s_create(struct k8s_client *c, const char *prefix, const char *ns, const char *resource,
+	       json_t *obj, json_t **ret, struct err *e)
+{
+	_cleanup_free_ char *path = NULL, *data = NULL;
+	json_auto_t *root = NULL;
+	json_error_t jerr;
+	const char *body;
+	char what[200];
+	size_t len;
+	int r;
+
+	if (!c)
+		return err_set(e, -EINVAL, "POST %s: no API client", resource);
+	if (!name_is_dns1123_label(ns))
+		return err_set(e, -EINVAL, "POST %s: invalid namespace name", resource);
+	if (!name_is_dns1123_label(resource) || !json_is_object(obj))
+		return err_set(e, -EINVAL, "POST %s: invalid resource or object", resource);
+	snprintf(what, sizeof(what), "POST %s in %s", resource, ns);
+	if (asprintf(&path, "%s/namespaces/%s/%s", prefix, ns, resource) < 0) {
+		path = NULL;
+		return -ENOMEM;
+	}
+	data = json_dumps(obj, JSON_COMPACT);
+	if (!data)
+		return -ENOMEM;
+	r = k8s_http_send(c, "POST", path, data, what, &body, &len, e);
+	if (r < 0 || !ret)
+		return r;
+	root = json_loadb(body, len, 0, &jerr);
+	if (!json_is_object(root))
+		return err_set(e, -EPROTO, "%s: the reply is not a JSON object", what);
+	*ret = TAKE_PTR(root);
+	return 0;
+}

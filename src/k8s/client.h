@@ -34,6 +34,11 @@ int k8s_get_nad(struct k8s_client *c, const char *ns, const char *name, json_t *
 int k8s_patch_pod_annotations(struct k8s_client *c, const char *ns, const char *name,
 			      json_t *annotations, struct err *e);
 
+/* POST `obj` to the namespaced collection `resource` below `prefix` (e.g. "/api/v1", "events"):
+ * creates it. *ret (may be NULL) gets the created object as the server returned it. */
+int k8s_create(struct k8s_client *c, const char *prefix, const char *ns, const char *resource,
+	       json_t *obj, json_t **ret, struct err *e);
+
 /* Number of HTTP requests made and of connections opened (for tests and benchmarks). */
 unsigned k8s_client_requests(const struct k8s_client *c);
 unsigned k8s_client_connections(const struct k8s_client *c);

@@ -26,7 +26,7 @@
 
 struct k8s_client {
 	CURL *curl;
-	struct curl_slist *hdr_get, *hdr_patch, *connect_to;
+	struct curl_slist *hdr_get, *hdr_patch, *hdr_post, *connect_to;
 	char *base; /* server URL; its host is tls-server-name when one is set */
 	uint64_t deadline; /* CLOCK_MONOTONIC, ns: while a call is under way */
 	uint64_t budget_ns; /* what is left of the bound for API work */
@@ -82,6 +82,7 @@ void k8s_client_free(struct k8s_client *c)
 		curl_easy_cleanup(c->curl);
 	slist_wipe_free(c->hdr_get);
 	slist_wipe_free(c->hdr_patch);
+	slist_wipe_free(c->hdr_post);
 	curl_slist_free_all(c->connect_to);
 	for (size_t i = 0; i < c->n_pem_fds; i++)
 		close(c->pem_fds[i]);
@@ -156,14 +157,18 @@ static int build_headers(struct k8s_client *c, const struct k8s_config *cfg)
 		auth = NULL;
 		return -ENOMEM;
 	}
-	/* An empty Expect: keeps curl from waiting for "100 Continue" before a PATCH body. */
+	/* An empty Expect: keeps curl from waiting for "100 Continue" before a body. */
 	if ((r = header_list(&c->hdr_get, "Accept: application/json")) < 0 ||
 	    (r = header_list(&c->hdr_patch, "Accept: application/json")) < 0 ||
 	    (r = header_list(&c->hdr_patch, "Content-Type: application/merge-patch+json")) < 0 ||
-	    (r = header_list(&c->hdr_patch, "Expect:")) < 0)
+	    (r = header_list(&c->hdr_patch, "Expect:")) < 0 ||
+	    (r = header_list(&c->hdr_post, "Accept: application/json")) < 0 ||
+	    (r = header_list(&c->hdr_post, "Content-Type: application/json")) < 0 ||
+	    (r = header_list(&c->hdr_post, "Expect:")) < 0)
 		goto out;
 	if (auth && ((r = header_list(&c->hdr_get, auth)) < 0 ||
-		     (r = header_list(&c->hdr_patch, auth)) < 0))
+		     (r = header_list(&c->hdr_patch, auth)) < 0 ||
+		     (r = header_list(&c->hdr_post, auth)) < 0))
 		goto out;
 	r = 0;
 out:
@@ -405,25 +410,28 @@ static int outcome(struct k8s_client *c, CURLcode res, bool *retry, long *retry_
 	}
 }
 
-static int http_call(struct k8s_client *c, const char *path, const char *patch, const char *what,
-		     const char **ret_body, size_t *ret_len, struct err *e)
+static int http_call(struct k8s_client *c, const char *method, const char *path, const char *data,
+		     const char *what, const char **ret_body, size_t *ret_len, struct err *e)
 {
 	_cleanup_free_ char *url = NULL;
 	long backoff = BACKOFF_FIRST_MS;
-	bool ok = true;
+	bool post = streq(method, "POST"), ok = true;
 	int r;
 
 	if (asprintf(&url, "%s%s", c->base, path) < 0)
 		return -ENOMEM;
 	SETOPT(ok, c->curl, CURLOPT_URL, url);
-	SETOPT(ok, c->curl, CURLOPT_CUSTOMREQUEST, patch ? "PATCH" : NULL);
-	if (patch) {
-		SETOPT(ok, c->curl, CURLOPT_POSTFIELDS, patch);
-		SETOPT(ok, c->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(patch));
+	SETOPT(ok, c->curl, CURLOPT_CUSTOMREQUEST, streq(method, "PATCH") ? "PATCH" : NULL);
+	if (data) {
+		SETOPT(ok, c->curl, CURLOPT_POSTFIELDS, data);
+		SETOPT(ok, c->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(data));
 	} else {
 		SETOPT(ok, c->curl, CURLOPT_HTTPGET, 1L);
 	}
-	SETOPT(ok, c->curl, CURLOPT_HTTPHEADER, patch ? c->hdr_patch : c->hdr_get);
+	SETOPT(ok, c->curl, CURLOPT_HTTPHEADER,
+	       !data  ? c->hdr_get
+	       : post ? c->hdr_post
+		      : c->hdr_patch);
 	if (!ok)
 		return err_set(e, -EIO, "%s: cannot set up the request", what);
 
@@ -460,6 +468,18 @@ static int http_call(struct k8s_client *c, const char *path, const char *patch, 
 		r = outcome(c, res, &retry, &wait, e);
 		if (r == 0)
 			break;
+		/* A POST creates: once the server may have seen it (a 5xx, a lost reply), another
+		 * one could create it twice. Only a refused connection or a 429 are safe to redo.
+		 */
+		if (post && retry) {
+			long code = 0;
+
+			if (res == CURLE_OK)
+				curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &code);
+			retry = res == CURLE_OK ? code == 429
+						: res == CURLE_COULDNT_CONNECT ||
+						      res == CURLE_COULDNT_RESOLVE_HOST;
+		}
 		if (wait < backoff)
 			wait = backoff;
 		backoff = backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : backoff * 2;
@@ -478,15 +498,26 @@ static int http_call(struct k8s_client *c, const char *path, const char *patch, 
  * The bound is on API work: only the time spent inside calls is charged to it, so that the
  * delegates run between the pod GET and the status PATCH do not use it up.
  */
-int k8s_http_call(struct k8s_client *c, const char *path, const char *patch, const char *what,
-		  const char **ret_body, size_t *ret_len, struct err *e)
+int k8s_http_send(struct k8s_client *c, const char *method, const char *path, const char *data,
+		  const char *what, const char **ret_body, size_t *ret_len, struct err *e)
 {
 	uint64_t start = now_ns(), spent;
 	int r;
 
+	if (!streq(method, "GET") && !streq(method, "PATCH") && !streq(method, "POST"))
+		return err_set(e, -EINVAL, "%s: method %s not supported", what, method);
+	if (streq(method, "GET") != !data)
+		return err_set(e, -EINVAL, "%s: a %s %s a body", what, method,
+			       data ? "takes no" : "needs");
 	c->deadline = start + c->budget_ns;
-	r = http_call(c, path, patch, what, ret_body, ret_len, e);
+	r = http_call(c, method, path, data, what, ret_body, ret_len, e);
 	spent = now_ns() - start;
 	c->budget_ns = spent >= c->budget_ns ? 0 : c->budget_ns - spent;
 	return r;
+}
+
+int k8s_http_call(struct k8s_client *c, const char *path, const char *patch, const char *what,
+		  const char **ret_body, size_t *ret_len, struct err *e)
+{
+	return k8s_http_send(c, patch ? "PATCH" : "GET", path, patch, what, ret_body, ret_len, e);
 }

@@ -14,3 +14,8 @@
  */
 int k8s_http_call(struct k8s_client *c, const char *path, const char *patch, const char *what,
 		  const char **ret_body, size_t *ret_len, struct err *e);
+/* The same with the method named: "GET" (data NULL), "PATCH" (a merge patch) or "POST" (a
+ * JSON object to create). A POST is retried only when the server cannot have seen it (no
+ * connection) or said 429: a create is not idempotent. */
+int k8s_http_send(struct k8s_client *c, const char *method, const char *path, const char *data,
+		  const char *what, const char **ret_body, size_t *ret_len, struct err *e);

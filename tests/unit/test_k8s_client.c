@@ -151,7 +151,14 @@ static void test_names(void **state)
 		assert_int_equal(k8s_get_pod(c, bad_ns[i], "p", &obj, &e), -EINVAL);
 		assert_int_equal(k8s_get_nad(c, bad_ns[i], "n", &obj, &e), -EINVAL);
 		assert_int_equal(k8s_patch_pod_annotations(c, bad_ns[i], "p", ann, &e), -EINVAL);
+		assert_int_equal(k8s_create(c, "/api/v1", bad_ns[i], "events", ann, &obj, &e),
+				 -EINVAL);
 	}
+	/* The collection must be a plain resource name, the body an object. */
+	assert_int_equal(k8s_create(c, "/api/v1", "default", "../pods", ann, &obj, &e), -EINVAL);
+	assert_int_equal(k8s_create(c, "/api/v1", "default", "events?x", ann, &obj, &e), -EINVAL);
+	assert_int_equal(k8s_create(c, "/api/v1", "default", "events", NULL, &obj, &e), -EINVAL);
+	assert_int_equal(k8s_create(NULL, "/api/v1", "default", "events", ann, &obj, &e), -EINVAL);
 	for (size_t i = 0; i < ELEMENTSOF(bad_name); i++) {
 		assert_int_equal(k8s_get_pod(c, "default", bad_name[i], &obj, &e), -EINVAL);
 		assert_non_null(strstr(e.msg, "invalid object name"));
