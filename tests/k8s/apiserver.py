@@ -3,7 +3,8 @@
 """A tiny stand-in for kube-apiserver, for the multus tests only.
 
 It serves, over HTTPS on 127.0.0.1, exactly the calls the plugin makes: GET and
-merge-PATCH of a pod, GET of a NetworkAttachmentDefinition and the NAD list.
+merge-PATCH of a pod, GET of a NetworkAttachmentDefinition and the NAD list, and the
+creation (POST) of Events.
 Objects, tokens and injected faults live in plain files under --dir and are
 re-read on every request, so a test changes the cluster by writing a file.
 See README.md next to this file for the layout.  Standard library only.
@@ -39,12 +40,14 @@ ROUTES = [
                 % (NAME, NAME)), "nads", True),
     (re.compile(r"^/apis/k8s\.cni\.cncf\.io/v1/namespaces/(%s)/network-attachment-definitions$"
                 % NAME), "nads", False),
+    (re.compile(r"^/api/v1/namespaces/(%s)/events$" % NAME), "events", False),
 ]
 # Per resource: store dir, API resource name, API group, kind, apiVersion.
 KINDS = {
     "pods": ("pods", "", "Pod", "v1"),
     "nads": ("network-attachment-definitions", NAD_GROUP, "NetworkAttachmentDefinition",
              NAD_GROUP + "/v1"),
+    "events": ("events", "", "Event", "v1"),
 }
 
 
@@ -458,6 +461,10 @@ class APIServer(http.server.ThreadingHTTPServer):
         """Dispatch an authenticated request."""
         if not t.kind:
             return t.error(404)
+        if t.kind == "events":
+            if method != "POST":
+                return t.error(405)
+            return self.create(t, body, ctype)
         if t.name is None:  # the NAD list
             if method != "GET":
                 return t.error(405)
@@ -484,6 +491,49 @@ class APIServer(http.server.ThreadingHTTPServer):
         if method == "PATCH" and t.kind == "pods":
             return self.patch(t, body, ctype)
         return t.error(405)
+
+    def create(self, t, body, ctype):
+        """POST of an object into a namespaced collection (events): stored under
+        objects/KIND/NS/NAME.json and appended, as created, to KIND.log (one JSON a line)."""
+        if ctype.split(";")[0].strip().lower() != "application/json":
+            return status(415, "UnsupportedMediaType",
+                          "the body of the request was in an unknown format - accepted media "
+                          "types include: application/json, application/yaml, "
+                          "application/vnd.kubernetes.protobuf", {})
+        try:
+            obj = json.loads(body)
+        except ValueError as e:
+            return status(400, "BadRequest", "error decoding body: %s" % e, {})
+        _, _, kind_name, api_version = KINDS[t.kind]
+        if not isinstance(obj, dict) or obj.get("kind") != kind_name \
+                or obj.get("apiVersion") != api_version:
+            return status(400, "BadRequest", "the body is not a %s %s" % (api_version, kind_name),
+                          {})
+        meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+        if meta.get("namespace", t.ns) != t.ns:
+            return status(400, "BadRequest", "the namespace of the provided object does not "
+                          "match the namespace sent on the request", {})
+        name = meta.get("name")
+        if not isinstance(name, str) or not re.fullmatch(
+                r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*", name) \
+                or len(name) > 253:
+            return status(422, "Invalid", '%s "%s" is invalid: metadata.name: Invalid value'
+                          % (t.qualified(), name), {"name": str(name), "kind": t.kind})
+        t.name = name
+        with self.lock:
+            path = self.obj_path(t.kind, t.ns, name)
+            if os.path.exists(path):
+                return status(409, "AlreadyExists", '%s already exists' % t.named(),
+                              t.details())
+            meta = dict(meta, namespace=t.ns, resourceVersion="1",
+                        creationTimestamp=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+            meta.setdefault("uid", str(uuid.uuid4()))
+            new = dict(obj, metadata=meta)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            write_atomic(path, json.dumps(new, indent=2) + "\n")
+            with open(os.path.join(self.dir, t.kind + ".log"), "a") as f:
+                f.write(json.dumps(new) + "\n")
+            return 201, new, {}
 
     def patch(self, t, body, ctype):
         if ctype.split(";")[0].strip().lower() != "application/merge-patch+json":

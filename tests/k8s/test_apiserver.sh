@@ -191,6 +191,34 @@ tok PATCH /api/v1/namespaces/default/pods/nope -H "Content-Type: application/mer
 	--data-binary '{}'
 check "PATCH missing pod: 404" '[ "$code" = 404 ]'
 
+# ---- POST events ---------------------------------------------------------------------------
+events=/api/v1/namespaces/default/events
+ev='{"apiVersion":"v1","kind":"Event","metadata":{"name":"p1.17f3","namespace":"default"},"involvedObject":{"kind":"Pod","name":"p1"},"reason":"AddedInterface","message":"Add eth1 [10.1.0.2/24] from default/net1","type":"Normal"}'
+tok POST $events -H "Content-Type: application/json" --data-binary "$ev"
+check "POST event: 201 with the object, namespace, uid, resourceVersion" \
+	'[ "$code" = 201 ] && body ".kind==\"Event\" and .metadata.name==\"p1.17f3\" and
+	 .metadata.namespace==\"default\" and (.metadata.uid|length)==36 and
+	 .metadata.resourceVersion==\"1\" and .reason==\"AddedInterface\""'
+check "POST event: stored under objects/events/NS/ and one line in events.log" \
+	'jq -e ".message==\"Add eth1 [10.1.0.2/24] from default/net1\"" \
+	 "$S/objects/events/default/p1.17f3.json" >/dev/null && [ "$(wc -l <"$S/events.log")" = 1 ] &&
+	 jq -e ".metadata.name==\"p1.17f3\"" "$S/events.log" >/dev/null'
+tok POST $events -H "Content-Type: application/json" --data-binary "$ev"
+check "POST event again: 409 AlreadyExists, not logged twice" \
+	'[ "$code" = 409 ] && body ".reason==\"AlreadyExists\" and .message==\"events \\\"p1.17f3\\\" already exists\"" &&
+	 [ "$(wc -l <"$S/events.log")" = 1 ]'
+tok POST /api/v1/namespaces/other/events -H "Content-Type: application/json" --data-binary "$ev"
+check "POST event into another namespace than its own: 400" '[ "$code" = 400 ]'
+tok POST $events -H "Content-Type: application/merge-patch+json" --data-binary "$ev"
+check "POST event of another content type: 415" '[ "$code" = 415 ]'
+tok POST $events -H "Content-Type: application/json" --data-binary '{"apiVersion":"v1","kind":"Event","metadata":{"name":"Bad_Name"}}'
+check "POST event with an invalid name: 422" '[ "$code" = 422 ] && body ".reason==\"Invalid\""'
+req POST $events -H "Authorization: Bearer bad-token" -H "Content-Type: application/json" --data-binary "$ev"
+check "POST event with a forbidden token: 403 naming create and events" \
+	'[ "$code" = 403 ] && body ".message==\"events is forbidden: User \\\"system:serviceaccount:kube-system:multus\\\" cannot create resource \\\"events\\\" in API group \\\"\\\" in the namespace \\\"default\\\"\""'
+tok GET $events
+check "GET of the events collection: 405" '[ "$code" = 405 ]'
+
 # ---- faults ------------------------------------------------------------------------------
 faults '[{"method":"GET","path":"/pods/p1$","action":{"status":500},"count":1}]'
 tok GET $pod
