@@ -183,6 +183,7 @@ int multus_cmd_add(struct multus_ctx *ctx, struct err *e)
 	store_unlock(ctx->nc.cni_dir, ctx->env.container_id, lock, false);
 	lock = -1;
 	multus_status_patch(ctx, p);
+	multus_events_write(ctx, p);
 	log_info("ADD done: %zu network(s)", p->n);
 	link_snap_done(&snap);
 	return 0;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The plugin's use of the Kubernetes API: opening it, the pod, the status annotations. All of
  * it runs in the host netns, before any namespace switch and after every one. */
+#include <ctype.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "cni/cni.h"
 #include "cni/result.h"
@@ -135,4 +137,102 @@ void multus_status_patch(struct multus_ctx *ctx, const struct plan *p)
 	if (k8s_patch_pod_annotations(ctx->api, p->pod_namespace, p->pod_name, ann, &e) < 0)
 		log_warning("cannot write the network-status annotations of pod %s/%s: %s",
 			    p->pod_namespace, p->pod_name, e.msg);
+}
+
+char *multus_event_message(const struct attachment *a)
+{
+	json_t *ip;
+	char *buf = NULL;
+	size_t len = 0, i;
+	FILE *f = open_memstream(&buf, &len);
+	bool first = true;
+
+	if (!f)
+		return NULL;
+	/* Go's %v of a []string: "[a b]". */
+	fprintf(f, "Add %s [", a->ifname);
+	json_array_foreach (json_object_get(a->result, "ips"), i, ip) {
+		const char *addr = json_string_value(json_object_get(ip, "address"));
+
+		if (!addr)
+			continue;
+		fprintf(f, "%s%s", first ? "" : " ", addr);
+		first = false;
+	}
+	fputc(']', f);
+	if (a->network && a->network[0])
+		fprintf(f, " from %s", a->network);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+json_t *multus_added_event(json_t *pod, const struct attachment *a, const struct timespec *when,
+			   unsigned seq)
+{
+	json_t *meta = json_object_get(pod, "metadata");
+	const char *ns = json_string_value(json_object_get(meta, "namespace"));
+	const char *name = json_string_value(json_object_get(meta, "name"));
+	const char *uid = json_string_value(json_object_get(meta, "uid"));
+	const char *rv = json_string_value(json_object_get(meta, "resourceVersion"));
+	_cleanup_free_ char *msg = multus_event_message(a);
+	char ev_name[254], ts[32];
+	unsigned long long nanos;
+	json_t *ref;
+	struct tm tm;
+	int n;
+
+	if (!ns || !name || !msg)
+		return NULL;
+	/* client-go's recorder names an event "<object>.<hex UnixNano>"; seq keeps the names of
+	 * one ADD's events apart. The object's part is cut so the whole stays a subdomain. */
+	nanos =
+	    (unsigned long long)when->tv_sec * 1000000000ULL + (unsigned long long)when->tv_nsec;
+	n = (int)strlen(name);
+	if (n > 253 - 17)
+		n = 253 - 17;
+	while (n > 0 && !isalnum((unsigned char)name[n - 1]))
+		n--;
+	snprintf(ev_name, sizeof(ev_name), "%.*s.%llx", n, name, nanos + seq);
+	gmtime_r(&when->tv_sec, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	ref = json_pack("{s:s,s:s,s:s,s:s}", "kind", "Pod", "namespace", ns, "name", name,
+			"apiVersion", "v1");
+	if (ref && uid)
+		json_object_set_new(ref, "uid", json_string(uid));
+	if (ref && rv)
+		json_object_set_new(ref, "resourceVersion", json_string(rv));
+	return json_pack("{s:s,s:s,s:{s:s,s:s},s:o,s:s,s:s,s:{s:s},s:s,s:s,s:i,s:s,s:s}",
+			 "apiVersion", "v1", "kind", "Event", "metadata", "name", ev_name,
+			 "namespace", ns, "involvedObject", ref, "reason", "AddedInterface",
+			 "message", msg, "source", "component", "multus", "firstTimestamp", ts,
+			 "lastTimestamp", ts, "count", 1, "type", "Normal", "reportingComponent",
+			 "multus");
+}
+
+void multus_events_write(struct multus_ctx *ctx, const struct plan *p)
+{
+	struct timespec now;
+
+	if (!ctx->api || !ctx->pod)
+		return;
+	clock_gettime(CLOCK_REALTIME, &now);
+	for (size_t i = 0; i < p->n; i++) {
+		json_auto_t *ev = multus_added_event(ctx->pod, &p->att[i], &now, (unsigned)i);
+		struct err e = { 0 };
+		int r;
+
+		r = ev ? k8s_create(ctx->api, "/api/v1", p->pod_namespace, "events", ev, NULL, &e)
+		       : err_set(&e, -ENOMEM, "out of memory");
+		/* Not fatal. The first failure (RBAC, the bound spent, a server error) would be
+		 * the next one's too: one warning, no more tries. */
+		if (r < 0) {
+			log_warning("cannot write the AddedInterface events of pod %s/%s "
+				    "(%zu of %zu not written): %s",
+				    p->pod_namespace, p->pod_name, p->n - i, p->n, e.msg);
+			return;
+		}
+	}
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
+#include <time.h>
+
 #include "multus/multus.h"
 
 /* GET the pod named by CNI_ARGS into ctx->pod (nothing without API or names); checks UID. */
@@ -11,3 +13,12 @@ const char *multus_pod_annotation(const struct multus_ctx *ctx, const char *key)
 json_t *multus_network_status(const struct plan *p);
 /* PATCH both status annotations; failure is logged, not fatal. */
 void multus_status_patch(struct multus_ctx *ctx, const struct plan *p);
+/* The AddedInterface message of an added attachment, as upstream words it:
+ * "Add eth1 [10.56.217.2/24] from default/sriov-conf" (malloc'd; NULL on ENOMEM). */
+char *multus_event_message(const struct attachment *a);
+/* The core/v1 Event for it on `pod` (the object read at ADD), at `when`; `seq` tells the
+ * events of one ADD apart in their names. NULL when the pod lacks a name or namespace. */
+json_t *multus_added_event(json_t *pod, const struct attachment *a, const struct timespec *when,
+			   unsigned seq);
+/* POST one AddedInterface Event per attachment; failure is logged, not fatal. */
+void multus_events_write(struct multus_ctx *ctx, const struct plan *p);
