@@ -41,7 +41,7 @@ check "token: refused ADD left nothing" clean_pod
 printf 'rotated-token-2\n' >"$API/.token.tmp" && mv "$API/.token.tmp" "$API/token"
 multus ADD t3 eth0 /run/netns/pod "$A" <"$T/nc"
 check "token: after rotation in the tokenFile, the next ADD works" sh -c "[ $RC -eq 0 ] && ip netns exec pod ip -d link show eth1 | grep -q macvlan"
-check "token: the server saw token auth, status 200" sh -c "tail -n 1 '$API/requests.log' | jq -e '.auth == \"token\" and .status == 200'"
+check "token: the server saw token auth, status 200" sh -c "grep '/pods/web\"' '$API/requests.log' | tail -n 1 | jq -e '.auth == \"token\" and .status == 200'"
 multus DEL t3 eth0 /run/netns/pod "$A" <"$T/nc"
 check "token: DEL" sh -c "[ $RC -eq 0 ]"
 

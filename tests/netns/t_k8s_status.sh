@@ -1,6 +1,7 @@
 #!/bin/sh
 # Issue 3, point 8: the network-status annotations written after ADD, field by field; the
-# requests one ADD makes (one pod GET, one GET per NAD lookup, one PATCH, one connection);
+# requests one ADD makes (one pod GET, one GET per NAD lookup, one PATCH, one Event POST per
+# attachment, one connection; the events themselves are checked in t_k8s_events.sh);
 # a failed or hanging status write is not fatal; a slow delegate does not cost the PATCH.
 . "$SRC/tests/netns/lib.sh"
 setup_dirs
@@ -33,12 +34,13 @@ A=$(kargs default web)
 multus ADD s1 eth0 /run/netns/pod "$A" <"$T/nc"
 check "ADD succeeds with eth0, eth1, net5" sh -c "[ $RC -eq 0 ] && for i in eth0 eth1 net5; do ip netns exec pod ip link show \$i >/dev/null || exit 1; done"
 R=$API/requests.log
-check "requests: exactly 5 (pod GET, 3 NAD GETs, PATCH)" [ "$(wc -l <"$R")" = 5 ]
+check "requests: exactly 8 (pod GET, 3 NAD GETs, PATCH, 3 event POSTs)" [ "$(wc -l <"$R")" = 8 ]
 check "requests: one GET of the pod, and it is the first" sh -c "[ \$(jq -s '[.[] | select(.method == \"GET\" and .path == \"/api/v1/namespaces/default/pods/web\")] | length' '$R') = 1 ] && head -n 1 '$R' | jq -e '.method == \"GET\" and (.path | endswith(\"/pods/web\"))'"
 check "requests: one GET per looked-up network (default/flannel-conf, default/sriov-conf, other-ns/macvlan-conf)" sh -c "[ \"\$(jq -r 'select(.method == \"GET\" and (.path | contains(\"network-attachment-definitions/\"))) | .path' '$R' | sed 's#.*/namespaces/##' | sort | tr '\n' ' ')\" = 'default/network-attachment-definitions/flannel-conf default/network-attachment-definitions/sriov-conf other-ns/network-attachment-definitions/macvlan-conf ' ]"
-check "requests: one PATCH of the pod, and it is the last" sh -c "[ \$(jq -s '[.[] | select(.method == \"PATCH\")] | length' '$R') = 1 ] && tail -n 1 '$R' | jq -e '.method == \"PATCH\" and .path == \"/api/v1/namespaces/default/pods/web\" and .status == 200'"
+check "requests: one PATCH of the pod, after every GET" sh -c "[ \$(jq -s '[.[] | select(.method == \"PATCH\")] | length' '$R') = 1 ] && sed -n 5p '$R' | jq -e '.method == \"PATCH\" and .path == \"/api/v1/namespaces/default/pods/web\" and .status == 200'"
+check "requests: then the 3 event POSTs, created" sh -c "tail -n 3 '$R' | jq -s -e 'length == 3 and all(.method == \"POST\" and .path == \"/api/v1/namespaces/default/events\" and .status == 201)'"
 check "requests: all on one TLS connection" [ "$(jq -s '[.[].conn] | unique | length' "$R")" = 1 ]
-check "requests: all authenticated by token, no errors except the NAD 404" [ "$(jq -s -c '[.[] | [.auth, .status]] | unique' "$R")" = '[["token",200],["token",404]]' ]
+check "requests: all authenticated by token, no errors except the NAD 404" [ "$(jq -s -c '[.[] | [.auth, .status]] | unique' "$R")" = '[["token",200],["token",201],["token",404]]' ]
 # Keep-alive without stalls: the whole API conversation before the delegates is quick.
 check "requests: pod GET to last NAD GET within 100 ms (no Nagle/delayed-ACK stalls)" sh -c "jq -s -e '(.[3].t - .[0].t) < 0.1' '$R'"
 
@@ -63,7 +65,7 @@ check "status: every entry has a dns object" st 'all(.dns | type == "object")'
 check "status: eth0's gateway is 10.3.0.1" st '.[0].gateway == ["10.3.0.1"]'
 check "status: ips match the printed result of the master" sh -c "[ \"\$(jq -r '.ips[0].address' '$T/out' | cut -d/ -f1)\" = \"\$(jq -r '.metadata.annotations[\"k8s.v1.cni.cncf.io/network-status\"] | fromjson | .[0].ips[0]' '$PODF')\" ]"
 multus DEL s1 eth0 /run/netns/pod "$A" <"$T/nc"
-check "DEL: clean, and no API write at DEL" sh -c "[ $RC -eq 0 ] && [ \$(ip netns exec pod ip -o link | wc -l) -eq 1 ] && [ \$(wc -l <'$R') = 5 ]"
+check "DEL: clean, and no API write at DEL" sh -c "[ $RC -eq 0 ] && [ \$(ip netns exec pod ip -o link | wc -l) -eq 1 ] && [ \$(wc -l <'$R') = 8 ]"
 
 # A second ADD of the same pod (new sandbox) rewrites the status, it does not append.
 multus ADD s2 eth0 /run/netns/pod "$A" <"$T/nc"
