@@ -193,7 +193,8 @@ _spawn_child_ static void close_from_3(int max_fd)
 	/* The listing is in fd order: closing what was read does not disturb the rest. */
 	while ((n = syscall(SYS_getdents64, dfd, buf, sizeof(buf))) > 0) {
 		for (long off = 0; off < n;) {
-			struct dirent64_raw *d = (struct dirent64_raw *)(buf + off);
+			/* The kernel aligns each record to 8 bytes. */
+			struct dirent64_raw *d = (void *)(buf + off);
 			int fd = fd_of_name(d->d_name);
 
 			if (fd >= 3 && fd != dfd)
