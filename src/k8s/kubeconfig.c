@@ -12,6 +12,7 @@
 
 #include "k8s/credfile.h"
 #include "k8s/kubeconfig.h"
+#include "util/base64.h"
 
 #define KUBECONFIG_MAX (1024 * 1024)
 #define YAML_DEPTH_MAX 32
@@ -247,7 +248,7 @@ static int kc_data(struct kc *k, yaml_node_t *map, const char *where, const char
 		*ret_len = 0;
 		return 0;
 	}
-	r = k8s_base64_decode(text, strlen(text), ret, ret_len);
+	r = base64_decode(text, strlen(text), ret, ret_len);
 	explicit_bzero(text, strlen(text));
 	if (r == -EINVAL)
 		return err_set(k->e, r, "%s: " FIELD_FMT ": invalid base64", k->what,
