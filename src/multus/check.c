@@ -8,12 +8,14 @@
 int multus_cmd_check(struct multus_ctx *ctx, struct err *e)
 {
 	_cleanup_plan_ struct plan *p = NULL;
+	struct legacy_where w;
 	int lock = -1, r;
 
 	r = store_lock(ctx->nc.cni_dir, ctx->env.container_id, &lock, e);
 	if (r < 0)
 		return r;
-	r = store_load(ctx->nc.cni_dir, ctx->env.container_id, &p, e);
+	legacy_where_for(ctx, &w);
+	r = store_lookup(&w, ctx->env.container_id, &p, e);
 	if (r == -ENOENT)
 		r = err_setc(e, CNI_ERR_UNKNOWN_CONTAINER, -ENOENT,
 			     "container %s has no store entry: it was never added here",

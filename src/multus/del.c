@@ -10,6 +10,7 @@
 int multus_cmd_del(struct multus_ctx *ctx, struct err *e)
 {
 	_cleanup_plan_ struct plan *p = NULL;
+	struct legacy_where w;
 	const char *netns;
 	int lock = -1, r;
 	bool gone;
@@ -21,7 +22,8 @@ int multus_cmd_del(struct multus_ctx *ctx, struct err *e)
 		err_clear(e);
 	} else if (r < 0)
 		return r;
-	r = store_load(ctx->nc.cni_dir, ctx->env.container_id, &p, e);
+	legacy_where_for(ctx, &w);
+	r = store_lookup(&w, ctx->env.container_id, &p, e);
 	if (r == -ENOENT) {
 		/* Never added, or a DEL already done: nothing to do, and that is success. */
 		log_verbose("DEL: no store entry, nothing to do");

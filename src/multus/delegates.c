@@ -141,12 +141,18 @@ int multus_teardown(struct multus_ctx *ctx, struct plan *p, size_t count, struct
 	 * error says what is left on disk, and a retried DEL finds it done already. */
 	if (ret == 0) {
 		r = store_remove(ctx->nc.cni_dir, p->container_id, e);
+		/* An entry the seed fork or upstream Multus left goes once the pod is clean. */
+		if (r == 0)
+			r = legacy_forget(p, e);
 		if (r < 0)
 			return err_prefix(e, r, "torn down, but the store cannot record it");
 		return 0;
 	}
 	err_clear(&e2);
 	r = store_save(ctx->nc.cni_dir, p, &e2);
+	/* What is left of a legacy entry is ours now: the retry reads only that. */
+	if (r == 0 && legacy_forget(p, &e2) < 0)
+		log_error("%s", e2.msg);
 	if (r < 0) {
 		size_t l = strlen(first.msg);
 

@@ -25,12 +25,14 @@ static int gc_entry(struct multus_ctx *ctx, const char *id, json_t *valid, json_
 		    struct err *e)
 {
 	_cleanup_plan_ struct plan *p = NULL;
+	struct legacy_where w;
 	int lock = -1, r;
 
 	r = store_lock(ctx->nc.cni_dir, id, &lock, e);
 	if (r < 0)
 		return r;
-	r = store_load(ctx->nc.cni_dir, id, &p, e);
+	legacy_where_for(ctx, &w);
+	r = store_lookup(&w, id, &p, e);
 	if (r < 0) {
 		store_unlock(ctx->nc.cni_dir, id, lock, r == -ENOENT);
 		return r == -ENOENT ? 0 : r;
@@ -94,6 +96,7 @@ int multus_cmd_gc(struct multus_ctx *ctx, struct err *e)
 {
 	json_t *valid = json_object_get(ctx->nc.raw, "cni.dev/valid-attachments");
 	json_auto_t *keep = json_array();
+	struct legacy_where w;
 	char **ids = NULL;
 	size_t n = 0;
 	int r, first = 0;
@@ -103,9 +106,15 @@ int multus_cmd_gc(struct multus_ctx *ctx, struct err *e)
 	if (valid && !json_is_array(valid))
 		return err_setc(e, CNI_ERR_INVALID_NETCONF, -EINVAL,
 				"cni.dev/valid-attachments must be an array");
+	legacy_where_for(ctx, &w);
 	r = store_list(ctx->nc.cni_dir, &ids, &n, e);
-	if (r < 0)
+	/* And the containers the seed fork or upstream Multus added before an upgrade. */
+	if (r == 0)
+		r = legacy_list_merge(&w, &ids, &n, e);
+	if (r < 0) {
+		store_ids_free(ids, n);
 		return r;
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct err e2 = { 0 };
 

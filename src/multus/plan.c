@@ -27,6 +27,9 @@ void plan_free(struct plan *p)
 		attachment_done(&p->att[i]);
 	free(p->att);
 	free(p->pre);
+	for (size_t i = 0; i < p->n_legacy_files; i++)
+		free(p->legacy_files[i]);
+	free(p->legacy_files);
 	free(p->conf_name);
 	free(p->container_id);
 	free(p->netns);

@@ -51,6 +51,9 @@ struct plan {
 	/* The links the pod netns had before the first delegate ran (--verify explains them). */
 	struct owned_link *pre;
 	size_t n_pre;
+	/* Read from a Go plugin's entry (legacy.c): the files it came from, never stored. */
+	char **legacy_files;
+	size_t n_legacy_files;
 };
 
 void plan_free(struct plan *p);

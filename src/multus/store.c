@@ -136,6 +136,15 @@ int store_load(const char *dir, const char *id, struct plan **ret, struct err *e
 	return 0;
 }
 
+int store_lookup(const struct legacy_where *w, const char *id, struct plan **ret, struct err *e)
+{
+	int r = store_load(w->dir, id, ret, e);
+
+	if (r == -ENOENT)
+		r = legacy_load(w, id, ret, e);
+	return r;
+}
+
 /*
  * How hard each write tries to reach the disk. ADD's first write is fsynced: from then on a
  * delegate may record something that outlives a reboot (host-local's leases on disk), and DEL

@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include "multus/legacy.h"
 #include "multus/plan.h"
 
 #define STORE_MAX_BYTES (8 << 20)
@@ -18,6 +19,9 @@ void store_unlock(const char *dir, const char *id, int fd, bool remove);
 
 /* -ENOENT when there is no entry. */
 int store_load(const char *dir, const char *id, struct plan **ret, struct err *e);
+/* DEL, CHECK and GC: our entry in w->dir, else one the seed fork or upstream Multus left
+ * there before an in-place upgrade (legacy.h). -ENOENT when there is neither. */
+int store_lookup(const struct legacy_where *w, const char *id, struct plan **ret, struct err *e);
 /* Parses an entry's bytes (exposed for fuzzing). */
 int store_parse(const char *buf, size_t len, struct plan **ret, struct err *e);
 /* The first write of an entry, fsynced (before any delegate runs). */
