@@ -14,4 +14,3 @@ void k8s_wipe_free(char *p, size_t len);
  * characters and emptiness refused. On failure *ret_why says why, without the contents.
  */
 int k8s_token_read(const char *path, char **ret, const char **ret_why);
-
