@@ -30,6 +30,19 @@ int k8s_get_pod(struct k8s_client *c, const char *ns, const char *name, json_t *
 		struct err *e);
 int k8s_get_nad(struct k8s_client *c, const char *ns, const char *name, json_t **ret_nad,
 		struct err *e);
+/*
+ * LIST of the NADs of namespace `ns`: *ret_items, a JSON array of the NAD objects. Pages of
+ * K8S_NAD_LIST_PAGE, the continue token followed; -E2BIG past K8S_NAD_LIST_MAX items or
+ * K8S_NAD_LIST_PAGES_MAX pages (a caller then asks for its NADs one by one).
+ */
+#define K8S_NAD_LIST_PAGE 500
+#define K8S_NAD_LIST_MAX 4000
+#define K8S_NAD_LIST_PAGES_MAX 16
+int k8s_list_nads(struct k8s_client *c, const char *ns, json_t **ret_items, struct err *e);
+/* One page of a LIST reply: its items appended to `items`, *ret_continue the continue token
+ * (NULL on the last page). Exposed for fuzzing. */
+int k8s_nad_list_page(const char *body, size_t len, json_t *items, char **ret_continue,
+		      struct err *e);
 /* One merge PATCH of metadata.annotations (`annotations`: object of string values). */
 int k8s_patch_pod_annotations(struct k8s_client *c, const char *ns, const char *name,
 			      json_t *annotations, struct err *e);

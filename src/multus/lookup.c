@@ -34,16 +34,29 @@ static int conf_from_nad(json_t *nad, const char *ns, const char *name, json_t *
 	return 0;
 }
 
-int multus_network_lookup(struct multus_ctx *ctx, struct confdir_scan *scan, const char *ns,
-			  const char *name, json_t **ret_conf, char **ret_network, struct err *e)
+/* Whether a network by that name is looked for among the NADs at all. */
+static bool nad_wanted(const struct multus_ctx *ctx, const char *ns, const char *name)
+{
+	return ctx->api && ns && name_is_dns1123_subdomain(name);
+}
+
+int multus_network_lookup_want(const struct multus_ctx *ctx, struct nad_cache *nads, const char *ns,
+			       const char *name)
+{
+	return nad_wanted(ctx, ns, name) ? nad_cache_want(nads, ns, name) : 0;
+}
+
+int multus_network_lookup(struct multus_ctx *ctx, struct confdir_scan *scan, struct nad_cache *nads,
+			  const char *ns, const char *name, json_t **ret_conf, char **ret_network,
+			  struct err *e)
 {
 	json_auto_t *nad = NULL, *conf = NULL;
 	bool nad_empty = false, asked = false;
 	int r;
 
-	if (ctx->api && ns && name_is_dns1123_subdomain(name)) {
+	if (nad_wanted(ctx, ns, name)) {
 		asked = true;
-		r = k8s_get_nad(ctx->api, ns, name, &nad, e);
+		r = nad_cache_get(nads, ctx->api, ns, name, &nad, e);
 		if (r < 0 && r != -ENOENT) {
 			e->code = CNI_ERR_API;
 			return err_prefix(e, r, "network \"%s/%s\"", ns, name);

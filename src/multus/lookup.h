@@ -3,6 +3,7 @@
 
 #include "multus/confdir.h"
 #include "multus/multus.h"
+#include "multus/nadcache.h"
 
 /*
  * A network by name: the NAD ns/name (with an API and a namespace), else the config named
@@ -10,5 +11,9 @@
  * reads it); the network is still "ns/name". Code 7 naming where it looked when not found,
  * 102 when the API fails.
  */
-int multus_network_lookup(struct multus_ctx *ctx, struct confdir_scan *scan, const char *ns,
-			  const char *name, json_t **ret_conf, char **ret_network, struct err *e);
+int multus_network_lookup(struct multus_ctx *ctx, struct confdir_scan *scan, struct nad_cache *nads,
+			  const char *ns, const char *name, json_t **ret_conf, char **ret_network,
+			  struct err *e);
+/* Before any lookup: the plan will look up ns/name (nadcache.h batches a namespace's NADs). */
+int multus_network_lookup_want(const struct multus_ctx *ctx, struct nad_cache *nads, const char *ns,
+			       const char *name);

@@ -26,6 +26,8 @@ struct want {
 	json_t *conf;
 	char *network;
 	bool master_list; /* from the master list (may become the master) */
+	/* Until resolve_wants(): the network to look up (conf NULL), for the error `what`. */
+	const char *ns, *name, *what;
 };
 
 static void warn_cb(const char *msg)
@@ -60,6 +62,7 @@ struct wants {
 	struct k8s_net_sel *sels[4];
 	size_t n_sels[4];
 	struct confdir_scan *scan; /* confDir, read once for every lookup */
+	struct nad_cache *nads; /* each NAD asked for once */
 };
 
 static void wants_done(struct wants *ws)
@@ -72,6 +75,7 @@ static void wants_done(struct wants *ws)
 	for (size_t i = 0; i < ELEMENTSOF(ws->sels); i++)
 		k8s_netsel_free(ws->sels[i], ws->n_sels[i]);
 	confdir_scan_free(ws->scan);
+	nad_cache_free(ws->nads);
 }
 
 static int wants_push(struct wants *ws, const struct k8s_net_sel *sel, json_t *conf, char *network,
@@ -85,7 +89,9 @@ static int wants_push(struct wants *ws, const struct k8s_net_sel *sel, json_t *c
 		return -ENOMEM;
 	}
 	ws->w = n;
-	ws->w[ws->n++] = (struct want){ sel, conf, network, master_list };
+	ws->w[ws->n++] = (struct want){
+		.sel = sel, .conf = conf, .network = network, .master_list = master_list
+	};
 	return 0;
 }
 
@@ -105,8 +111,6 @@ static int add_selection(struct multus_ctx *ctx, struct wants *ws, int slot, con
 	for (size_t i = 0; i < ws->n_sels[slot]; i++) {
 		const struct k8s_net_sel *s = &ws->sels[slot][i];
 		const char *ns = s->namespace ? s->namespace : default_ns;
-		json_t *conf = NULL;
-		char *network = NULL;
 
 		/* An implicit multusNamespace (default-network) is the admin's choice, not the
 		 * pod's: isolation is about the namespaces a pod names. */
@@ -117,12 +121,12 @@ static int add_selection(struct multus_ctx *ctx, struct wants *ws, int slot, con
 			    e, CNI_ERR_INVALID_NETCONF, -EPERM,
 			    "%s: pod in namespace %s may not use network %s/%s (namespaceIsolation; global namespaces: %s)",
 			    what, pod_ns, ns, s->name, ctx->nc.global_namespaces);
-		r = multus_network_lookup(ctx, ws->scan, ns, s->name, &conf, &network, e);
-		if (r < 0)
-			return err_prefix(e, r, "%s", what);
-		r = wants_push(ws, s, conf, network, master_list);
+		r = wants_push(ws, s, NULL, NULL, master_list);
 		if (r < 0)
 			return r;
+		ws->w[ws->n - 1].ns = ns;
+		ws->w[ws->n - 1].name = s->name;
+		ws->w[ws->n - 1].what = what;
 	}
 	return 0;
 }
@@ -149,10 +153,13 @@ static int add_cluster_network(struct multus_ctx *ctx, struct wants *ws, struct 
 			    e, CNI_ERR_INVALID_NETCONF, -EINVAL,
 			    "clusterNetwork \"%.64s\" is neither a config name nor an absolute path",
 			    cn);
-		r = multus_network_lookup(ctx, ws->scan, ctx->nc.multus_namespace, cn, &conf,
-					  &network, e);
-		if (r < 0)
-			return err_prefix(e, r, "clusterNetwork");
+		r = wants_push(ws, NULL, NULL, NULL, true);
+		if (r == 0) {
+			ws->w[ws->n - 1].ns = ctx->nc.multus_namespace;
+			ws->w[ws->n - 1].name = cn;
+			ws->w[ws->n - 1].what = "clusterNetwork";
+		}
+		return r;
 	}
 	return wants_push(ws, NULL, conf, network, true);
 }
@@ -474,6 +481,28 @@ static int gather(struct multus_ctx *ctx, struct wants *ws, struct err *e)
 	return 0;
 }
 
+/* Every network gather() named, looked up now that all of them are known (the NAD batching). */
+static int resolve_wants(struct multus_ctx *ctx, struct wants *ws, struct err *e)
+{
+	int r;
+
+	for (size_t i = 0; i < ws->n; i++)
+		if (ws->w[i].name &&
+		    (r = multus_network_lookup_want(ctx, ws->nads, ws->w[i].ns, ws->w[i].name)) < 0)
+			return r;
+	for (size_t i = 0; i < ws->n; i++) {
+		struct want *w = &ws->w[i];
+
+		if (!w->name)
+			continue;
+		r = multus_network_lookup(ctx, ws->scan, ws->nads, w->ns, w->name, &w->conf,
+					  &w->network, e);
+		if (r < 0)
+			return err_prefix(e, r, "%s", w->what);
+	}
+	return 0;
+}
+
 int multus_plan_build(struct multus_ctx *ctx, const struct link_snap *links, struct plan **ret,
 		      struct err *e)
 {
@@ -485,10 +514,14 @@ int multus_plan_build(struct multus_ctx *ctx, const struct link_snap *links, str
 		return -ENOMEM;
 	r = confdir_scan_new(ctx->nc.conf_dir, warn_cb, &ws.scan);
 	if (r == 0)
+		r = nad_cache_new(&ws.nads);
+	if (r == 0)
 		r = plan_header(ctx, p);
 	if (r < 0)
 		goto out;
 	r = gather(ctx, &ws, e);
+	if (r == 0)
+		r = resolve_wants(ctx, &ws, e);
 	if (r < 0)
 		goto out;
 	for (size_t i = 0; i < ws.n; i++) {
@@ -533,7 +566,11 @@ int multus_master_find(struct multus_ctx *ctx, json_t **ret_conf, char **ret_net
 
 	r = confdir_scan_new(ctx->nc.conf_dir, warn_cb, &ws.scan);
 	if (r == 0)
+		r = nad_cache_new(&ws.nads);
+	if (r == 0)
 		r = gather_master_list(ctx, &ws, e);
+	if (r == 0)
+		r = resolve_wants(ctx, &ws, e);
 	if (r == 0 && ws.n == 0)
 		r = err_setc(e, CNI_ERR_INVALID_NETCONF, -ENOENT, "the master list is empty");
 	if (r == 0) {

@@ -11,6 +11,7 @@ See README.md next to this file for the layout.  Standard library only.
 """
 
 import argparse
+import base64
 import http.server
 import json
 import os
@@ -24,6 +25,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import uuid
 
 USER = "system:serviceaccount:kube-system:multus"
@@ -302,8 +304,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return "none", False
 
     def serve(self):
-        path = self.path.split("?", 1)[0]
+        path, _, query = self.path.partition("?")
         target = Target(self.command, path)
+        target.query = urllib.parse.parse_qs(query)
+        self.query = query
         body = self.read_body()
         how, forbidden = self.auth()
         fault = self.server.take_fault(self.command, path)
@@ -364,7 +368,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def log(self, path, code, how, fault):
         # Never the token: only how the client authenticated.
         self.server.log({"t": time.time(), "method": self.command, "path": path,
-                         "status": code, "conn": self.conn_id, "auth": how, "fault": fault})
+                         "status": code, "conn": self.conn_id, "auth": how, "fault": fault,
+                         "query": self.query})
 
 
 class APIServer(http.server.ThreadingHTTPServer):
@@ -477,9 +482,7 @@ class APIServer(http.server.ThreadingHTTPServer):
                                                    t.kind, t.ns, fn[:-5]))
                     except (OSError, ValueError):
                         continue  # a file being written or a broken one: skip it
-            return 200, {"kind": "NetworkAttachmentDefinitionList",
-                         "apiVersion": NAD_GROUP + "/v1", "metadata": {"resourceVersion": "1"},
-                         "items": items}, {}
+            return self.list_page(t, items)
         if method == "GET":
             try:
                 return 200, with_defaults(self.load(t.kind, t.ns, t.name), t.kind, t.ns,
@@ -534,6 +537,34 @@ class APIServer(http.server.ThreadingHTTPServer):
             with open(os.path.join(self.dir, t.kind + ".log"), "a") as f:
                 f.write(json.dumps(new) + "\n")
             return 201, new, {}
+
+    def list_page(self, t, items):
+        """limit and continue as kube-apiserver: a page, and a token for the rest. The page
+        size is also capped by the file list.limit (tests make small pages with it)."""
+        meta = {"resourceVersion": "1"}
+        cont = (t.query.get("continue") or [""])[0]
+        if cont:
+            try:
+                after = base64.urlsafe_b64decode(cont.encode()).decode()
+            except (ValueError, UnicodeDecodeError):
+                return status(400, "BadRequest", "continue key is not valid", {})
+            items = [i for i in items if i["metadata"]["name"] > after]
+        limits = []
+        try:
+            limits.append(int((t.query.get("limit") or ["0"])[0]))
+        except ValueError:
+            return status(400, "BadRequest", "limit is not a number", {})
+        cap = read_lines(os.path.join(self.dir, "list.limit"))
+        if cap:
+            limits.append(int(cap[0]))
+        limit = min([l for l in limits if l > 0], default=0)
+        if limit and len(items) > limit:
+            items = items[:limit]
+            meta["continue"] = base64.urlsafe_b64encode(
+                items[-1]["metadata"]["name"].encode()).decode()
+            meta["remainingItemCount"] = 1
+        return 200, {"kind": "NetworkAttachmentDefinitionList",
+                     "apiVersion": NAD_GROUP + "/v1", "metadata": meta, "items": items}, {}
 
     def patch(self, t, body, ctype):
         if ctype.split(";")[0].strip().lower() != "application/merge-patch+json":
