@@ -29,10 +29,17 @@ int multus_cmd_check(struct multus_ctx *ctx, struct err *e)
 		struct attachment *a = &p->att[i];
 		struct cni_invoke inv;
 
-		if (a->state != ATT_ADDED || !a->result) {
+		if (a->state != ATT_ADDED) {
 			r = err_setc(e, CNI_ERR_INTERFACE, -EIO,
 				     "network %s (%s) was never added completely", a->network,
 				     a->ifname);
+			goto out;
+		}
+		/* An old binary's entry whose libcni result cache is gone. */
+		if (!a->result) {
+			r = err_setc(e, CNI_ERR_INTERFACE, -EIO,
+				     "network %s (%s) has no recorded result to check against",
+				     a->network, a->ifname);
 			goto out;
 		}
 		r = netcheck_attachment(ctx->nl, a, e);
