@@ -139,6 +139,32 @@ static void test_plan_round_trip(void **state)
 	assert_true(json_equal(q->att[1].conf, p->att[1].conf));
 }
 
+/* The version spoken: the config's; none is 0.1.0, except upstream's conflists, which it gave
+ * the multus netconf's. */
+static void test_versions(void **state)
+{
+	const char *up =
+	    "[{\"Bytes\":\"eyJuYW1lIjoiY2wiLCJwbHVnaW5zIjpbeyJ0eXBlIjoiYnJpZGdlIn0seyJ0eXBlIjoicG9ydG1hcCJ9XX0=\"},"
+	    "{\"Bytes\":\"eyJjbmlWZXJzaW9uIjoiMS4wLjAiLCJuYW1lIjoiY2wiLCJwbHVnaW5zIjpbeyJ0eXBlIjoiYnJpZGdlIn1dfQ==\"},"
+	    "{\"Bytes\":\"eyJuYW1lIjoib2xkIiwidHlwZSI6ImJyaWRnZSJ9\"}]";
+	const char *seed =
+	    "[{\"Bytes\":\"eyJuYW1lIjoiY2wiLCJwbHVnaW5zIjpbeyJ0eXBlIjoiYnJpZGdlIn0seyJ0eXBlIjoicG9ydG1hcCJ9XX0=\",\"masterPlugin\":true,\"confListPlugin\":true},"
+	    "{\"Bytes\":\"eyJuYW1lIjoib2xkIiwidHlwZSI6ImJyaWRnZSJ9\",\"ifnameRequest\":\"eth1\"}]";
+	_cleanup_plan_ struct plan *p = NULL, *q = NULL;
+	struct err e = { 0 };
+
+	assert_int_equal(legacy_parse(up, strlen(up), "c1", false, &DEL_WHERE, &p, &e), 0);
+	assert_string_equal(p->att[0].version, "0.4.0");
+	assert_true(json_is_array(json_object_get(p->att[0].conf, "plugins")));
+	assert_string_equal(p->att[1].version, "1.0.0");
+	assert_string_equal(p->att[2].version, "0.1.0");
+	assert_string_equal(p->att[2].ifname, "net2");
+	assert_int_equal(legacy_parse(seed, strlen(seed), "c1", false, &DEL_WHERE, &q, &e), 0);
+	assert_string_equal(q->att[0].version, "0.1.0");
+	assert_string_equal(q->att[0].network, "cl");
+	assert_string_equal(q->att[1].network, "old");
+}
+
 static void test_cache_seed(void **state)
 {
 	_cleanup_free_ char *buf = fixture(FIX "/seed/var-lib-cni/results/lg-extra-lgseed0001");
@@ -398,7 +424,7 @@ int main(void)
 		cmocka_unit_test(test_cache_seed),     cmocka_unit_test(test_cache_v1),
 		cmocka_unit_test(test_load_seed),      cmocka_unit_test(test_load_upstream_gc),
 		cmocka_unit_test(test_ours_first),     cmocka_unit_test(test_list),
-		cmocka_unit_test(test_corrupt),
+		cmocka_unit_test(test_corrupt),	       cmocka_unit_test(test_versions),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
