@@ -16,7 +16,7 @@
 VERSION ?= 0.1.0
 B ?= build
 CC ?= cc
-PKGS := libmnl libnftnl jansson libcurl yaml-0.1 libprotobuf-c
+PKGS := libmnl libnftnl jansson libcurl yaml-0.1 libprotobuf-c zlib
 PREFIX ?= /usr
 CNI_BIN_DIR ?= /opt/cni/bin
 IMAGE ?= multus:$(VERSION)
@@ -87,7 +87,7 @@ $(B)/lib$(1).a: $(call obj_of,$(1))
 	$(AR) rcs $$@ $$^
 endef
 $(foreach r,$(ROOMS),$(eval $(call ROOM_RULE,$(r))))
-NETCONF_OBJ := $(B)/obj/multus/netconf.o $(B)/obj/multus/log.o
+NETCONF_OBJ := $(B)/obj/multus/netconf.o $(B)/obj/multus/log.o $(B)/obj/multus/logrotate.o
 $(B)/libnetconf.a: $(NETCONF_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^

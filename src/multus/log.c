@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "multus/log.h"
+#include "multus/logrotate.h"
 
 static const char *const level_names[] = {
 	[LOG_LEVEL_PANIC] = "panic",	 [LOG_LEVEL_ERROR] = "error",
@@ -35,24 +36,20 @@ const char *log_level_name(enum log_level l)
 
 static struct {
 	enum log_level level;
-	int fd;
 	bool to_stderr;
 	char container[72];
-} log_state = { .level = LOG_LEVEL_INFO, .fd = -1, .to_stderr = true };
+} log_state = { .level = LOG_LEVEL_INFO, .to_stderr = true };
 
 void log_setup(enum log_level level, const char *file, bool to_stderr)
 {
 	log_state.level = level;
 	log_state.to_stderr = to_stderr;
-	if (log_state.fd >= 0) {
-		close(log_state.fd);
-		log_state.fd = -1;
-	}
+	logfile_close();
 	if (file && file[0]) {
-		log_state.fd =
-		    open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
-		if (log_state.fd < 0)
-			log_warning("cannot open log file %s: %m", file);
+		int r = logfile_open(file);
+
+		if (r < 0)
+			log_warning("cannot open log file %s: %s", file, strerror(-r));
 	}
 }
 
@@ -63,9 +60,7 @@ void log_set_container(const char *id)
 
 void log_close(void)
 {
-	if (log_state.fd >= 0)
-		close(log_state.fd);
-	log_state.fd = -1;
+	logfile_close();
 }
 
 void log_msg(enum log_level level, const char *fmt, ...)
@@ -96,7 +91,5 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	if (log_state.to_stderr && write(STDERR_FILENO, line, (size_t)n) < 0) {
 		/* nothing sensible to do */
 	}
-	if (log_state.fd >= 0 && write(log_state.fd, line, (size_t)n) < 0) {
-		/* nothing sensible to do */
-	}
+	logfile_write(line, (size_t)n);
 }
