@@ -124,6 +124,7 @@ static int cni_run(struct multus_ctx *ctx)
 	r = multus_netconf_parse(in, len, &ctx->nc, &e);
 	if (r < 0)
 		return fail(hint, &e);
+	log_set_rotate(&ctx->nc.log_rotate);
 	log_setup(ctx->nc.log_level, ctx->nc.log_file, ctx->nc.log_to_stderr);
 	log_set_container(ctx->env.container_id);
 	if (ctx->nc.log_level_unknown)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <math.h>
+#include <stdint.h>
 #include <strings.h>
 
 #include "cni/cni.h"
@@ -77,6 +78,52 @@ static int get_seconds(json_t *raw, const char *key, double *out, double def, st
 				"netconf: key \"%s\" must be a number of seconds in (0, 86400]",
 				key);
 	*out = d;
+	return 0;
+}
+
+/* One logOptions integer. Upstream reads them into Go ints: a number with a fraction is an
+ * error there too; a negative one means what 0 means (lumberjack tests "> 0"). */
+static int get_log_count(json_t *opts, const char *key, long long max, long long *out,
+			 struct err *e)
+{
+	json_t *v = json_object_get_ci(opts, key);
+	long long n;
+
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_integer(v))
+		return err_setc(e, CNI_ERR_INVALID_NETCONF, -EINVAL,
+				"netconf: key \"logOptions.%s\" must be an integer", key);
+	n = json_integer_value(v);
+	*out = n < 0 ? 0 : n > max ? max : n;
+	return 0;
+}
+
+/* logOptions over upstream's defaults: maxSize 0 is lumberjack's default of 100 MB. */
+static int get_log_options(json_t *raw, struct log_rotate *out, struct err *e)
+{
+	json_t *opts = json_object_get_ci(raw, "logOptions"), *v;
+	struct log_rotate rot = LOG_ROTATE_UPSTREAM;
+	long long size = 100, age = rot.max_age_days, backups = rot.max_backups;
+	int r;
+
+	if (opts && !json_is_null(opts)) {
+		if (!json_is_object(opts))
+			return bad_type(e, "logOptions", "an object");
+		if ((r = get_log_count(opts, "maxSize", 1 << 20, &size, e)) < 0 ||
+		    (r = get_log_count(opts, "maxAge", UINT32_MAX, &age, e)) < 0 ||
+		    (r = get_log_count(opts, "maxBackups", UINT32_MAX, &backups, e)) < 0)
+			return r;
+		v = json_object_get_ci(opts, "compress");
+		if (v && !json_is_null(v) && !json_is_boolean(v))
+			return bad_type(e, "logOptions.compress", "a boolean");
+		if (v && json_is_boolean(v))
+			rot.compress = json_is_true(v);
+	}
+	rot.max_bytes = (unsigned long long)(size ? size : 100) * LOG_MIB;
+	rot.max_age_days = (unsigned)age;
+	rot.max_backups = (unsigned)backups;
+	*out = rot;
 	return 0;
 }
 
@@ -202,6 +249,7 @@ int multus_netconf_parse(const char *buf, size_t len, struct multus_netconf *ret
 	    (r = get_string(nc.raw, "logFile", &nc.log_file, "", e)) < 0 ||
 	    (r = get_string(nc.raw, "logLevel", &level, "info", e)) < 0 ||
 	    (r = get_bool(nc.raw, "logToStderr", &nc.log_to_stderr, true, e)) < 0 ||
+	    (r = get_log_options(nc.raw, &nc.log_rotate, e)) < 0 ||
 	    (r = get_typed(nc.raw, "runtimeConfig", is_object, "an object", &nc.runtime_config,
 			   e)) < 0 ||
 	    (r = get_typed(nc.raw, "capabilities", is_object, "an object", &nc.capabilities, e)) <

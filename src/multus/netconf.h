@@ -33,6 +33,7 @@ struct multus_netconf {
 	enum log_level log_level;
 	const char *log_level_unknown; /* a logLevel we do not know (info is used), or NULL */
 	bool log_to_stderr;
+	struct log_rotate log_rotate; /* logOptions, over upstream's defaults */
 	json_t *runtime_config; /* object or NULL */
 	json_t *capabilities; /* object or NULL */
 	json_t *prev_result; /* object or NULL */

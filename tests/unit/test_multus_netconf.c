@@ -229,6 +229,20 @@ static void test_wrong_types(void **state)
 		{ "runtimeConfig", "[]", "key \"runtimeConfig\" must be an object" },
 		{ "capabilities", "\"portMappings\"", "key \"capabilities\" must be an object" },
 		{ "prevResult", "[]", "key \"prevResult\" must be an object" },
+		{ "logOptions", "[]", "key \"logOptions\" must be an object" },
+		{ "logOptions", "\"maxSize=1\"", "key \"logOptions\" must be an object" },
+		{ "logOptions", "{\"maxSize\":\"10\"}",
+		  "key \"logOptions.maxSize\" must be an integer" },
+		{ "logOptions", "{\"maxSize\":1.5}",
+		  "key \"logOptions.maxSize\" must be an integer" },
+		{ "logOptions", "{\"maxAge\":true}",
+		  "key \"logOptions.maxAge\" must be an integer" },
+		{ "logOptions", "{\"maxBackups\":[]}",
+		  "key \"logOptions.maxBackups\" must be an integer" },
+		{ "logOptions", "{\"compress\":1}",
+		  "key \"logOptions.compress\" must be a boolean" },
+		{ "logOptions", "{\"compress\":\"true\"}",
+		  "key \"logOptions.compress\" must be a boolean" },
 	};
 
 	(void)state;
@@ -620,6 +634,61 @@ static void test_empty_dirs(void **state)
 	}
 }
 
+/* The rotation of logOptions, over upstream's defaults (100 MB, 5 days, 5 backups, gzip). */
+static void expect_rotate(const char *options, unsigned long long mib, unsigned age,
+			  unsigned backups, bool compress)
+{
+	struct multus_netconf nc = { 0 };
+	struct err e = { 0 };
+	char *text = options ? with_key("logOptions", options) : strdup("{" BASE "}");
+
+	assert_non_null(text);
+	if (parse(text, &nc, &e) != 0)
+		fail_msg("%s: %s", text, e.msg);
+	if (nc.log_rotate.max_bytes != mib * LOG_MIB || nc.log_rotate.max_age_days != age ||
+	    nc.log_rotate.max_backups != backups || nc.log_rotate.compress != compress)
+		fail_msg("%s: got %llu bytes, %u days, %u backups, compress %d", text,
+			 nc.log_rotate.max_bytes, nc.log_rotate.max_age_days,
+			 nc.log_rotate.max_backups, nc.log_rotate.compress);
+	multus_netconf_done(&nc);
+	free(text);
+}
+
+static void test_log_options(void **state)
+{
+	(void)state;
+	expect_rotate(NULL, 100, 5, 5, true);
+	expect_rotate("null", 100, 5, 5, true);
+	expect_rotate("{}", 100, 5, 5, true);
+	expect_rotate("{\"maxSize\":1,\"maxAge\":7,\"maxBackups\":2,\"compress\":false}", 1, 7, 2,
+		      false);
+	/* Each key on its own; the others keep upstream's defaults. */
+	expect_rotate("{\"maxSize\":50}", 50, 5, 5, true);
+	expect_rotate("{\"maxAge\":0}", 100, 0, 5, true);
+	expect_rotate("{\"maxBackups\":0}", 100, 5, 0, true);
+	expect_rotate("{\"compress\":false}", 100, 5, 5, false);
+	expect_rotate("{\"maxSize\":null,\"compress\":null}", 100, 5, 5, true);
+	/* lumberjack: maxSize 0 is its default of 100 MB; a negative maxAge or maxBackups is no
+	 * limit, as 0 is. Too big a size is capped (1 TiB), not wrapped. */
+	expect_rotate("{\"maxSize\":0}", 100, 5, 5, true);
+	expect_rotate("{\"maxSize\":-3,\"maxAge\":-1,\"maxBackups\":-1}", 100, 0, 0, true);
+	expect_rotate("{\"maxSize\":9223372036854775807}", 1 << 20, 5, 5, true);
+	/* Keys as Go's encoding/json matches them: any case. Unknown keys are ignored. */
+	expect_rotate("{\"MaxSize\":3,\"MAXAGE\":4,\"maxbackups\":1,\"Compress\":false,"
+		      "\"localTime\":true}",
+		      3, 4, 1, false);
+	{
+		char *text = with_key("LogOptions", "{\"maxSize\":2}");
+		struct multus_netconf nc = { 0 };
+		struct err e = { 0 };
+
+		assert_int_equal(parse(text, &nc, &e), 0);
+		assert_true(nc.log_rotate.max_bytes == 2 * LOG_MIB);
+		multus_netconf_done(&nc);
+		free(text);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -640,6 +709,7 @@ int main(void)
 		cmocka_unit_test(test_timeouts),
 		cmocka_unit_test(test_ifname_prefix),
 		cmocka_unit_test(test_empty_dirs),
+		cmocka_unit_test(test_log_options),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
