@@ -142,8 +142,12 @@ fuzz: $(FUZZ_BIN)
 fuzz-smoke: $(FUZZ_BIN)
 	@sh tests/fuzz/run.sh 5 $(FUZZ_BIN)
 
-bench: $(B)/multus
+# A benchmark, not a test (tests/bench/run.sh says what it measures): BENCH_RUNS=20, BENCH_K.
+bench: $(B)/multus $(B)/bench/cnirun $(B)/bench/bench_spawn
 	@sh tests/bench/run.sh $(abspath $(B)/multus)
+$(B)/bench/cnirun: tests/bench/cnirun.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS)
 
 # The cost of starting one delegate (no root): BENCH_SPAWN_ARGS='-n 500 -m 128 /bin/true'.
 BENCH_SPAWN_ARGS ?=

@@ -38,8 +38,10 @@ int main(int argc, char **argv)
 
 	/* As in ADD: one listing up front, then each attachment's "after" is the next one's
 	 * "before". */
+	if (link_snap_take(nl, &s, &e) < 0)
+		return fprintf(stderr, "listing: %s\n", e.msg), 1;
 	for (int i = 0; i < iters; i++) {
-		if (netcheck_before(nl, &a, &s, &e) < 0)
+		if (netcheck_before(&a, &s, &e) < 0)
 			return fprintf(stderr, "before: %s\n", e.msg), 1;
 		a.ifname = argv[2];
 		if (netcheck_after(nl, &a, &s, true, &e) < 0)

@@ -1,99 +1,180 @@
 #!/bin/sh
 # make bench: multus against calling the same delegates directly, in a throwaway netns.
-#   1. wall time of ADD+DEL of a pod with three networks (bridge, macvlan, macvlan+tuning),
-#      multus vs. the delegates exec'd directly one by one: ratio
-#   2. peak RSS of the multus process vs. the largest delegate's: ratio
-#   3. the verification around one delegate (netcheck before+after), microseconds
-#   4. rtnetlink sockets opened by one multus ADD (strace)
+#
+# A pod with K = 1, 4 and 16 attachments, each a bridge + host-local network of its own. Per
+# sample: a fresh pod netns, ADD, DEL, `ip netns del`, then a settle pause (the kernel tears a
+# netns down in the background; the next sample would pay for it). Three ways, interleaved
+# sample by sample, the order rotating:
+#   direct   the delegates exec'd one by one as a runtime with libcni would (tests/bench/cnirun:
+#            one exec per delegate, its config on stdin), DEL in reverse order
+#   multus   one multus exec, the networks from confDir (defaultDelegates), no API
+#   multus+API  the same networks as NADs, read from the test API server over TLS on loopback
+#            (tests/k8s/apiserver.py): the master from defaultDelegates (a NAD in
+#            multusNamespace), the others from the pod's networks annotation; pod GET, NAD
+#            GET/LIST, the status PATCH and the events are all part of it
+# Printed: medians of the wall time of ADD, of DEL and of both, the ratio and the absolute
+# overhead against direct, the overhead per extra attachment; then the peak RSS of multus
+# itself (not its delegates) at ADD and at DEL next to the largest delegate's, from a few
+# separate traced samples (cnirun -t); then `make bench-spawn`'s output and the cost of the
+# verification around one delegate.
+#
+#   BENCH_RUNS=20 (samples per K and way)  BENCH_K="1 4 16"  BENCH_SETTLE=0.2 (seconds)
+#   BENCH_RSS_RUNS=3
+# A benchmark, not a test: run it on a quiet machine, and read the spread between two runs.
 set -eu
 MULTUS=${1:?usage: run.sh /path/to/multus}
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
+B=$(dirname "$MULTUS")
+RUNS=${BENCH_RUNS:-20}
+KS=${BENCH_K:-1 4 16}
+SETTLE=${BENCH_SETTLE:-0.2}
+RSS_RUNS=${BENCH_RSS_RUNS:-3}
+P=/usr/lib/cni
 if [ "${BENCH_INSIDE:-}" != 1 ]; then
 	[ "$(id -u)" -eq 0 ] || { echo "bench: needs root" >&2; exit 1; }
-	make -s -C "$SRC" build/libmultus.a build/libk8s.a build/libnetlink.a build/libnetns.a \
-		build/libcni.a build/libutil.a
+	[ -x "$B/bench/cnirun" ] || { echo "bench: $B/bench/cnirun missing (make bench builds it)" >&2; exit 1; }
 	exec env BENCH_INSIDE=1 unshare -n -m --propagation private sh "$0" "$MULTUS"
 fi
 mount -t tmpfs tmpfs /run/netns 2>/dev/null || { mkdir -p /run/netns && mount -t tmpfs tmpfs /run/netns; }
 ip link set lo up
-N=${BENCH_ITERS:-30}
 D=$(mktemp -d /tmp/multus-bench.XXXXXX)
-trap 'rm -rf "$D"' EXIT
-mkdir -p "$D/conf" "$D/ipam"
-for up in up0 up1; do ip link add $up type veth peer name $up-p; ip link set $up up; ip link set $up-p up; done
-printf '{"cniVersion":"1.0.0","name":"n0","type":"bridge","bridge":"brb","isGateway":true,"ipam":{"type":"host-local","subnet":"10.200.0.0/16","dataDir":"%s"}}' "$D/ipam" >"$D/conf/n0.conf"
-printf '{"cniVersion":"1.0.0","name":"n1","type":"macvlan","master":"up0","ipam":{"type":"host-local","subnet":"10.201.0.0/16","dataDir":"%s"}}' "$D/ipam" >"$D/conf/n1.conf"
-printf '{"cniVersion":"1.0.0","name":"n2","plugins":[{"type":"macvlan","master":"up1","ipam":{"type":"host-local","subnet":"10.202.0.0/16","dataDir":"%s"}},{"type":"tuning","mtu":1400}]}' "$D/ipam" >"$D/conf/n2.conflist"
-printf '{"cniVersion":"1.0.0","name":"m","type":"multus","defaultDelegates":"n0,n1,n2@north","confDir":"%s","cniDir":"%s","binDir":"/usr/lib/cni"}' "$D/conf" "$D/store" >"$D/multus.conf"
-ip netns add bench
-P=/usr/lib/cni
-ms() { date +%s%N; }
-cni() { # CMD IFNAME PLUGIN CONF
-	CNI_COMMAND=$1 CNI_CONTAINERID=bench$i CNI_NETNS=/run/netns/bench CNI_IFNAME=$2 CNI_PATH=$P "$P/$3" <"$4" >"$D/r.json"
-}
-# The conflist by hand, as libcni would: macvlan, then tuning with prevResult.
-conflist_add() {
-	printf '{"cniVersion":"1.0.0","name":"n2","type":"macvlan","master":"up1","ipam":{"type":"host-local","subnet":"10.202.0.0/16","dataDir":"%s"}}' "$D/ipam" >"$D/p1"
-	cni ADD north macvlan "$D/p1"
-	printf '{"cniVersion":"1.0.0","name":"n2","type":"tuning","mtu":1400,"prevResult":%s}' "$(cat "$D/r.json")" >"$D/p2"
-	cni ADD north tuning "$D/p2"
-}
-conflist_del() {
-	cni DEL north tuning "$D/p2"
-	cni DEL north macvlan "$D/p1"
-}
-t0=$(ms)
-for i in $(seq 1 "$N"); do
-	cni ADD eth0 bridge "$D/conf/n0.conf"
-	cni ADD eth1 macvlan "$D/conf/n1.conf"
-	conflist_add
-	conflist_del
-	cni DEL eth1 macvlan "$D/conf/n1.conf"
-	cni DEL eth0 bridge "$D/conf/n0.conf"
-done
-t1=$(ms)
-for i in $(seq 1 "$N"); do
-	CNI_COMMAND=ADD CNI_CONTAINERID=mb$i CNI_NETNS=/run/netns/bench CNI_IFNAME=eth0 CNI_PATH=$P "$MULTUS" <"$D/multus.conf" >/dev/null 2>&1
-	CNI_COMMAND=DEL CNI_CONTAINERID=mb$i CNI_NETNS=/run/netns/bench CNI_IFNAME=eth0 CNI_PATH=$P "$MULTUS" <"$D/multus.conf" >/dev/null 2>&1
-done
-t2=$(ms)
-direct=$(( (t1 - t0) / N / 1000 ))
-via=$(( (t2 - t1) / N / 1000 ))
-echo "bench: pod with 3 networks, ADD+DEL, $N runs"
-echo "bench:   delegates called directly: ${direct} us per pod"
-echo "bench:   through multus:            ${via} us per pod"
-awk -v a="$via" -v b="$direct" 'BEGIN { printf "bench:   ratio multus/direct: %.3f (overhead %.0f us per pod)\n", a / b, a - b }'
+APIPID=
+trap '[ -z "$APIPID" ] || kill "$APIPID" 2>/dev/null; rm -rf "$D"' EXIT
+mkdir -p "$D/conf" "$D/ipam" "$D/res" "$D/api/objects/pods/default"
+CNIRUN=$B/bench/cnirun
+export CNI_PATH=$P
 
-# Peak RSS: multus itself (its delegates are separate processes) vs. the bridge plugin.
-rss() { /usr/bin/python3 -c '
-import resource, subprocess, sys
-subprocess.run(sys.argv[1:], stdin=open(sys.argv[1] if False else "/dev/stdin"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$@"; }
-i=rss
-m_rss=$(CNI_COMMAND=DEL CNI_CONTAINERID=rss CNI_NETNS=/run/netns/bench CNI_IFNAME=eth0 CNI_PATH=$P rss "$MULTUS" <"$D/multus.conf")
-b_rss=$(CNI_COMMAND=DEL CNI_CONTAINERID=rss CNI_NETNS=/run/netns/bench CNI_IFNAME=eth0 CNI_PATH=$P rss "$P/bridge" <"$D/conf/n0.conf")
-echo "bench: peak RSS: multus DEL ${m_rss} KiB, bridge DEL ${b_rss} KiB"
-awk -v a="$m_rss" -v b="$b_rss" 'BEGIN { printf "bench:   ratio multus/bridge: %.3f\n", a / b }'
+/usr/bin/python3 "$SRC/tests/k8s/apiserver.py" --dir "$D/api" --max-seconds 3600 2>"$D/api.err" &
+APIPID=$!
+i=0
+while [ ! -e "$D/api/ready" ] && [ $i -lt 300 ]; do sleep 0.05; i=$((i + 1)); done
+[ -e "$D/api/ready" ] || { echo "bench: the test API server did not start" >&2; cat "$D/api.err" >&2; exit 1; }
+
+# Networks n1..n16: a bridge each, host-local from a /16 each. Files for confDir, the same
+# configs as NADs (n1 in kube-system, multusNamespace; the others in default).
+for i in $(seq 1 16); do
+	printf '{"cniVersion":"1.0.0","name":"n%d","type":"bridge","bridge":"brb%d","isGateway":true,"ipam":{"type":"host-local","subnet":"10.%d.0.0/16","dataDir":"%s"}}\n' \
+		"$i" "$i" $((100 + i)) "$D/ipam" >"$D/conf/n$i.conf"
+	ns=default
+	[ "$i" -eq 1 ] && ns=kube-system
+	mkdir -p "$D/api/objects/nads/$ns"
+	jq -n --rawfile c "$D/conf/n$i.conf" '{spec: {config: $c}}' >"$D/api/objects/nads/$ns/n$i.json"
+done
+mconf() { # FILE CONFDIR EXTRA_MEMBERS
+	printf '{"cniVersion":"1.0.0","name":"m","type":"multus","confDir":"%s","cniDir":"%s","binDir":"%s",%s}\n' \
+		"$2" "$D/store" "$P" "$3" >"$1"
+}
+mkdir -p "$D/empty"
+for K in $KS; do
+	# multus without the API: the K networks from confDir.
+	mconf "$D/noapi-$K.conf" "$D/conf" "\"defaultDelegates\":\"$(seq -s, -f 'n%g' 1 "$K")\""
+	# With the API: n1 from defaultDelegates, n2..nK from the pod's annotation; an empty
+	# confDir, so that every network is a NAD.
+	mconf "$D/api-$K.conf" "$D/empty" "\"kubeconfig\":\"$D/api/kubeconfig\",\"defaultDelegates\":\"n1\""
+	ann=""
+	[ "$K" -gt 1 ] && ann=$(seq -s, -f 'n%g' 2 "$K")
+	jq -n --arg a "$ann" '{metadata: {annotations: (if $a == "" then {} else {"k8s.v1.cni.cncf.io/networks": $a} end)}}' \
+		>"$D/api/objects/pods/default/bench-$K.json"
+done
+
+# steps CMD K: cnirun's steps for the direct way (DEL in reverse order).
+steps() {
+	s=""
+	for i in $(seq 1 "$2"); do
+		ifn=eth0
+		[ "$i" -gt 1 ] && ifn=net$((i - 1))
+		if [ "$1" = ADD ]; then s="$s $P/bridge,$D/conf/n$i.conf,$ifn"; else s="$P/bridge,$D/conf/n$i.conf,$ifn $s"; fi
+	done
+	echo "$s"
+}
+# sample WAY K ID [-t]: one pod: ADD and DEL the WAY, then the netns goes and settles.
+sample() {
+	ip netns add b
+	for cmd in ADD DEL; do
+		out=$D/res/$1-$2.$(echo $cmd | tr A-Z a-z)${4:+.rss}
+		case $1 in
+		direct)
+			# shellcheck disable=SC2046
+			"$CNIRUN" "$out" $cmd "$3" /run/netns/b $(steps $cmd "$2") ;;
+		noapi) "$CNIRUN" ${4:-} "$out" $cmd "$3" /run/netns/b "$MULTUS,$D/noapi-$2.conf,eth0" ;;
+		api)
+			"$CNIRUN" ${4:-} "$out" $cmd "$3" /run/netns/b \
+				"$MULTUS,$D/api-$2.conf,eth0,IgnoreUnknown=1;K8S_POD_NAMESPACE=default;K8S_POD_NAME=bench-$2;K8S_POD_INFRA_CONTAINER_ID=$3" ;;
+		esac || { echo "bench: $1 $cmd K=$2 failed (CNIRUN_STDERR=1 shows why)" >&2; exit 1; }
+	done
+	ip netns del b
+	sleep "$SETTLE"
+}
+
+echo "bench: $RUNS samples per K and way, K in $KS, settle ${SETTLE}s; $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+# One warm-up of each (page cache, the API server's first TLS handshake).
+for K in $KS; do for w in direct noapi api; do sample $w "$K" warm-$w-$K; done; done
+rm -f "$D"/res/*
+for r in $(seq 1 "$RUNS"); do
+	for K in $KS; do
+		if [ $((r % 2)) -eq 1 ]; then order="direct noapi api"; else order="api noapi direct"; fi
+		for w in $order; do sample $w "$K" "s$r-$w-$K"; done
+	done
+done
+for r in $(seq 1 "$RSS_RUNS"); do
+	for K in $KS; do for w in noapi api; do sample $w "$K" "rss$r-$w-$K" -t; done; done
+done
+/usr/bin/python3 - "$D/res" "$KS" <<'EOF'
+import os, statistics as st, sys
+d, ks = sys.argv[1], [int(k) for k in sys.argv[2].split()]
+def col(name, i):
+    p = os.path.join(d, name)
+    return [int(l.split()[i]) for l in open(p)] if os.path.exists(p) else []
+def med(v): return st.median(v) / 1000 if v else float("nan")
+ways = [("noapi", "multus"), ("api", "multus+API")]
+print("bench: wall time, medians in ms (overhead = multus - direct; ratio = multus / direct)")
+print("bench: %-4s %-8s %9s | %9s %9s %7s | %11s %9s %7s" % ("K", "op", "direct", "multus", "overhead", "ratio", "multus+API", "overhead", "ratio"))
+over = {}
+for k in ks:
+    for op in ("add", "del", "add+del"):
+        def walls(w):
+            if op != "add+del":
+                return col("%s-%d.%s" % (w, k, op), 0)
+            a, b = col("%s-%d.add" % (w, k), 0), col("%s-%d.del" % (w, k), 0)
+            return [x + y for x, y in zip(a, b)]
+        dv = med(walls("direct"))
+        row = []
+        for w, _ in ways:
+            mv = med(walls(w))
+            over[(w, k, op)] = mv - dv
+            row += [mv, mv - dv, mv / dv]
+        print("bench: %-4d %-8s %9.2f | %9.2f %9.2f %7.3f | %11.2f %9.2f %7.3f" % (k, op.upper(), dv, *row))
+if len(ks) > 1:
+    k0 = ks[0]
+    for w, label in ways:
+        per = ["K=%d: %.2f" % (k, (over[(w, k, "add+del")] - over[(w, k0, "add+del")]) / (k - k0)) for k in ks[1:]]
+        print("bench: %s: ADD+DEL overhead per extra attachment (ms), against K=%d: %s" % (label, k0, ", ".join(per)))
+print("bench: peak RSS in KiB, medians: multus itself (not its delegates) / the largest delegate (with its IPAM child)")
+for k in ks:
+    dl = [max(a, b) for a, b in zip(col("direct-%d.add" % k, 1), col("direct-%d.del" % k, 1))]
+    parts = []
+    for w, label in ways:
+        a, b = col("%s-%d.add.rss" % (w, k), 2), col("%s-%d.del.rss" % (w, k), 2)
+        parts.append("%s ADD %s DEL %s" % (label, int(st.median(a)) if a else "-", int(st.median(b)) if b else "-"))
+    print("bench:   K=%-3d %s; largest delegate %s" % (k, "; ".join(parts), int(st.median(dl)) if dl else "-"))
+EOF
+
+# make bench-spawn: the cost of starting one delegate, multus's spawn against fork+exec.
+if [ -x "$B/bench/bench_spawn" ]; then
+	echo "bench: make bench-spawn:"
+	"$B/bench/bench_spawn" | sed 's/^/bench:   /'
+fi
 
 # The verification around one delegate, in a netns with 3 and with 100 links.
 cc -O2 -D_GNU_SOURCE -I"$SRC/src" "$SRC/tests/bench/bench_netcheck.c" -o "$D/bench_netcheck" \
-	-L"$SRC/build" -lmultus -lk8s -lnetlink -lnetns -lcni -lutil \
-	$(pkg-config --libs libmnl libnftnl jansson libcurl yaml-0.1)
-ip netns exec bench ip link add chk0 type veth peer name chk0p
-v3=$("$D/bench_netcheck" bench chk0 2000)
-for k in $(seq 1 48); do ip netns exec bench ip link add x$k type veth peer name y$k; done
-v100=$("$D/bench_netcheck" bench chk0 500)
+	-L"$B" -lmultus -lk8s -lnetlink -lnetns -lcni -lutil \
+	$(pkg-config --libs libmnl libnftnl jansson yaml-0.1) 2>"$D/cc.err" || {
+	echo "bench: bench_netcheck does not build, skipped: $(head -c 300 "$D/cc.err")"
+	exit 0
+}
+ip netns add chk
+ip netns exec chk ip link add chk0 type veth peer name chk0p
+v3=$("$D/bench_netcheck" chk chk0 2000)
+for k in $(seq 1 48); do ip netns exec chk ip link add x$k type veth peer name y$k; done
+v100=$("$D/bench_netcheck" chk chk0 500)
 echo "bench: verification per attachment (before+after): ${v3} us with 3 links, ${v100} us with 100 links"
-awk -v a="$v3" -v b="$direct" 'BEGIN { printf "bench:   ratio verification/direct pod: %.5f\n", a / b }'
-
-# rtnetlink sockets per invocation.
-if command -v strace >/dev/null 2>&1; then
-	i=st
-	CNI_COMMAND=ADD CNI_CONTAINERID=st CNI_NETNS=/run/netns/bench CNI_IFNAME=eth0 CNI_PATH=$P \
-		strace -f -qq -e trace=socket -o "$D/strace" "$MULTUS" <"$D/multus.conf" >/dev/null 2>&1
-	own=$(grep -v 'resumed\|exited' "$D/strace" | awk -v pid="$(head -n1 "$D/strace" | cut -d' ' -f1)" '$1 == pid' | grep -c 'NETLINK_ROUTE' || true)
-	echo "bench: rtnetlink sockets opened by multus itself in one ADD of 3 networks: $own (one per namespace)"
-	CNI_COMMAND=DEL CNI_CONTAINERID=st CNI_NETNS=/run/netns/bench CNI_IFNAME=eth0 CNI_PATH=$P "$MULTUS" <"$D/multus.conf" >/dev/null 2>&1
-else
-	echo "bench: strace not installed; socket count skipped"
-fi
