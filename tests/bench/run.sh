@@ -14,8 +14,8 @@
 #            GET/LIST, the status PATCH and the events are all part of it
 # Printed: medians of the wall time of ADD, of DEL and of both, the ratio and the absolute
 # overhead against direct, the overhead per extra attachment; then the peak RSS of multus
-# itself (not its delegates) at ADD and at DEL next to the largest delegate's, from a few
-# separate traced samples (cnirun -t); then `make bench-spawn`'s output and the cost of the
+# itself (not its delegates) at ADD and at DEL next to the largest delegate's, and its own CPU
+# time, from a few separate traced samples (cnirun -t); then `make bench-spawn`'s output and the cost of the
 # verification around one delegate.
 #
 #   BENCH_RUNS=20 (samples per K and way)  BENCH_K="1 4 16"  BENCH_SETTLE=0.2 (seconds)
@@ -157,6 +157,13 @@ for k in ks:
         a, b = col("%s-%d.add.rss" % (w, k), 2), col("%s-%d.del.rss" % (w, k), 2)
         parts.append("%s ADD %s DEL %s" % (label, int(st.median(a)) if a else "-", int(st.median(b)) if b else "-"))
     print("bench:   K=%-3d %s; largest delegate %s" % (k, "; ".join(parts), int(st.median(dl)) if dl else "-"))
+print("bench: CPU time of multus itself (user+system, not its delegates, nor the API server), ms, medians")
+for k in ks:
+    parts = []
+    for w, label in ways:
+        a, b = col("%s-%d.add.rss" % (w, k), 3), col("%s-%d.del.rss" % (w, k), 3)
+        parts.append("%s ADD %.2f DEL %.2f" % (label, med(a), med(b)))
+    print("bench:   K=%-3d %s" % (k, "; ".join(parts)))
 EOF
 
 # make bench-spawn: the cost of starting one delegate, multus's spawn against fork+exec.
