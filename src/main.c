@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* multus: dispatch only. Runtimes exec it without arguments; admins use the commands. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cni/version.h"
 #include "install/install.h"
@@ -49,8 +52,25 @@ static int help_main(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * A runtime (or a wrapper) may start us with fd 0, 1 or 2 closed: the first file we open
+ * would then become stdout or stderr and get the result or the log lines (the log file, the
+ * pod netns, a store file). /dev/null takes their place. Returns 0 or -errno.
+ */
+static int stdio_reserve(void)
+{
+	/* In ascending order, the open() of a closed fd returns that fd. */
+	for (int fd = 0; fd <= STDERR_FILENO; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
+		    open("/dev/null", fd == STDIN_FILENO ? O_RDONLY : O_WRONLY) < 0)
+			return -errno;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (stdio_reserve() < 0)
+		return 2;
 	/* The CNI path does not return: it flushes and _exits. */
 	if (argc < 2)
 		multus_cni_main();

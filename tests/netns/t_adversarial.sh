@@ -1,0 +1,116 @@
+#!/bin/sh
+# Adversarial QA of the CNI path: delegates that misbehave in ways the other files do not
+# cover (tests/netns/bin/rogue), runtime call sequences, environment edge cases.
+. "$SRC/tests/netns/lib.sh"
+setup_dirs
+export PLUGINS
+ip netns add a
+ip link add hostl0 type veth peer name hostl0p
+
+# rogue_conf MODE: network r-MODE, a bridge+host-local network whose ADD misbehaves.
+rogue_conf() {
+	printf '{"cniVersion":"1.0.0","name":"r-%s","type":"rogue","rogue":"%s","bridge":"br-r","ipam":{"type":"host-local","subnet":"10.77.0.0/24","dataDir":"%s"}}\n' \
+		"$1" "$1" "$IPAM" >"$CONF/r-$1.conf"
+}
+# clean MODE ID: nothing of the container is left (links, lease, store entry).
+clean() {
+	! has_link a eth0 && [ "$(ipam_count r-$1)" = 0 ] && [ ! -e "$STORE/$2.json" ]
+}
+
+# A delegate whose setsid'd child keeps our pipes open: the ADD ends when the delegate does.
+rogue_conf setsid
+netconf m '"defaultDelegates":"r-setsid","delegateTimeoutSeconds":20' >"$T/nc"
+start=$(date +%s)
+multus ADD s1 eth0 /run/netns/a <"$T/nc"
+took=$(($(date +%s) - start))
+check "setsid child: ADD succeeds" [ "$RC" -eq 0 ]
+check "setsid child: ADD does not wait for the child (took ${took}s)" [ "$took" -le 3 ]
+multus DEL s1 eth0 /run/netns/a <"$T/nc"
+check "setsid child: DEL clean" sh -c "[ $RC -eq 0 ] && ! ip netns exec a ip link show eth0 2>/dev/null"
+pkill -x -f "sleep 30" 2>/dev/null
+
+# Results that are not one JSON object: ADD fails naming the network, and rolls back.
+for m in twodocs trailing empty null array; do
+	rogue_conf $m
+	netconf m '"defaultDelegates":"r-'$m'"' >"$T/nc"
+	multus ADD b-$m eth0 /run/netns/a <"$T/nc"
+	check "$m result: ADD fails with a CNI error naming r-$m" sh -c "[ $RC -ne 0 ] && jq -e '(.code | type == \"number\") and (.msg | contains(\"r-$m\"))' '$T/out'"
+	check "$m result: rolled back (link, lease, entry)" clean $m b-$m
+	multus DEL b-$m eth0 /run/netns/a <"$T/nc"
+	check "$m result: DEL after it succeeds" [ "$RC" -eq 0 ]
+done
+
+# Bytes that are not UTF-8 in a result: never a crash; either refused cleanly or printed
+# as valid JSON.
+rogue_conf nonutf8
+netconf m '"defaultDelegates":"r-nonutf8"' >"$T/nc"
+multus ADD b-nonutf8 eth0 /run/netns/a <"$T/nc"
+check "non-UTF-8 result: a clean answer (rc $RC)" sh -c "jq -e . '$T/out' >/dev/null && { [ $RC -eq 0 ] || jq -e '.msg | contains(\"r-nonutf8\")' '$T/out'; }"
+[ "$RC" -ne 0 ] && check "non-UTF-8 result: refused and rolled back" clean nonutf8 b-nonutf8
+multus DEL b-nonutf8 eth0 /run/netns/a <"$T/nc"
+check "non-UTF-8 result: DEL clean" sh -c "[ $RC -eq 0 ] && [ \$(ls '$IPAM/r-nonutf8' 2>/dev/null | grep -c '^10\\.') = 0 ]"
+
+# A result without sandbox, one naming a host link, one in another version.
+for m in nosandbox hostname oldver; do
+	rogue_conf $m
+	netconf m '"defaultDelegates":"r-'$m'"' >"$T/nc"
+	multus ADD c-$m eth0 /run/netns/a <"$T/nc"
+	check "$m: ADD succeeds (the link is there under eth0)" sh -c "[ $RC -eq 0 ] && ip netns exec a ip link show eth0 >/dev/null"
+	check "$m: the result is in the caller's version 1.0.0" jq_out '.cniVersion == "1.0.0" and (.ips | length == 1) and (.ips[0] | has("version") | not)'
+	check "$m: the host link hostl0 is untouched" ip link show hostl0
+	multus DEL c-$m eth0 /run/netns/a <"$T/nc"
+	check "$m: DEL clean" sh -c "[ $RC -eq 0 ] && ! ip netns exec a ip link show eth0 2>/dev/null && [ \$(ls '$IPAM/r-$m' | grep -c '^10\\.') = 0 ] && [ ! -e '$STORE/c-$m.json' ]"
+	check "$m: the host link hostl0 survives DEL" ip link show hostl0
+done
+
+# Links: an extra one, a pre-existing one deleted, the interface renamed after the report.
+rogue_conf extralink
+netconf m '"defaultDelegates":"r-extralink"' >"$T/nc"
+multus ADD l1 eth0 /run/netns/a <"$T/nc"
+check "extra link: ADD succeeds" [ "$RC" -eq 0 ]
+multus DEL l1 eth0 /run/netns/a <"$T/nc"
+check "extra link: DEL sweeps the stray veth too" sh -c "[ $RC -eq 0 ] && ! ip netns exec a ip link show stray0 2>/dev/null && ! ip netns exec a ip link show stray0p 2>/dev/null"
+
+rogue_conf delpre
+ip netns exec a ip link add pre0 type veth peer name pre0p
+netconf m '"defaultDelegates":"r-delpre"' >"$T/nc"
+multus ADD l2 eth0 /run/netns/a <"$T/nc"
+check "deleted pre-existing link: ADD answers (rc $RC) without crashing" jq_out '.'
+multus DEL l2 eth0 /run/netns/a <"$T/nc"
+check "deleted pre-existing link: DEL clean" sh -c "[ $RC -eq 0 ] && ! ip netns exec a ip link show eth0 2>/dev/null && [ ! -e '$STORE/l2.json' ]"
+
+rogue_conf renamed
+netconf m '"defaultDelegates":"r-renamed"' >"$T/nc"
+multus ADD l3 eth0 /run/netns/a <"$T/nc"
+check "renamed after report: ADD fails naming r-renamed" sh -c "[ $RC -ne 0 ] && jq -e '.msg | contains(\"r-renamed\")' '$T/out'"
+check "renamed after report: the renamed link is swept" sh -c "! ip netns exec a ip link show gone0 2>/dev/null"
+check "renamed after report: rolled back" clean renamed l3
+
+# Started with fd 0, 1 or 2 closed (a runtime's bug, or a wrapper's): what multus opens first
+# must not become its stdout or stderr. Before the fix, with fd 1 closed the log file was
+# opened as fd 1 and got the result; with fd 2 closed it got every log line twice.
+bridge_conf good br-g 10.78.0.0/24
+netconf m '"defaultDelegates":"good","logFile":"'"$T/fd.log"'"' >"$T/nc"
+run_closed() { # FD ID
+	case $1 in
+	1) CNI_COMMAND=ADD CNI_CONTAINERID=$2 CNI_IFNAME=eth0 CNI_NETNS=/run/netns/a CNI_PATH=$CNI_PATH_TEST "$MULTUS" <"$T/nc" >&- 2>"$T/err" ;;
+	2) CNI_COMMAND=ADD CNI_CONTAINERID=$2 CNI_IFNAME=eth0 CNI_NETNS=/run/netns/a CNI_PATH=$CNI_PATH_TEST "$MULTUS" <"$T/nc" >"$T/out" 2>&- ;;
+	esac
+	RC=$?
+}
+for fd in 1 2; do
+	: >"$T/fd.log"
+	run_closed $fd fd$fd
+	check "fd $fd closed: ADD succeeds" [ "$RC" -eq 0 ]
+	check "fd $fd closed: the log file has only log lines" sh -c "! grep -qv '^20[0-9-]*T[0-9:.]*Z ' '$T/fd.log' && [ -s '$T/fd.log' ]"
+	check "fd $fd closed: each log line once" sh -c "[ \$(sort '$T/fd.log' | uniq -d | wc -l) = 0 ]"
+	check "fd $fd closed: the store entry is valid JSON" jq -e .containerID "$STORE/fd$fd.json"
+	multus DEL fd$fd eth0 /run/netns/a <"$T/nc"
+	check "fd $fd closed: DEL clean" sh -c "[ $RC -eq 0 ] && ! ip netns exec a ip link show eth0 2>/dev/null && [ ! -e '$STORE/fd$fd.json' ]"
+done
+CNI_COMMAND=ADD CNI_CONTAINERID=fd0 CNI_IFNAME=eth0 CNI_NETNS=/run/netns/a CNI_PATH=$CNI_PATH_TEST "$MULTUS" <&- >"$T/out" 2>"$T/err"
+RC=$?
+check "fd 0 closed: read as an empty netconf (code 6)" sh -c "[ $RC -ne 0 ] && jq -e '.code == 6 and (.msg | contains(\"netconf\"))' '$T/out'"
+check "fd 0 closed: nothing added" sh -c "! ip netns exec a ip link show eth0 2>/dev/null && [ ! -e '$STORE/fd0.json' ]"
+
+done_testing
