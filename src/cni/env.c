@@ -164,6 +164,12 @@ int cni_env_load(struct cni_env *ret, struct err *e)
 		if (!env.container_id[0])
 			return err_setc(e, CNI_ERR_UNKNOWN_CONTAINER, -EINVAL,
 					"CNI_CONTAINERID is empty");
+		if (strlen(env.container_id) > CNI_ID_MAX)
+			return err_setc(
+			    e, CNI_ERR_INVALID_ENV, -EINVAL,
+			    "CNI_CONTAINERID \"%.64s...\" is invalid: %zu bytes long, at "
+			    "most %d",
+			    env.container_id, strlen(env.container_id), CNI_ID_MAX);
 		if (!name_is_cni_id(env.container_id))
 			return err_setc(
 			    e, CNI_ERR_INVALID_ENV, -EINVAL,

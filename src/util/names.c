@@ -4,9 +4,6 @@
 
 #include "util/names.h"
 
-/* Longer ids are no use as file names (NAME_MAX 255 with a suffix added). */
-#define CNI_ID_MAX 200
-
 bool name_is_cni_id(const char *s)
 {
 	size_t n;

@@ -4,7 +4,9 @@
 
 #include <stdbool.h>
 
-/* CNI container ids and network names: ^[a-zA-Z0-9][a-zA-Z0-9_.\-]*$ (bounded length). */
+/* CNI container ids and network names: ^[a-zA-Z0-9][a-zA-Z0-9_.\-]*$, at most CNI_ID_MAX
+ * bytes (an id names store files: NAME_MAX with room for a suffix). */
+#define CNI_ID_MAX 200
 bool name_is_cni_id(const char *s);
 /* Interface names: 1-15 bytes, not "." or "..", no '/', ':' or white space. */
 bool name_is_ifname(const char *s);

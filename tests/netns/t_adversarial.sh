@@ -113,4 +113,19 @@ RC=$?
 check "fd 0 closed: read as an empty netconf (code 6)" sh -c "[ $RC -ne 0 ] && jq -e '.code == 6 and (.msg | contains(\"netconf\"))' '$T/out'"
 check "fd 0 closed: nothing added" sh -c "! ip netns exec a ip link show eth0 2>/dev/null && [ ! -e '$STORE/fd0.json' ]"
 
+# Lengths at the edges: a 200-byte container id and a 15-byte CNI_IFNAME work; 1000 bytes and
+# 16 bytes are code 4 saying why (before the fix, a 1000-byte id of letters "must match" the
+# pattern it matches).
+netconf m '"defaultDelegates":"good"' >"$T/nc"
+id200=$(head -c 200 /dev/zero | tr '\0' b)
+multus ADD "$id200" abcdefghijklmno /run/netns/a <"$T/nc"
+check "200-byte id, 15-byte ifname: ADD succeeds" sh -c "[ $RC -eq 0 ] && ip netns exec a ip link show abcdefghijklmno >/dev/null"
+multus DEL "$id200" abcdefghijklmno /run/netns/a <"$T/nc"
+check "200-byte id: DEL clean" sh -c "[ $RC -eq 0 ] && [ -z \"\$(ls '$STORE')\" ] && ! ip netns exec a ip link show abcdefghijklmno 2>/dev/null"
+multus ADD "$(head -c 1000 /dev/zero | tr '\0' b)" eth0 /run/netns/a <"$T/nc"
+check "1000-byte id: code 4 giving its length and the bound" sh -c "[ $RC -ne 0 ] && jq -e '.code == 4 and (.msg | contains(\"1000 bytes long, at most 200\"))' '$T/out'"
+multus ADD c16 abcdefghijklmnop /run/netns/a <"$T/nc"
+check "16-byte ifname: code 4 naming CNI_IFNAME" sh -c "[ $RC -ne 0 ] && jq -e '.code == 4 and (.msg | contains(\"CNI_IFNAME\"))' '$T/out'"
+check "invalid env: nothing added" sh -c "[ -z \"\$(ls '$STORE')\" ] && [ \$(ip netns exec a ip -o link | wc -l) = 1 ]"
+
 done_testing
