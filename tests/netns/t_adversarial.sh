@@ -128,4 +128,73 @@ multus ADD c16 abcdefghijklmnop /run/netns/a <"$T/nc"
 check "16-byte ifname: code 4 naming CNI_IFNAME" sh -c "[ $RC -ne 0 ] && jq -e '.code == 4 and (.msg | contains(\"CNI_IFNAME\"))' '$T/out'"
 check "invalid env: nothing added" sh -c "[ -z \"\$(ls '$STORE')\" ] && [ \$(ip netns exec a ip -o link | wc -l) = 1 ]"
 
+# multus killed mid-ADD (the store entry written, the first network added, the second one's
+# delegate running): the delegate dies with it, and the runtime's DEL leaves nothing.
+printf '{"cniVersion":"1.0.0","name":"slow-net","type":"slowpoke"}\n' >"$CONF/slow-net.conf"
+netconf m '"defaultDelegates":"good,slow-net"' >"$T/nc"
+for sig in KILL TERM; do
+	ip netns add k
+	CNI_COMMAND=ADD CNI_CONTAINERID=k$sig CNI_IFNAME=eth0 CNI_NETNS=/run/netns/k CNI_PATH=$CNI_PATH_TEST \
+		"$MULTUS" <"$T/nc" >"$T/out" 2>"$T/err" &
+	pid=$!
+	i=0
+	while ! pgrep -x -f "sleep 997" >/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	check "SIG$sig mid-ADD: the entry was written and eth0 added first" sh -c "[ -e '$STORE/k$sig.json' ] && ip netns exec k ip link show eth0 >/dev/null"
+	kill -$sig $pid
+	wait $pid
+	sleep 0.3
+	check "SIG$sig mid-ADD: the running delegate died with multus" sh -c '! pgrep -x -f "sleep 997" >/dev/null'
+	multus DEL k$sig eth0 /run/netns/k <"$T/nc"
+	check "SIG$sig mid-ADD: DEL succeeds and leaves nothing" sh -c "[ $RC -eq 0 ] && ! ip netns exec k ip link show eth0 2>/dev/null && [ $(ipam_count good) = 0 ] && [ ! -e '$STORE/k$sig.json' ]" 
+	ip netns del k
+done
+pkill -x -f "sleep 997" 2>/dev/null
+
+# A DEL racing an ADD of the same container: it waits for the ADD (the lock) and then tears
+# down what the ADD made; nothing is left either way.
+printf '{"cniVersion":"1.0.0","name":"late-net","type":"rogue","rogue":"setsid","bridge":"br-g","ipam":{"type":"host-local","subnet":"10.79.0.0/24","dataDir":"%s"}}\n' "$IPAM" >"$CONF/late-net.conf"
+netconf m '"defaultDelegates":"good,late-net"' >"$T/nc"
+ip netns add r
+CNI_COMMAND=ADD CNI_CONTAINERID=race CNI_IFNAME=eth0 CNI_NETNS=/run/netns/r CNI_PATH=$CNI_PATH_TEST \
+	"$MULTUS" <"$T/nc" >"$T/race.out" 2>"$T/race.err" &
+pid=$!
+sleep 0.05
+multus DEL race eth0 /run/netns/r <"$T/nc"
+wait $pid
+check "DEL racing ADD: DEL succeeds" [ "$RC" -eq 0 ]
+# Whichever came second: if the ADD won the lock first, DEL removed all; if DEL did, the ADD
+# added and it is there. Another DEL always leaves nothing.
+multus DEL race eth0 /run/netns/r <"$T/nc"
+check "DEL racing ADD: then nothing is left" sh -c "[ $RC -eq 0 ] && [ \$(ip netns exec r ip -o link | wc -l) = 1 ] && [ $(ipam_count good) = 0 ] && [ $(ipam_count late-net) = 0 ] && [ ! -e '$STORE/race.json' ]"
+ip netns del r
+pkill -x -f "sleep 30" 2>/dev/null
+
+# 20 ADDs of different containers at once, then 20 DELs at once.
+netconf m '"defaultDelegates":"good"' >"$T/nc"
+i=0
+while [ $i -lt 20 ]; do
+	ip netns add p$i
+	i=$((i + 1))
+done
+par() { # CMD
+	i=0
+	while [ $i -lt 20 ]; do
+		CNI_COMMAND=$1 CNI_CONTAINERID=p$i CNI_IFNAME=eth0 CNI_NETNS=/run/netns/p$i CNI_PATH=$CNI_PATH_TEST \
+			"$MULTUS" <"$T/nc" >"$T/p$i.out" 2>"$T/p$i.err" &
+		i=$((i + 1))
+	done
+	wait
+}
+par ADD
+check "20 parallel ADDs: all succeed with distinct addresses" sh -c "cat '$T'/p*.out | jq -r '.ips[0].address' | sort -u | grep -c '^10\\.78\\.' | grep -qx 20"
+check "20 parallel ADDs: 20 leases, 20 entries" sh -c "[ $(ipam_count good) = 20 ] && [ \$(ls '$STORE' | grep -c '^p.*json\$') = 20 ]"
+par DEL
+check "20 parallel DELs: all succeed" sh -c "! grep -l code '$T'/p*.out"
+check "20 parallel DELs: no lease, no entry, no veth left" sh -c "[ $(ipam_count good) = 0 ] && [ -z \"\$(ls '$STORE')\" ] && ! ip -o link | grep -q veth"
+i=0
+while [ $i -lt 20 ]; do
+	ip netns del p$i
+	i=$((i + 1))
+done
+
 done_testing
