@@ -20,6 +20,37 @@ static bool attachment_valid(json_t *valid, const char *id, const char *ifname)
 	return false;
 }
 
+/*
+ * The runtime's list decides what is torn down, so a list that cannot be read collects
+ * nothing: a missing key or a malformed element is code 7. `null` is libcni's empty list (a
+ * Go nil slice).
+ */
+static int valid_list_check(json_t *valid, struct err *e)
+{
+	json_t *v;
+	size_t i;
+
+	if (!valid)
+		return err_setc(e, CNI_ERR_INVALID_NETCONF, -EINVAL,
+				"GC needs cni.dev/valid-attachments, the list of attachments still "
+				"in use; without it nothing is collected");
+	if (!json_is_array(valid) && !json_is_null(valid))
+		return err_setc(e, CNI_ERR_INVALID_NETCONF, -EINVAL,
+				"cni.dev/valid-attachments must be an array");
+	json_array_foreach (valid, i, v) {
+		json_t *id = json_object_get(v, "containerID");
+		json_t *ifname = json_object_get(v, "ifname");
+
+		if (!json_is_object(v) || !json_is_string(id) || !json_string_length(id) ||
+		    (ifname && !json_is_string(ifname)))
+			return err_setc(e, CNI_ERR_INVALID_NETCONF, -EINVAL,
+					"cni.dev/valid-attachments[%zu] is not an object with a "
+					"containerID and an ifname string; nothing is collected",
+					i);
+	}
+	return 0;
+}
+
 /* GC of one entry: torn down as DEL would when the runtime no longer knows it. */
 static int gc_entry(struct multus_ctx *ctx, const char *id, json_t *valid, json_t *keep,
 		    struct err *e)
@@ -103,9 +134,9 @@ int multus_cmd_gc(struct multus_ctx *ctx, struct err *e)
 
 	if (!valid)
 		valid = json_object_get(ctx->nc.raw, "cni.dev/attachments");
-	if (valid && !json_is_array(valid))
-		return err_setc(e, CNI_ERR_INVALID_NETCONF, -EINVAL,
-				"cni.dev/valid-attachments must be an array");
+	r = valid_list_check(valid, e);
+	if (r < 0)
+		return r;
 	legacy_where_for(ctx, &w);
 	r = store_list(ctx->nc.cni_dir, &ids, &n, e);
 	/* And the containers the seed fork or upstream Multus added before an upgrade. */

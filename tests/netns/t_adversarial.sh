@@ -197,4 +197,31 @@ while [ $i -lt 20 ]; do
 	i=$((i + 1))
 done
 
+# GC: the runtime's list decides what goes, so a list multus cannot read collects nothing
+# (before the fix a missing key or malformed elements tore down every container).
+ip netns add g
+netconf m '"defaultDelegates":"good"' 1.1.0 >"$T/nc"
+multus ADD gc1 eth0 /run/netns/g <"$T/nc"
+check "GC setup: ADD" [ "$RC" -eq 0 ]
+gc() { # EXTRA_MEMBERS
+	netconf m '"defaultDelegates":"good"'"${1:+,$1}" 1.1.0 >"$T/gc"
+	CNI_COMMAND=GC CNI_PATH=$CNI_PATH_TEST "$MULTUS" <"$T/gc" >"$T/out" 2>"$T/err"
+	RC=$?
+}
+gc ''
+check "GC without cni.dev/valid-attachments: code 7 saying so" sh -c "[ $RC -ne 0 ] && jq -e '.code == 7 and (.msg | contains(\"cni.dev/valid-attachments\"))' '$T/out'"
+check "GC without the list: the container is kept" sh -c "[ -e '$STORE/gc1.json' ] && ip netns exec g ip link show eth0 >/dev/null"
+for bad in '[{"containerID":5}]' '[5]' '[{"ifname":"eth0"}]' '[{"containerID":"gc1","ifname":0}]' '{}' '"gc1"'; do
+	gc '"cni.dev/valid-attachments":'"$bad"
+	check "GC with valid-attachments $bad: code 7, container kept" sh -c "[ $RC -ne 0 ] && jq -e '.code == 7' '$T/out' >/dev/null && [ -e '$STORE/gc1.json' ] && ip netns exec g ip link show eth0 >/dev/null"
+done
+gc '"cni.dev/valid-attachments":[{"containerID":"gc1"}]'
+check "GC listing the container without ifname keeps it" sh -c "[ $RC -eq 0 ] && [ -e '$STORE/gc1.json' ]"
+gc '"cni.dev/valid-attachments":[{"containerID":"gc1","ifname":"net1"}]'
+check "GC listing the container under another ifname collects it" sh -c "[ $RC -eq 0 ] && [ ! -e '$STORE/gc1.json' ] && ! ip netns exec g ip link show eth0 2>/dev/null && [ $(ipam_count good) = 0 ]"
+multus ADD gc2 eth0 /run/netns/g <"$T/nc"
+gc '"cni.dev/valid-attachments":null,"cni.dev/attachments":null'
+check "GC with libcni's null (a Go nil slice: none valid) collects" sh -c "[ $RC -eq 0 ] && [ ! -e '$STORE/gc2.json' ] && ! ip netns exec g ip link show eth0 2>/dev/null"
+ip netns del g
+
 done_testing
