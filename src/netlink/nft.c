@@ -230,10 +230,10 @@ int nft_get_genid(struct nl_sock *s, uint32_t *ret, struct err *e)
 
 static int nft_rule_cb(const struct nlmsghdr *nlh, void *data)
 {
-	return nft_scan_rule(data, nlh);
+	return nft_walks_scan(data, nlh);
 }
 
-static int nft_dump_rules(struct nl_sock *s, uint32_t family, struct nft_walk *w, bool *intr,
+static int nft_dump_rules(struct nl_sock *s, uint32_t family, struct nft_walks *w, bool *intr,
 			  struct err *e)
 {
 	_Alignas(struct nlmsghdr) uint8_t buf[NFT_REQ_SIZE];
@@ -251,30 +251,41 @@ static int nft_dump_rules(struct nl_sock *s, uint32_t family, struct nft_walk *w
 	return 0;
 }
 
-int nft_list(struct nl_sock *s, struct nft_walk *w, uint32_t *ret_genid, struct err *e)
+static int nft_list_walks(struct nl_sock *s, struct nft_walks *ws, uint32_t *ret_genid,
+			  struct err *e)
 {
 	static const uint32_t families[] = { NFPROTO_IPV4, NFPROTO_IPV6 };
 	uint32_t before, after;
 	bool intr = false;
 	int r;
 
-	nft_walk_reset(w);
+	for (size_t i = 0; i < ws->n; i++)
+		nft_walk_reset(&ws->w[i]);
 	/* Two dumps are no snapshot by themselves; one generation before and after them proves
 	 * that nothing was committed in between (an interrupted dump says so too). */
 	r = nft_genid(s, &before, e);
 	for (size_t i = 0; r == 0 && i < ELEMENTSOF(families); i++)
-		r = nft_dump_rules(s, families[i], w, &intr, e);
+		r = nft_dump_rules(s, families[i], ws, &intr, e);
 	if (r == 0)
 		r = nft_genid(s, &after, e);
 	if (r < 0)
 		return err_prefix(e, r, "nftables: listing rules");
 	if (intr || before != after)
 		return 0;
-	r = nft_walk_plan(w);
-	if (r < 0)
-		return err_set(e, r, "nftables: %s", strerror(-r));
+	for (size_t i = 0; i < ws->n; i++) {
+		r = nft_walk_plan(&ws->w[i]);
+		if (r < 0)
+			return err_set(e, r, "nftables: %s", strerror(-r));
+	}
 	*ret_genid = before;
 	return 1;
+}
+
+int nft_list(struct nl_sock *s, struct nft_walk *w, uint32_t *ret_genid, struct err *e)
+{
+	struct nft_walks ws = { .w = w, .n = 1 };
+
+	return nft_list_walks(s, &ws, ret_genid, e);
 }
 
 static const char *nft_family_name(uint32_t family)
@@ -348,6 +359,12 @@ static bool nft_key_ok(const char *key, bool optional)
 	return key ? key[0] && !strchr(key, '"') : optional;
 }
 
+static bool nft_spec_ok(const struct nft_sweep_spec *spec)
+{
+	return spec && spec->id && spec->id[0] && nft_key_ok(spec->id_key, false) &&
+	       nft_key_ok(spec->with_key, true) && spec->chain_prefix && spec->chain_prefix[0];
+}
+
 int nft_run(const struct nft_sweep_spec *spec, bool apply, nft_between_fn between, void *arg,
 	    struct nft_sweep_stats *ret, struct err *e)
 {
@@ -356,8 +373,7 @@ int nft_run(const struct nft_sweep_spec *spec, bool apply, nft_between_fn betwee
 	struct nft_sweep_stats stats = { 0 };
 	int r = 0;
 
-	if (!spec || !spec->id || !spec->id[0] || !nft_key_ok(spec->id_key, false) ||
-	    !nft_key_ok(spec->with_key, true) || !spec->chain_prefix || !spec->chain_prefix[0])
+	if (!nft_spec_ok(spec))
 		return err_set(e, -EINVAL, "nftables: incomplete sweep specification");
 	r = nl_sock_open(NETLINK_NETFILTER, &s, e);
 	if (nft_unsupported(r))
@@ -419,4 +435,66 @@ int nft_sweep(const struct nft_sweep_spec *spec, struct nft_sweep_stats *ret, st
 int nft_count(const struct nft_sweep_spec *spec, struct nft_sweep_stats *ret, struct err *e)
 {
 	return nft_run(spec, false, NULL, NULL, ret, e);
+}
+
+int nft_count_each(const struct nft_sweep_spec *specs, size_t n, struct nft_sweep_stats *ret,
+		   struct err *e)
+{
+	_cleanup_nl_ struct nl_sock *s = NULL;
+	_cleanup_free_ struct nft_walk *w = NULL;
+	_cleanup_(nft_walks_done) struct nft_walks ws = { 0 };
+	int r = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!nft_spec_ok(&specs[i]))
+			return err_set(e, -EINVAL, "nftables: incomplete sweep specification");
+		ret[i] = (struct nft_sweep_stats){ 0 };
+	}
+	if (n == 0)
+		return 0;
+	w = calloc(n, sizeof(*w));
+	if (!w)
+		return err_set(e, -ENOMEM, "nftables: %s", strerror(ENOMEM));
+	for (size_t i = 0; i < n; i++)
+		w[i].spec = &specs[i];
+	if (nft_walks_init(&ws, w, n) < 0)
+		return err_set(e, -ENOMEM, "nftables: %s", strerror(ENOMEM));
+	r = nl_sock_open(NETLINK_NETFILTER, &s, e);
+	if (nft_unsupported(r))
+		goto done;
+	if (r < 0) {
+		r = err_prefix(e, r, "nftables: opening a netfilter netlink socket");
+		goto done_err;
+	}
+	for (int attempt = 0;; attempt++) {
+		uint32_t genid = 0;
+
+		if (attempt == NFT_ATTEMPTS) {
+			r = err_set(e, -EAGAIN, "nftables: the ruleset changed under %d listings",
+				    NFT_ATTEMPTS);
+			goto done_err;
+		}
+		if (attempt > 0) {
+			long ms = attempt > 8 ? NFT_BACKOFF_MAX_MS : 1L << (attempt - 1);
+			struct timespec ts = { .tv_nsec = ms * 1000000L };
+
+			nanosleep(&ts, NULL);
+		}
+		r = nft_list_walks(s, &ws, &genid, e);
+		if (r < 0 && nft_unsupported(r))
+			goto done;
+		if (r < 0)
+			goto done_err;
+		if (r == 1)
+			break;
+	}
+	for (size_t i = 0; i < n; i++)
+		ret[i] = (struct nft_sweep_stats){ .rules = w[i].n_doomed,
+						   .chains = (unsigned)w[i].chains.n };
+done:
+	r = 0;
+done_err:
+	for (size_t i = 0; i < n; i++)
+		nft_walk_done(&w[i]);
+	return r;
 }

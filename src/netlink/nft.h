@@ -51,6 +51,11 @@ int nft_sweep(const struct nft_sweep_spec *spec, struct nft_sweep_stats *ret, st
 
 /* Counts what nft_sweep would delete, deleting nothing. */
 int nft_count(const struct nft_sweep_spec *spec, struct nft_sweep_stats *ret, struct err *e);
+/* The same for n specs from one listing of the ruleset: ret[i] is what nft_sweep(&specs[i])
+ * would delete (as if it ran alone). One listing for all keeps the cost at one dump of the
+ * host's rules, whatever n is (multus --verify --all). */
+int nft_count_each(const struct nft_sweep_spec *specs, size_t n, struct nft_sweep_stats *ret,
+		   struct err *e);
 
 /* Is this rule comment tagged for spec? 1 or 0. Exposed for unit tests. */
 int nft_comment_matches(const char *comment, const struct nft_sweep_spec *spec);

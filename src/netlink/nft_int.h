@@ -60,6 +60,26 @@ void nft_walk_done(struct nft_walk *w);
  * other message is ignored. 0, or -errno (-EBADMSG for a rule without table, chain or handle). */
 int nft_scan_rule(struct nft_walk *w, const struct nlmsghdr *nlh);
 
+/* Several walks fed by one listing (nft_count_each), one per spec. A rule message goes only to
+ * the walks it can bear on: those whose chain_prefix its bytes hold, and those whose id its
+ * bytes hold after the id key, found through an index of the ids, so a listing costs one look
+ * at each rule's bytes, not one per walk. With n == 1 the message goes to the walk as is. */
+struct nft_walks {
+	struct nft_walk *w;
+	size_t n;
+	size_t *by_id; /* indexes of the walks in the index, sorted by id */
+	size_t n_by_id;
+	bool *indexed; /* per walk: found through by_id (else: every rule with its id key) */
+	bool *hit; /* per walk, for the message at hand */
+	bool one_prefix; /* every spec has w[0]'s chain_prefix */
+};
+
+/* -ENOMEM, or 0. */
+int nft_walks_init(struct nft_walks *ws, struct nft_walk *w, size_t n);
+void nft_walks_done(struct nft_walks *ws);
+/* One message of a GETRULE dump, to nft_scan_rule of each walk it can bear on. */
+int nft_walks_scan(struct nft_walks *ws, const struct nlmsghdr *nlh);
+
 /* Marks the rules and fills w->chains with what the sweep deletes, from the listed rules. */
 int nft_walk_plan(struct nft_walk *w);
 

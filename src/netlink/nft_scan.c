@@ -247,11 +247,34 @@ int nft_walk_plan(struct nft_walk *w)
 	return 0;
 }
 
+/* What one rule says, whoever asks: its comments (a rule may carry one of each kind) and the
+ * chain_prefix chain it jumps or goes to. Whether it is tagged is each spec's question. */
+#define NFT_RULE_COMMENTS 4
 struct nft_rule_scan {
-	const struct nft_sweep_spec *spec;
-	bool tagged;
+	const struct nft_sweep_spec *spec; /* for chain_prefix */
+	char comments[NFT_RULE_COMMENTS][sizeof(struct xt_comment_info) + 1];
+	size_t n_comments;
 	const char *target; /* points into the parsed rule */
 };
+
+static void nft_scan_comment(struct nft_rule_scan *s, const char *text, size_t len)
+{
+	size_t n =
+	    strnlen(text, len < sizeof(s->comments[0]) - 1 ? len : sizeof(s->comments[0]) - 1);
+
+	if (s->n_comments == NFT_RULE_COMMENTS)
+		return;
+	memcpy(s->comments[s->n_comments], text, n);
+	s->comments[s->n_comments++][n] = '\0';
+}
+
+static bool nft_scan_tagged(const struct nft_rule_scan *s, const struct nft_sweep_spec *spec)
+{
+	for (size_t i = 0; i < s->n_comments; i++)
+		if (nft_comment_matches(s->comments[i], spec))
+			return true;
+	return false;
+}
 
 static int nft_udata_cb(const struct nftnl_udata *attr, void *data)
 {
@@ -259,9 +282,8 @@ static int nft_udata_cb(const struct nftnl_udata *attr, void *data)
 	const char *value = nftnl_udata_get(attr);
 	uint8_t len = nftnl_udata_len(attr);
 
-	if (nftnl_udata_type(attr) == NFTNL_UDATA_RULE_COMMENT && len > 0 &&
-	    value[len - 1] == '\0' && nft_comment_matches(value, s->spec))
-		s->tagged = true;
+	if (nftnl_udata_type(attr) == NFTNL_UDATA_RULE_COMMENT && len > 0 && value[len - 1] == '\0')
+		nft_scan_comment(s, value, len);
 	return 0;
 }
 
@@ -274,19 +296,13 @@ static int nft_expr_cb(struct nftnl_expr *expr, void *data)
 		return 0;
 	if (streq(name, "match")) {
 		const char *match = nftnl_expr_get_str(expr, NFTNL_EXPR_MT_NAME);
-		char text[sizeof(struct xt_comment_info) + 1];
 		uint32_t len = 0;
 		const char *info = nftnl_expr_get(expr, NFTNL_EXPR_MT_INFO, &len);
-		size_t n;
 
 		if (!match || !streq(match, "comment") || !info)
 			return 0;
 		/* The blob is a fixed char array, NUL-padded; never trust it to be terminated. */
-		n = strnlen(info, len < sizeof(text) - 1 ? len : sizeof(text) - 1);
-		memcpy(text, info, n);
-		text[n] = '\0';
-		if (nft_comment_matches(text, s->spec))
-			s->tagged = true;
+		nft_scan_comment(s, info, len);
 	} else if (streq(name, "immediate") && nftnl_expr_is_set(expr, NFTNL_EXPR_IMM_VERDICT)) {
 		int32_t verdict = (int32_t)nftnl_expr_get_u32(expr, NFTNL_EXPR_IMM_VERDICT);
 		const char *chain = nftnl_expr_get_str(expr, NFTNL_EXPR_IMM_CHAIN);
@@ -351,24 +367,14 @@ static int nft_rule_check(const struct nlmsghdr *nlh)
 	return 0;
 }
 
-int nft_scan_rule(struct nft_walk *w, const struct nlmsghdr *nlh)
+/* Parses a rule message that passed a first look (nft_rule_check first): *ret is the rule. */
+static int nft_scan_parse(const struct nlmsghdr *nlh, struct nftnl_rule **ret,
+			  struct nft_rule_scan *s)
 {
 	_cleanup_(nft_rule_freep) struct nftnl_rule *r = NULL;
-	struct nft_rule_scan s = { .spec = w->spec };
-	struct nft_ref *ref;
-	const char *chain;
 	const void *udata;
 	uint32_t udata_len = 0;
 
-	if (NFNL_MSG_TYPE(nlh->nlmsg_type) != NFT_MSG_NEWRULE)
-		return 0;
-	/* A first look at the raw bytes: a rule bears on the sweep only when they hold the chain
-	 * prefix (its chain's name, a jump's target) or the id key (a tag), all kept verbatim.
-	 * Most of a host's rules hold neither and are never parsed, which keeps a listing short
-	 * and so less likely to see a commit under it. */
-	if (!memmem(nlh, nlh->nlmsg_len, w->spec->chain_prefix, strlen(w->spec->chain_prefix)) &&
-	    !memmem(nlh, nlh->nlmsg_len, w->spec->id_key, strlen(w->spec->id_key)))
-		return 0;
 	if (nft_rule_check(nlh) < 0)
 		return -EBADMSG;
 	r = nftnl_rule_alloc();
@@ -379,20 +385,193 @@ int nft_scan_rule(struct nft_walk *w, const struct nlmsghdr *nlh)
 		return -EBADMSG;
 	udata = nftnl_rule_get_data(r, NFTNL_RULE_USERDATA, &udata_len);
 	if (udata)
-		nftnl_udata_parse(udata, udata_len, nft_udata_cb, &s);
-	nftnl_expr_foreach(r, nft_expr_cb, &s);
+		nftnl_udata_parse(udata, udata_len, nft_udata_cb, s);
+	nftnl_expr_foreach(r, nft_expr_cb, s);
+	*ret = TAKE_PTR(r);
+	return 0;
+}
+
+/* The parsed rule into the walk, when it bears on its sweep. */
+static int nft_scan_add(struct nft_walk *w, const struct nftnl_rule *r,
+			const struct nft_rule_scan *s)
+{
+	const char *chain = nftnl_rule_get_str(r, NFTNL_RULE_CHAIN);
+	bool tagged = nft_scan_tagged(s, w->spec);
+	struct nft_ref *ref;
+
 	/* Only rules that can bear on a chain_prefix chain's fate are kept: the host may hold tens
 	 * of thousands of other rules. Every rule of a chain_prefix chain is, so that a doomed
 	 * chain can be emptied rule by rule. */
-	chain = nftnl_rule_get_str(r, NFTNL_RULE_CHAIN);
-	if (!s.tagged && !s.target && !nft_in_scope(w->spec, chain))
+	if (!tagged && !s->target && !nft_in_scope(w->spec, chain))
 		return 0;
 	ref = nft_refs_add(&w->rules, nftnl_rule_get_u32(r, NFTNL_RULE_FAMILY),
-			   nftnl_rule_get_str(r, NFTNL_RULE_TABLE), chain, s.target);
+			   nftnl_rule_get_str(r, NFTNL_RULE_TABLE), chain, s->target);
 	if (!ref)
 		return -ENOMEM;
 	ref->handle = nftnl_rule_get_u64(r, NFTNL_RULE_HANDLE);
-	ref->tagged = s.tagged;
-	w->n_tagged += s.tagged;
+	ref->tagged = tagged;
+	w->n_tagged += tagged;
+	return 0;
+}
+
+int nft_scan_rule(struct nft_walk *w, const struct nlmsghdr *nlh)
+{
+	_cleanup_(nft_rule_freep) struct nftnl_rule *r = NULL;
+	struct nft_rule_scan s = { .spec = w->spec };
+	int ret;
+
+	if (NFNL_MSG_TYPE(nlh->nlmsg_type) != NFT_MSG_NEWRULE)
+		return 0;
+	/* A first look at the raw bytes: a rule bears on the sweep only when they hold the chain
+	 * prefix (its chain's name, a jump's target) or the id key (a tag), all kept verbatim.
+	 * Most of a host's rules hold neither and are never parsed, which keeps a listing short
+	 * and so less likely to see a commit under it. */
+	if (!memmem(nlh, nlh->nlmsg_len, w->spec->chain_prefix, strlen(w->spec->chain_prefix)) &&
+	    !memmem(nlh, nlh->nlmsg_len, w->spec->id_key, strlen(w->spec->id_key)))
+		return 0;
+	ret = nft_scan_parse(nlh, &r, &s);
+	return ret < 0 ? ret : nft_scan_add(w, r, &s);
+}
+
+/* An id the index can find: no byte that Go's %q would escape, so the bytes of a tagged rule
+ * hold it verbatim between quotes after the id key. */
+static bool nft_id_plain(const char *id)
+{
+	for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+		if (*p < 0x20 || *p >= 0x7f || *p == '"' || *p == '\\')
+			return false;
+	return true;
+}
+
+static int nft_cmp_walk_ids(const void *a, const void *b, void *arg)
+{
+	const struct nft_walk *w = arg;
+
+	return strcmp(w[*(const size_t *)a].spec->id, w[*(const size_t *)b].spec->id);
+}
+
+int nft_walks_init(struct nft_walks *ws, struct nft_walk *w, size_t n)
+{
+	*ws = (struct nft_walks){ .w = w, .n = n, .one_prefix = true };
+	ws->by_id = calloc(n ? n : 1, sizeof(*ws->by_id));
+	ws->indexed = calloc(n ? n : 1, sizeof(*ws->indexed));
+	ws->hit = calloc(n ? n : 1, sizeof(*ws->hit));
+	if (!ws->by_id || !ws->indexed || !ws->hit) {
+		nft_walks_done(ws);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct nft_sweep_spec *spec = w[i].spec;
+
+		if (!streq(spec->chain_prefix, w[0].spec->chain_prefix))
+			ws->one_prefix = false;
+		if (streq(spec->id_key, w[0].spec->id_key) && nft_id_plain(spec->id)) {
+			ws->indexed[i] = true;
+			ws->by_id[ws->n_by_id++] = i;
+		}
+	}
+	qsort_r(ws->by_id, ws->n_by_id, sizeof(*ws->by_id), nft_cmp_walk_ids, w);
+	return 0;
+}
+
+void nft_walks_done(struct nft_walks *ws)
+{
+	free(ws->by_id);
+	free(ws->indexed);
+	free(ws->hit);
+	ws->by_id = NULL;
+	ws->indexed = ws->hit = NULL;
+}
+
+/* Compares the id of walk `i` with the len bytes at v: <0, 0, >0 as strcmp. */
+static int nft_cmp_id(const struct nft_walks *ws, size_t i, const char *v, size_t len)
+{
+	const char *id = ws->w[i].spec->id;
+	int c = strncmp(id, v, len);
+
+	return c ? c : id[len] ? 1 : 0;
+}
+
+/* Marks the indexed walks whose id is the len bytes at v. */
+static void nft_hit_id(struct nft_walks *ws, const char *v, size_t len)
+{
+	size_t lo = 0, hi = ws->n_by_id;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (nft_cmp_id(ws, ws->by_id[mid], v, len) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < ws->n_by_id && nft_cmp_id(ws, ws->by_id[lo], v, len) == 0; lo++)
+		ws->hit[ws->by_id[lo]] = true;
+}
+
+int nft_walks_scan(struct nft_walks *ws, const struct nlmsghdr *nlh)
+{
+	const char *buf = (const char *)nlh, *end = buf + nlh->nlmsg_len;
+	const char *key = ws->n ? ws->w[0].spec->id_key : "";
+	_cleanup_(nft_rule_freep) struct nftnl_rule *r = NULL;
+	struct nft_rule_scan s = { .spec = ws->n ? ws->w[0].spec : NULL };
+	size_t klen = strlen(key);
+	bool all = false, any = false;
+
+	if (ws->n == 1)
+		return nft_scan_rule(ws->w, nlh);
+	if (NFNL_MSG_TYPE(nlh->nlmsg_type) != NFT_MSG_NEWRULE)
+		return 0;
+	memset(ws->hit, 0, ws->n * sizeof(*ws->hit));
+	if (ws->one_prefix && ws->n)
+		all = memmem(buf, nlh->nlmsg_len, ws->w[0].spec->chain_prefix,
+			     strlen(ws->w[0].spec->chain_prefix)) != NULL;
+	for (size_t i = 0; !all && i < ws->n; i++) {
+		const struct nft_sweep_spec *spec = ws->w[i].spec;
+
+		if (!ws->one_prefix &&
+		    memmem(buf, nlh->nlmsg_len, spec->chain_prefix, strlen(spec->chain_prefix)))
+			ws->hit[i] = true;
+		else if (!ws->indexed[i] &&
+			 memmem(buf, nlh->nlmsg_len, spec->id_key, strlen(spec->id_key)))
+			ws->hit[i] = true; /* as nft_scan_rule's own first look */
+	}
+	/* Every `KEY"VALUE"` in the bytes: the walks of that id. */
+	for (const char *p = buf; !all && klen && p < end;) {
+		const char *k = memmem(p, (size_t)(end - p), key, klen), *v, *q;
+
+		if (!k)
+			break;
+		v = k + klen;
+		p = v;
+		if (v >= end || *v != '"')
+			continue;
+		v++;
+		q = memchr(v, '"', (size_t)(end - v));
+		if (!q)
+			break;
+		nft_hit_id(ws, v, (size_t)(q - v));
+	}
+	for (size_t i = 0; i < ws->n && !any; i++)
+		any = all || ws->hit[i];
+	if (!any)
+		return 0;
+	/* One parse for every walk: they share the chain prefix, which is all the parse needs
+	 * of a spec. */
+	if (ws->one_prefix && !r) {
+		int ret = nft_scan_parse(nlh, &r, &s);
+
+		if (ret < 0)
+			return ret;
+	}
+	for (size_t i = 0; i < ws->n; i++) {
+		int ret;
+
+		if (!all && !ws->hit[i])
+			continue;
+		ret = r ? nft_scan_add(&ws->w[i], r, &s) : nft_scan_rule(&ws->w[i], nlh);
+		if (ret < 0)
+			return ret;
+	}
 	return 0;
 }

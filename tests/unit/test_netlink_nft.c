@@ -284,6 +284,70 @@ static bool rule_goes(const struct nft_walk *w, uint64_t handle)
 	return w->rules.v[handle - 1].doomed;
 }
 
+/* Several walks from one listing (nft_count_each) keep exactly what each walk alone keeps:
+ * ids that are prefixes of each other, a tag in a match or in userdata, a rule with two
+ * comments, an id the index cannot hold (a quote in it: looked for by memmem). */
+static void test_walks_scan(void **state)
+{
+	static const struct {
+		const char *chain, *match, *udata, *jump;
+	} rules[] = {
+		{ "CNI-HOSTPORT-DNAT", "dnat name: \"n\" id: \"abc\"", NULL, "CNI-DN-1" },
+		{ "CNI-DN-1", NULL, NULL, NULL },
+		{ "PREROUTING", NULL, NULL, "CNI-HOSTPORT-DNAT" },
+		{ "POSTROUTING", NULL, "name: \"n\" id: \"ab\"", NULL },
+		{ "POSTROUTING", "name: \"n\" id: \"abd\"", "name: \"n\" id: \"abc\"", NULL },
+		{ "KUBE-SVC-X", NULL, NULL, "KUBE-SEP-Y" },
+		{ "POSTROUTING", "name: \"n\" id: \"q\\\"x\"", NULL, NULL },
+		{ "POSTROUTING", "id: \"ab\"", NULL, NULL }, /* no name: key, not tagged */
+	};
+	struct nft_sweep_spec specs[] = { CNI_SPEC("abc"), CNI_SPEC("ab"), CNI_SPEC("abd"),
+					  CNI_SPEC("q\"x"), CNI_SPEC("zz") };
+	struct nft_walk many[ELEMENTSOF(specs)] = { 0 }, one[ELEMENTSOF(specs)] = { 0 };
+	struct nft_walks ws;
+	char buf[4096] __attribute__((aligned(8)));
+
+	(void)state;
+	for (size_t i = 0; i < ELEMENTSOF(specs); i++)
+		many[i].spec = one[i].spec = &specs[i];
+	assert_int_equal(nft_walks_init(&ws, many, ELEMENTSOF(many)), 0);
+	for (size_t k = 0; k < ELEMENTSOF(rules); k++) {
+		for (size_t i = 0; i < ELEMENTSOF(specs); i++)
+			assert_int_equal(
+			    nft_scan_rule(&one[i],
+					  build_rule(buf, rules[k].chain, rules[k].match,
+						     rules[k].udata, rules[k].jump, 100 + k)),
+			    0);
+		assert_int_equal(
+		    nft_walks_scan(&ws, build_rule(buf, rules[k].chain, rules[k].match,
+						   rules[k].udata, rules[k].jump, 100 + k)),
+		    0);
+	}
+	for (size_t i = 0; i < ELEMENTSOF(specs); i++) {
+		assert_int_equal(many[i].rules.n, one[i].rules.n);
+		assert_int_equal(many[i].n_tagged, one[i].n_tagged);
+		for (size_t k = 0; k < one[i].rules.n; k++) {
+			assert_true(many[i].rules.v[k].handle == one[i].rules.v[k].handle);
+			assert_int_equal(many[i].rules.v[k].tagged, one[i].rules.v[k].tagged);
+			assert_true((!many[i].rules.v[k].target && !one[i].rules.v[k].target) ||
+				    streq(many[i].rules.v[k].target, one[i].rules.v[k].target));
+		}
+	}
+	/* What each walk saw: abc 2 tags (match, userdata of a two-comment rule), ab 1, abd 1,
+	 * q"x 1 (the escaped quote), zz none; the CNI-* rules are in every walk. */
+	assert_int_equal(many[0].n_tagged, 2);
+	assert_int_equal(many[1].n_tagged, 1);
+	assert_int_equal(many[2].n_tagged, 1);
+	assert_int_equal(many[3].n_tagged, 1);
+	assert_int_equal(many[4].n_tagged, 0);
+	assert_int_equal(many[4].rules.n, 3);
+	nft_walks_done(&ws);
+	for (size_t i = 0; i < ELEMENTSOF(specs); i++) {
+		nft_walk_done(&many[i]);
+		nft_walk_done(&one[i]);
+	}
+}
+
 /* portmap for two containers: A's CNI-DN chain goes with its untagged rules; B's, the shared
  * chains and every jump to them stay. */
 static void test_plan_portmap(void **state)
@@ -444,6 +508,7 @@ int main(void)
 		cmocka_unit_test(test_odd_quotes),
 		cmocka_unit_test(test_other_tag_format),
 		cmocka_unit_test(test_scan_rule),
+		cmocka_unit_test(test_walks_scan),
 		cmocka_unit_test(test_plan_portmap),
 		cmocka_unit_test(test_plan_portmap_last),
 		cmocka_unit_test(test_plan_transitive),
