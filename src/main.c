@@ -26,7 +26,7 @@ static const struct {
 	const char *description;
 } commands[] = {
 	{ "--verify", multus_verify_main,
-	  "NETNS [--json] [--cni-dir DIR]: check a pod netns against the store (exit 0 ok, 1 drift, 2 error)" },
+	  "NETNS|--all [--json] [--cni-dir DIR]: check a pod netns, or every store entry, against the store (exit 0 ok, 1 drift, 2 error; `multus --verify --help`)" },
 	{ "install", multus_install_main,
 	  "[OPTIONS]: the DaemonSet's installer (`multus install --help`)" },
 	{ "--version", version_main, "print the version" },

@@ -11,3 +11,6 @@
 int multus_firewall_sweep(const char *container_id, struct nft_sweep_stats *ret, struct err *e);
 /* Counts them, deleting nothing (for `multus --verify`). */
 int multus_firewall_count(const char *container_id, struct nft_sweep_stats *ret, struct err *e);
+/* Counts them for each of n containers, from one listing of the ruleset (--verify --all). */
+int multus_firewall_count_each(char *const *container_ids, size_t n, struct nft_sweep_stats *ret,
+			       struct err *e);

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * multus --verify --all [--json] [--cni-dir DIR]: every store entry on the node, each checked
+ * as `--verify NETNS` checks it. Entries are grouped by the netns they name (by identity, not
+ * by path spelling): one rtnetlink socket and one link listing per netns, whatever the number
+ * of entries in it. An entry whose netns is gone is stale: reported, not an error. Exit 0: all
+ * as recorded (stale ones included); 1: drift; 2: an entry or netns that could not be read.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "multus/firewall.h"
+#include "multus/store.h"
+#include "multus/verify.h"
+#include "netns/netns.h"
+
+/* The live netns the entries name, one each. */
+struct group {
+	int fd;
+	char *netns; /* as the first entry spelled it */
+	struct nl_sock *nl;
+	json_t *entries, *owned;
+};
+
+struct run {
+	const char *dir;
+	struct group *g;
+	size_t n_g;
+	json_t *stale, *errors; /* errors: entries that could not be read or checked */
+	size_t n_ok, n_drift;
+	bool netns_error; /* a netns whose links could not be listed */
+};
+
+static void run_done(struct run *r)
+{
+	for (size_t i = 0; i < r->n_g; i++) {
+		closep(&r->g[i].fd);
+		nl_close(r->g[i].nl);
+		json_decref(r->g[i].entries);
+		json_decref(r->g[i].owned);
+		free(r->g[i].netns);
+	}
+	free(r->g);
+	json_decref(r->stale);
+	json_decref(r->errors);
+}
+
+static int cmp_ids(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void add_error(struct run *r, const char *id, const char *netns, const char *msg)
+{
+	json_array_append_new(r->errors, json_pack("{s:s,s:s?,s:s}", "containerID", id, "netns",
+						   netns, "error", msg));
+}
+
+static void add_stale(struct run *r, const struct plan *p, int fw_rules, const char *why)
+{
+	json_array_append_new(r->stale, json_pack("{s:s,s:s?,s:s?,s:s?,s:s,s:i}", "containerID",
+						  p->container_id, "podNamespace", p->pod_namespace,
+						  "podName", p->pod_name, "netns", p->netns,
+						  "reason", why, "firewallRules", fw_rules));
+}
+
+/* The group of the netns `fd` (taken), made when it is the first entry there. */
+static struct group *group_of(struct run *r, int *fd, const char *netns, struct err *e)
+{
+	struct group *g;
+
+	for (size_t i = 0; i < r->n_g; i++)
+		if (netns_same(r->g[i].fd, *fd) == 1)
+			return &r->g[i];
+	g = realloc(r->g, (r->n_g + 1) * sizeof(*g));
+	if (!g) {
+		err_set(e, -ENOMEM, "out of memory");
+		return NULL;
+	}
+	r->g = g;
+	g = &r->g[r->n_g];
+	*g = (struct group){ .fd = -1 };
+	if (nl_open_in(*fd, &g->nl, e) < 0)
+		return NULL;
+	g->netns = strdup(netns);
+	if (!g->netns) {
+		nl_close(g->nl);
+		err_set(e, -ENOMEM, "out of memory");
+		return NULL;
+	}
+	g->fd = TAKE_FD(*fd);
+	g->entries = json_array();
+	g->owned = json_array();
+	r->n_g++;
+	return g;
+}
+
+/* `fw_rules`: the container's firewall rules, counted for all entries at once. */
+static void check_one(struct run *r, const char *id, int fw_rules)
+{
+	_cleanup_plan_ struct plan *p = NULL;
+	_cleanup_close_ int fd = -1;
+	struct err e = { 0 };
+	struct group *g;
+	bool drift = false;
+	json_t *ent;
+	int k;
+
+	k = store_load(r->dir, id, &p, &e);
+	/* Gone between the listing and now (a concurrent DEL): nothing to check. */
+	if (k == -ENOENT)
+		return;
+	if (k < 0) {
+		add_error(r, id, NULL, e.msg);
+		return;
+	}
+	if (!p->netns || !p->netns[0]) {
+		add_stale(r, p, fw_rules, "no netns recorded");
+		return;
+	}
+	k = netns_open(p->netns, &fd, &e);
+	/* No such file, or the file is no netns any more (a bind mount left unmounted). */
+	if (k == -ENOENT || k == -EINVAL) {
+		add_stale(r, p, fw_rules, e.msg);
+		return;
+	}
+	if (k < 0) {
+		add_error(r, id, p->netns, e.msg);
+		return;
+	}
+	g = group_of(r, &fd, p->netns, &e);
+	if (!g) {
+		add_error(r, id, p->netns, e.msg);
+		return;
+	}
+	ent = verify_entry(g->nl, p, g->owned, fw_rules, &drift, &e);
+	if (!ent) {
+		add_error(r, id, p->netns, e.msg);
+		return;
+	}
+	json_object_set_new(ent, "netns", json_string(p->netns));
+	json_array_append_new(g->entries, ent);
+	if (drift)
+		r->n_drift++;
+	else
+		r->n_ok++;
+}
+
+static void print_text(json_t *doc)
+{
+	json_t *s = json_object_get(doc, "summary"), *ns, *ent;
+	size_t i, j;
+
+	printf("store %s: %d entr%s\n", json_string_value(json_object_get(doc, "cniDir")),
+	       (int)json_integer_value(json_object_get(s, "entries")),
+	       json_integer_value(json_object_get(s, "entries")) == 1 ? "y" : "ies");
+	json_array_foreach (json_object_get(doc, "netns"), i, ns) {
+		size_t n = json_array_size(json_object_get(ns, "entries"));
+
+		printf("netns %s: %zu store entr%s\n",
+		       json_string_value(json_object_get(ns, "netns")), n, n == 1 ? "y" : "ies");
+		json_array_foreach (json_object_get(ns, "entries"), j, ent)
+			verify_print_entry(ent);
+		verify_print_unexplained(json_object_get(ns, "unexplainedLinks"));
+		if (json_object_get(ns, "error"))
+			printf("error: netns %s: %s\n",
+			       json_string_value(json_object_get(ns, "netns")),
+			       json_string_value(json_object_get(ns, "error")));
+	}
+	json_array_foreach (json_object_get(doc, "stale"), i, ent) {
+		const char *pns = json_string_value(json_object_get(ent, "podNamespace"));
+		const char *pn = json_string_value(json_object_get(ent, "podName"));
+
+		printf("stale: container %s",
+		       json_string_value(json_object_get(ent, "containerID")));
+		if (pns && pn)
+			printf(" (pod %s/%s)", pns, pn);
+		printf(": %s, %d firewall rule(s) of its own\n",
+		       json_string_value(json_object_get(ent, "reason")),
+		       (int)json_integer_value(json_object_get(ent, "firewallRules")));
+	}
+	json_array_foreach (json_object_get(doc, "errors"), i, ent)
+		printf("error: container %s: %s\n",
+		       json_string_value(json_object_get(ent, "containerID")),
+		       json_string_value(json_object_get(ent, "error")));
+	printf("summary: %d entries: %d ok, %d drift, %d stale, %d error(s); %d netns, %d "
+	       "unexplained link(s); result: %s\n",
+	       (int)json_integer_value(json_object_get(s, "entries")),
+	       (int)json_integer_value(json_object_get(s, "ok")),
+	       (int)json_integer_value(json_object_get(s, "drift")),
+	       (int)json_integer_value(json_object_get(s, "stale")),
+	       (int)json_integer_value(json_object_get(s, "errors")),
+	       (int)json_integer_value(json_object_get(s, "netns")),
+	       (int)json_integer_value(json_object_get(s, "unexplainedLinks")),
+	       json_string_value(json_object_get(s, "result")));
+}
+
+int verify_all(const char *dir, bool dir_given, bool json)
+{
+	struct run r = { .dir = dir, .stale = json_array(), .errors = json_array() };
+	json_auto_t *doc = NULL, *nss = json_array();
+	_cleanup_free_ struct nft_sweep_stats *fw = NULL;
+	struct err e = { 0 };
+	size_t n_ids = 0, n_stray = 0;
+	char **ids = NULL;
+	const char *result;
+	int rc;
+
+	if (dir_given && access(dir, F_OK) < 0) {
+		rc = negative_errno();
+		err_set(&e, rc, "cannot read %s: %s", dir, strerror(-rc));
+	} else
+		rc = store_list(dir, &ids, &n_ids, &e);
+	if (rc < 0) {
+		fprintf(stderr, "multus --verify: %s\n", e.msg[0] ? e.msg : strerror(-rc));
+		run_done(&r);
+		return VERIFY_ERROR;
+	}
+	if (n_ids > 1)
+		qsort(ids, n_ids, sizeof(*ids), cmp_ids);
+	/* One listing of the host's ruleset for every container, not one each: a node's
+	 * ruleset (kube-proxy's) can hold thousands of rules. Uncountable counts as none, as
+	 * for one netns. */
+	fw = calloc(n_ids ? n_ids : 1, sizeof(*fw));
+	if (fw && multus_firewall_count_each(ids, n_ids, fw, NULL) < 0)
+		memset(fw, 0, n_ids * sizeof(*fw));
+	for (size_t i = 0; i < n_ids; i++)
+		check_one(&r, ids[i], fw ? (int)fw[i].rules : -1);
+	store_ids_free(ids, n_ids);
+	for (size_t i = 0; i < r.n_g; i++) {
+		struct group *g = &r.g[i];
+		json_t *stray = verify_unexplained(g->nl, g->owned, &e);
+
+		json_t *ns;
+
+		n_stray += json_array_size(stray);
+		ns = json_pack("{s:s,s:b,s:O,s:o}", "netns", g->netns, "ok",
+			       stray && json_array_size(stray) == 0, "entries", g->entries,
+			       "unexplainedLinks", stray ? stray : json_array());
+		if (!stray) {
+			json_object_set_new(ns, "error", json_string(e.msg));
+			r.netns_error = true;
+		}
+		json_array_append_new(nss, ns);
+	}
+	rc = json_array_size(r.errors) || r.netns_error ? VERIFY_ERROR
+	     : r.n_drift || n_stray			? VERIFY_DRIFT
+							: VERIFY_OK;
+	result = rc == VERIFY_OK ? "ok" : rc == VERIFY_DRIFT ? "drift found" : "error";
+	doc = json_pack(
+	    "{s:s,s:b,s:O,s:O,s:O,s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:s}}", "cniDir", dir, "ok",
+	    rc == VERIFY_OK, "netns", nss, "stale", r.stale, "errors", r.errors, "summary",
+	    "entries",
+	    (json_int_t)(r.n_ok + r.n_drift + json_array_size(r.stale) + json_array_size(r.errors)),
+	    "ok", (json_int_t)r.n_ok, "drift", (json_int_t)r.n_drift, "stale",
+	    (json_int_t)json_array_size(r.stale), "errors", (json_int_t)json_array_size(r.errors),
+	    "netns", (json_int_t)r.n_g, "unexplainedLinks", (json_int_t)n_stray, "result", result);
+	run_done(&r);
+	if (json) {
+		_cleanup_free_ char *s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+		printf("%s\n", s);
+	} else
+		print_text(doc);
+	return rc;
+}
