@@ -50,6 +50,40 @@ static bool explained(const struct nl_link *l, json_t *entries_links)
 	return false;
 }
 
+void verify_where(const char *dir, bool dir_given, struct legacy_where *ret)
+{
+	*ret = (struct legacy_where){
+		.dir = dir,
+		.seed_dir = dir_given ? NULL : LEGACY_SEED_DIR,
+		.seed_results = LEGACY_SEED_RESULTS,
+	};
+}
+
+static int cmp_ids(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int verify_list(const struct legacy_where *w, char ***ret_ids, size_t *ret_n, struct err *e)
+{
+	char **ids = NULL;
+	size_t n = 0;
+	int r;
+
+	r = store_list(w->dir, &ids, &n, e);
+	if (r == 0)
+		r = legacy_list_merge(w, &ids, &n, e);
+	if (r < 0) {
+		store_ids_free(ids, n);
+		return r == -ENOMEM && !e->msg[0] ? err_set(e, r, "out of memory") : r;
+	}
+	if (n > 1)
+		qsort(ids, n, sizeof(*ids), cmp_ids);
+	*ret_ids = ids;
+	*ret_n = n;
+	return 0;
+}
+
 int verify_firewall_rules(const char *container_id)
 {
 	struct nft_sweep_stats st = { 0 };
@@ -64,7 +98,7 @@ int verify_firewall_rules(const char *container_id)
 json_t *verify_entry(struct nl_sock *nl, struct plan *p, json_t *owned, int fw_rules,
 		     bool *ret_drift, struct err *e)
 {
-	json_t *atts = json_array();
+	json_t *atts = json_array(), *ent;
 	bool drift = false;
 	struct nl_link l;
 
@@ -91,10 +125,13 @@ json_t *verify_entry(struct nl_sock *nl, struct plan *p, json_t *owned, int fw_r
 	for (size_t k = 0; k < p->n_pre; k++)
 		json_array_append_new(owned, json_integer(p->pre[k].index));
 	*ret_drift = drift;
-	return json_pack("{s:s,s:s?,s:s?,s:b,s:o,s:i}", "containerID", p->container_id,
-			 "podNamespace", p->pod_namespace, "podName", p->pod_name, "ok", !drift,
-			 "attachments", atts, "firewallRules",
-			 fw_rules >= 0 ? fw_rules : verify_firewall_rules(p->container_id));
+	ent = json_pack("{s:s,s:s?,s:s?,s:b,s:o,s:i}", "containerID", p->container_id,
+			"podNamespace", p->pod_namespace, "podName", p->pod_name, "ok", !drift,
+			"attachments", atts, "firewallRules",
+			fw_rules >= 0 ? fw_rules : verify_firewall_rules(p->container_id));
+	if (ent && p->n_legacy_files)
+		json_object_set_new(ent, "legacy", json_true());
+	return ent;
 }
 
 json_t *verify_unexplained(struct nl_sock *nl, json_t *owned, struct err *e)
@@ -123,6 +160,8 @@ void verify_print_entry(json_t *ent)
 	printf("container %s", json_string_value(json_object_get(ent, "containerID")));
 	if (pns && pn)
 		printf(" (pod %s/%s)", pns, pn);
+	if (json_is_true(json_object_get(ent, "legacy")))
+		printf(", a Go plugin's entry");
 	printf(", %d firewall rule(s) of its own\n",
 	       (int)json_integer_value(json_object_get(ent, "firewallRules")));
 	json_array_foreach (json_object_get(ent, "attachments"), j, att) {
@@ -196,6 +235,7 @@ int multus_verify_main(int argc, char **argv)
 	_cleanup_nl_ struct nl_sock *nl = NULL;
 	json_auto_t *doc = NULL, *entries = json_array(), *owned = json_array(), *stray = NULL;
 	struct err e = { 0 };
+	struct legacy_where w;
 	bool json = false, drift = false, all = false, dir_given = false;
 	char **ids = NULL;
 	size_t n_ids = 0;
@@ -229,7 +269,8 @@ int multus_verify_main(int argc, char **argv)
 		fprintf(stderr, "multus --verify: %s\n", e.msg);
 		return VERIFY_ERROR;
 	}
-	if (store_list(dir, &ids, &n_ids, &e) < 0) {
+	verify_where(dir, dir_given, &w);
+	if (verify_list(&w, &ids, &n_ids, &e) < 0) {
 		fprintf(stderr, "multus --verify: %s\n", e.msg);
 		return VERIFY_ERROR;
 	}
@@ -238,7 +279,7 @@ int multus_verify_main(int argc, char **argv)
 		bool d = false;
 		json_t *ent;
 
-		if (store_load(dir, ids[i], &p, &e) < 0) {
+		if (store_lookup(&w, ids[i], &p, &e) < 0) {
 			fprintf(stderr, "multus --verify: skipping store entry %s: %s\n", ids[i],
 				e.msg);
 			continue;

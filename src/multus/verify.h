@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 
+#include "multus/legacy.h"
 #include "multus/plan.h"
 #include "netlink/nl.h"
 
@@ -17,12 +18,18 @@
 
 #define VERIFY_DEFAULT_CNI_DIR "/var/lib/cni/multus"
 
+/* Where --verify looks: `dir`, its legacy entries (the Go plugins', legacy.h) and, when the
+ * store is the default one (no --cni-dir), the seed fork's default store. */
+void verify_where(const char *dir, bool dir_given, struct legacy_where *ret);
+/* The ids of every entry there, ours and legacy, sorted. */
+int verify_list(const struct legacy_where *w, char ***ret_ids, size_t *ret_n, struct err *e);
+
 /*
  * One store entry against the netns `nl` is bound to: {"containerID", "podNamespace",
- * "podName", "ok", "attachments", "firewallRules"}. The indexes of the links it explains are
- * appended to `owned`; *ret_drift says whether any attachment differs. `fw_rules` is the
- * container's firewall rule count when the caller has it, else negative (counted here). NULL
- * with e set when the netns cannot be read.
+ * "podName", "ok", "attachments", "firewallRules"} (and "legacy": true for a Go plugin's). The
+ * indexes of the links it explains are appended to `owned`; *ret_drift says whether any attachment
+ * differs. `fw_rules` is the container's firewall rule count when the caller has it, else negative
+ * (counted here). NULL with e set when the netns cannot be read.
  */
 json_t *verify_entry(struct nl_sock *nl, struct plan *p, json_t *owned, int fw_rules,
 		     bool *ret_drift, struct err *e);

@@ -24,7 +24,7 @@ struct group {
 };
 
 struct run {
-	const char *dir;
+	const struct legacy_where *w;
 	struct group *g;
 	size_t n_g;
 	json_t *stale, *errors; /* errors: entries that could not be read or checked */
@@ -46,11 +46,6 @@ static void run_done(struct run *r)
 	json_decref(r->errors);
 }
 
-static int cmp_ids(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void add_error(struct run *r, const char *id, const char *netns, const char *msg)
 {
 	json_array_append_new(r->errors, json_pack("{s:s,s:s?,s:s}", "containerID", id, "netns",
@@ -59,10 +54,14 @@ static void add_error(struct run *r, const char *id, const char *netns, const ch
 
 static void add_stale(struct run *r, const struct plan *p, int fw_rules, const char *why)
 {
-	json_array_append_new(r->stale, json_pack("{s:s,s:s?,s:s?,s:s?,s:s,s:i}", "containerID",
-						  p->container_id, "podNamespace", p->pod_namespace,
-						  "podName", p->pod_name, "netns", p->netns,
-						  "reason", why, "firewallRules", fw_rules));
+	json_t *o = json_pack("{s:s,s:s?,s:s?,s:s?,s:s,s:i}", "containerID", p->container_id,
+			      "podNamespace", p->pod_namespace, "podName", p->pod_name, "netns",
+			      p->netns, "reason", why, "firewallRules",
+			      fw_rules >= 0 ? fw_rules : verify_firewall_rules(p->container_id));
+
+	if (o && p->n_legacy_files)
+		json_object_set_new(o, "legacy", json_true());
+	json_array_append_new(r->stale, o);
 }
 
 /* The group of the netns `fd` (taken), made when it is the first entry there. */
@@ -107,7 +106,7 @@ static void check_one(struct run *r, const char *id, int fw_rules)
 	json_t *ent;
 	int k;
 
-	k = store_load(r->dir, id, &p, &e);
+	k = store_lookup(r->w, id, &p, &e);
 	/* Gone between the listing and now (a concurrent DEL): nothing to check. */
 	if (k == -ENOENT)
 		return;
@@ -176,6 +175,8 @@ static void print_text(json_t *doc)
 		       json_string_value(json_object_get(ent, "containerID")));
 		if (pns && pn)
 			printf(" (pod %s/%s)", pns, pn);
+		if (json_is_true(json_object_get(ent, "legacy")))
+			printf(", a Go plugin's entry");
 		printf(": %s, %d firewall rule(s) of its own\n",
 		       json_string_value(json_object_get(ent, "reason")),
 		       (int)json_integer_value(json_object_get(ent, "firewallRules")));
@@ -198,7 +199,8 @@ static void print_text(json_t *doc)
 
 int verify_all(const char *dir, bool dir_given, bool json)
 {
-	struct run r = { .dir = dir, .stale = json_array(), .errors = json_array() };
+	struct legacy_where w;
+	struct run r = { .w = &w, .stale = json_array(), .errors = json_array() };
 	json_auto_t *doc = NULL, *nss = json_array();
 	_cleanup_free_ struct nft_sweep_stats *fw = NULL;
 	struct err e = { 0 };
@@ -207,18 +209,17 @@ int verify_all(const char *dir, bool dir_given, bool json)
 	const char *result;
 	int rc;
 
+	verify_where(dir, dir_given, &w);
 	if (dir_given && access(dir, F_OK) < 0) {
 		rc = negative_errno();
 		err_set(&e, rc, "cannot read %s: %s", dir, strerror(-rc));
 	} else
-		rc = store_list(dir, &ids, &n_ids, &e);
+		rc = verify_list(&w, &ids, &n_ids, &e);
 	if (rc < 0) {
 		fprintf(stderr, "multus --verify: %s\n", e.msg[0] ? e.msg : strerror(-rc));
 		run_done(&r);
 		return VERIFY_ERROR;
 	}
-	if (n_ids > 1)
-		qsort(ids, n_ids, sizeof(*ids), cmp_ids);
 	/* One listing of the host's ruleset for every container, not one each: a node's
 	 * ruleset (kube-proxy's) can hold thousands of rules. Uncountable counts as none, as
 	 * for one netns. */

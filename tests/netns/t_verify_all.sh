@@ -132,6 +132,33 @@ rm -f "$STORE/va2twin.json"
 "$MULTUS" --verify --all --cni-dir "$STORE" >"$T/all.out" 2>&1
 check "after DEL: only stale entries, exit 0" sh -c "[ $? -eq 0 ] && tail -n1 '$T/all.out' | grep -qx 'summary: $((N_STALE + 3)) entries: 0 ok, 0 drift, $((N_STALE + 3)) stale, 0 error(s); 0 netns, 0 unexplained link(s); result: ok'"
 
+# The Go plugins' entries (tests/fixtures/legacy-stores) come along: upstream's in the cniDir,
+# the seed fork's in its default store, read only when no --cni-dir is given.
+FIX=$SRC/tests/fixtures/legacy-stores
+cp "$FIX/upstream/var-lib-cni/multus/lgup0001" "$STORE/"
+mkdir -p "$STORE/results"
+cp "$FIX"/upstream/var-lib-cni/multus/results/* "$STORE/results/"
+"$MULTUS" --verify --all --cni-dir "$STORE" >"$T/all.out" 2>&1
+rc=$?
+check "upstream's legacy entry, netns gone: stale, exit 0" sh -c "[ $rc -eq 0 ] && grep -q \"^stale: container lgup0001, a Go plugin's entry: network namespace /var/run/netns/lgpod-up does not exist\" '$T/all.out'"
+ip netns add lgpod-up
+"$MULTUS" --verify --all --json --cni-dir "$STORE" >"$T/all.json" 2>&1
+rc=$?
+check "upstream's legacy entry, netns there but empty: exit 1, both attachments checked" sh -c "[ $rc -eq 1 ] && jq -e '.netns[0].netns == \"/var/run/netns/lgpod-up\" and (.netns[0].entries[0] | .containerID == \"lgup0001\" and .legacy == true and .ok == false and ([.attachments[] | .ifname] == [\"eth0\", \"net1\"]) and ([.attachments[].problems[]] | any(contains(\"eth0: link is missing\"))))' '$T/all.json'"
+"$MULTUS" --verify lgpod-up --cni-dir "$STORE" >"$T/out" 2>&1
+check "--verify NETNS finds the legacy entry too" sh -c "[ $? -eq 1 ] && grep -q '^container lgup0001.*a Go plugin.s entry' '$T/out'"
+ip netns del lgpod-up
+rm -rf "$STORE/lgup0001" "$STORE/results"
+mkdir -p /var/lib/cni/networks/multus /var/lib/cni/results
+cp "$FIX/seed/var-lib-cni/networks/multus/lgseed0001" /var/lib/cni/networks/multus/
+cp "$FIX"/seed/var-lib-cni/results/* /var/lib/cni/results/
+"$MULTUS" --verify --all >"$T/all.out" 2>&1
+rc=$?
+check "the seed fork's default store, no --cni-dir: its entry is listed (stale)" sh -c "[ $rc -eq 0 ] && grep -q \"^stale: container lgseed0001, a Go plugin's entry: network namespace /var/run/netns/lgpod-seed does not exist\" '$T/all.out' && tail -n1 '$T/all.out' | grep -q '^summary: 1 entries: 0 ok, 0 drift, 1 stale'"
+"$MULTUS" --verify --all --cni-dir "$STORE" >"$T/all.out" 2>&1
+check "with --cni-dir, the seed's default store is not looked at" sh -c "! grep -q lgseed0001 '$T/all.out'"
+rm -rf /var/lib/cni/networks/multus /var/lib/cni/results
+
 # A node's worth of firewall rules: every stale container left bridge ipMasq's chain (tagged
 # jump, two tagged rules inside), beside 5000 untagged service rules. Counted from one listing.
 if [ "$fw" = yes ]; then
