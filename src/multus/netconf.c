@@ -220,8 +220,12 @@ int multus_netconf_parse(const char *buf, size_t len, struct multus_netconf *ret
 		goto fail;
 	}
 	if (!nc.type || !nc.type[0]) {
+		/* A conflist given as it is (the runtime hands each plugin its own config). */
 		r = err_setc(e, CNI_ERR_INVALID_NETCONF, -EINVAL,
-			     "netconf: key \"type\" is required");
+			     json_object_get(nc.raw, "plugins")
+				 ? "netconf: key \"type\" is required: this is a conflist "
+				   "(\"plugins\"), multus takes one plugin's config"
+				 : "netconf: key \"type\" is required");
 		goto fail;
 	}
 	if ((r = get_string(nc.raw, "kubeconfig", &nc.kubeconfig, "", e)) < 0 ||

@@ -224,4 +224,30 @@ gc '"cni.dev/valid-attachments":null,"cni.dev/attachments":null'
 check "GC with libcni's null (a Go nil slice: none valid) collects" sh -c "[ $RC -eq 0 ] && [ ! -e '$STORE/gc2.json' ] && ! ip netns exec g ip link show eth0 2>/dev/null"
 ip netns del g
 
+# Netconfs as users write them. A conflist handed over as it is: code 7 saying so.
+printf '{"cniVersion":"1.0.0","name":"m","plugins":[{"type":"multus","confDir":"%s","cniDir":"%s","defaultDelegates":"good"}]}' "$CONF" "$STORE" >"$T/nc"
+multus ADD cl1 eth0 /run/netns/a <"$T/nc"
+check "conflist as the netconf: code 7 saying it is a conflist" sh -c "[ $RC -ne 0 ] && jq -e '.code == 7 and (.msg | contains(\"conflist\"))' '$T/out'"
+# An inline conflist in delegates: both plugins run, DEL leaves nothing.
+netconf m '"delegates":[{"cniVersion":"1.0.0","name":"inl","plugins":[{"type":"bridge","bridge":"br-i","ipam":{"type":"host-local","subnet":"10.81.0.0/24","dataDir":"'"$IPAM"'"}},{"type":"tuning","sysctl":{"net.ipv4.conf.eth0.rp_filter":"2"}}]}]' >"$T/nc"
+multus ADD cl2 eth0 /run/netns/a <"$T/nc"
+check "inline conflist delegate: ADD succeeds, tuning applied" sh -c "[ $RC -eq 0 ] && [ \$(ip netns exec a cat /proc/sys/net/ipv4/conf/eth0/rp_filter) = 2 ]"
+multus DEL cl2 eth0 /run/netns/a <"$T/nc"
+check "inline conflist delegate: DEL clean" sh -c "[ $RC -eq 0 ] && ! ip netns exec a ip link show eth0 2>/dev/null && [ $(ipam_count inl) = 0 ]"
+# capabilities + runtimeConfig portMappings reach portmap; its DNAT rules are swept on DEL
+# even when portmap's DEL fails (the DEL then fails, naming it, and a retry finishes).
+printf '{"cniVersion":"1.0.0","name":"pm","plugins":[{"type":"bridge","bridge":"br-p","isGateway":true,"ipam":{"type":"host-local","subnet":"10.80.0.0/24","dataDir":"%s"}},{"type":"rogue","rogue":"pass","inner":"portmap","rogueDel":"%s","capabilities":{"portMappings":true}}]}\n' "$IPAM" "$T/pm-del-fails" >"$CONF/pm.conflist"
+touch "$T/pm-del-fails"
+netconf m '"defaultDelegates":"pm","capabilities":{"portMappings":true},"runtimeConfig":{"portMappings":[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]}' >"$T/nc"
+multus ADD pm1 eth0 /run/netns/a 'IgnoreUnknown=1;K8S_POD_NAMESPACE=default;K8S_POD_NAME=p' <"$T/nc"
+check "portMappings: ADD succeeds" [ "$RC" -eq 0 ]
+check "portMappings: the DNAT rule to the pod exists" sh -c "nft list table ip nat 2>/dev/null | grep -q 'dnat to 10.80.0.2:80'"
+multus DEL pm1 eth0 /run/netns/a 'IgnoreUnknown=1;K8S_POD_NAMESPACE=default;K8S_POD_NAME=p' <"$T/nc"
+check "portmap DEL fails: DEL fails naming the network" sh -c "[ $RC -ne 0 ] && jq -e '.msg | contains(\"pm\")' '$T/out'"
+check "portmap DEL fails: its DNAT chain is swept anyway" sh -c "! nft list table ip nat 2>/dev/null | grep -q 'CNI-DN-'"
+check "portmap DEL fails: the pod's link is gone anyway" sh -c "! ip netns exec a ip link show eth0 2>/dev/null"
+rm "$T/pm-del-fails"
+multus DEL pm1 eth0 /run/netns/a <"$T/nc"
+check "portmap DEL fails: the runtime's retry finishes, nothing left" sh -c "[ $RC -eq 0 ] && [ ! -e '$STORE/pm1.json' ] && [ $(ipam_count pm) = 0 ]"
+
 done_testing
