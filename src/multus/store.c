@@ -175,6 +175,13 @@ static int save(const char *dir, const struct plan *p, unsigned flags, struct er
 	text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	if (!text)
 		return -ENOMEM;
+	/* Nor one that store_load would refuse: DEL could never read it back. */
+	if (strlen(text) > STORE_MAX_BYTES)
+		return err_setc(
+		    e, CNI_ERR_INVALID_NETCONF, -EFBIG,
+		    "the store entry of %s would be %zu bytes, more than the %d that DEL "
+		    "reads: the networks' configs and results are too large",
+		    p->container_id, strlen(text), STORE_MAX_BYTES);
 	r = atomic_write(path, ".", 0600, flags, text, strlen(text));
 	if (r < 0)
 		return err_setc(e, CNI_ERR_IO, r, "cannot write store entry %s: %s", path,

@@ -250,4 +250,21 @@ rm "$T/pm-del-fails"
 multus DEL pm1 eth0 /run/netns/a <"$T/nc"
 check "portmap DEL fails: the runtime's retry finishes, nothing left" sh -c "[ $RC -eq 0 ] && [ ! -e '$STORE/pm1.json' ] && [ $(ipam_count pm) = 0 ]"
 
+# A store entry DEL could not read back is never written: five attachments of a 1 MB config
+# made of quotes (each stored escaped, twice its size) are more than the 8 MiB DEL reads.
+# Before the fix the ADD succeeded and every later DEL failed with "file too large", leaking
+# all five links and leases.
+python3 -c '
+import json, sys
+d = {"cniVersion": "1.0.0", "name": "big", "type": "bridge", "bridge": "br-b", "pad": "\"" * 520000,
+     "ipam": {"type": "host-local", "subnet": "10.82.0.0/24", "dataDir": sys.argv[1]}}
+open(sys.argv[2] + "/big.conf", "w").write(json.dumps(d))
+' "$IPAM" "$CONF"
+netconf m '"defaultDelegates":"big,big@net1,big@net2,big@net3,big@net4"' >"$T/nc"
+multus ADD big1 eth0 /run/netns/a <"$T/nc"
+check "oversized store entry: ADD fails saying the entry is too large" sh -c "[ $RC -ne 0 ] && jq -e '.msg | contains(\"store entry\") and contains(\"too large\")' '$T/out'"
+check "oversized store entry: nothing added, nothing on disk" sh -c "[ \$(ip netns exec a ip -o link | wc -l) = 1 ] && [ $(ipam_count big) = 0 ] && [ ! -e '$STORE/big1.json' ]"
+multus DEL big1 eth0 /run/netns/a <"$T/nc"
+check "oversized store entry: DEL succeeds" [ "$RC" -eq 0 ]
+
 done_testing
