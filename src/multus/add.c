@@ -6,6 +6,7 @@
 #include "cni/result.h"
 #include "cni/version.h"
 #include "multus/api.h"
+#include "multus/devinfo.h"
 #include "multus/log.h"
 #include "multus/netcheck.h"
 #include "multus/planner.h"
@@ -65,8 +66,10 @@ static int run_attachment(struct multus_ctx *ctx, struct plan *p, struct attachm
 	*ret_ran = true;
 	log_verbose("ADD %s as %s (type %s, CNI %s)", a->network, a->ifname, cni_conf_type(a->conf),
 		    a->version);
+	multus_devinfo_copy(ctx, a);
 	r = cni_delegate_add(a->conf, &inv, a->version, &result, &version, e);
 	if (r == 0) {
+		multus_devinfo_load(a);
 		json_decref(a->result);
 		a->result = result;
 		free(a->version);

@@ -114,6 +114,8 @@ json_t *multus_network_status(const struct plan *p)
 			json_object_set_new(o, "gateway", gws);
 		else
 			json_decref(gws);
+		if (a->device_info)
+			json_object_set(o, "device-info", a->device_info);
 		json_array_append_new(arr, o);
 	}
 	return arr;

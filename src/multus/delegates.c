@@ -5,6 +5,7 @@
 
 #include "cni/cni.h"
 #include "cni/exec.h"
+#include "multus/devinfo.h"
 #include "multus/firewall.h"
 #include "multus/log.h"
 #include "multus/multus.h"
@@ -94,6 +95,7 @@ int multus_teardown(struct multus_ctx *ctx, struct plan *p, size_t count, struct
 		err_clear(&e2);
 		multus_invoke_for(ctx, p, a, &inv);
 		r = cni_delegate_del(a->conf, &inv, a->version, a->result, &e2);
+		multus_devinfo_remove(ctx, a);
 		if (r < 0) {
 			log_error("DEL of network %s (%s) failed: %s", a->network, a->ifname,
 				  e2.msg);

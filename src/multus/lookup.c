@@ -46,9 +46,11 @@ int multus_network_lookup_want(const struct multus_ctx *ctx, struct nad_cache *n
 	return nad_wanted(ctx, ns, name) ? nad_cache_want(nads, ns, name) : 0;
 }
 
+#define ANN_RESOURCE "k8s.v1.cni.cncf.io/resourceName"
+
 int multus_network_lookup(struct multus_ctx *ctx, struct confdir_scan *scan, struct nad_cache *nads,
 			  const char *ns, const char *name, json_t **ret_conf, char **ret_network,
-			  struct err *e)
+			  char **ret_resource, struct err *e)
 {
 	json_auto_t *nad = NULL, *conf = NULL;
 	bool nad_empty = false, asked = false;
@@ -62,6 +64,12 @@ int multus_network_lookup(struct multus_ctx *ctx, struct confdir_scan *scan, str
 			return err_prefix(e, r, "network \"%s/%s\"", ns, name);
 		}
 		if (r == 0) {
+			const char *res = json_string_value(json_object_get(
+			    json_object_get(json_object_get(nad, "metadata"), "annotations"),
+			    ANN_RESOURCE));
+
+			if (ret_resource && res && res[0] && !(*ret_resource = strdup(res)))
+				return -ENOMEM;
 			r = conf_from_nad(nad, ns, name, &conf, e);
 			if (r < 0 && r != -ENOENT)
 				return r;

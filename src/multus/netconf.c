@@ -247,6 +247,10 @@ int multus_netconf_parse(const char *buf, size_t len, struct multus_netconf *ret
 	    (r = get_string(nc.raw, "globalNamespaces", &nc.global_namespaces, "default", e)) < 0 ||
 	    (r = get_string(nc.raw, "readinessindicatorfile", &nc.readiness_indicator_file, "",
 			    e)) < 0 ||
+	    (r = get_string(nc.raw, "kubeletRootDir", &nc.kubelet_root_dir, "/var/lib/kubelet",
+			    e)) < 0 ||
+	    (r = get_string(nc.raw, "deviceInfoDir", &nc.device_info_dir,
+			    "/var/run/k8s.cni.cncf.io/devinfo", e)) < 0 ||
 	    (r = get_seconds(nc.raw, "apiTimeoutSeconds", &nc.api_timeout_seconds, 10, e)) < 0 ||
 	    (r = get_seconds(nc.raw, "delegateTimeoutSeconds", &nc.delegate_timeout_seconds, 60,
 			     e)) < 0 ||
@@ -276,6 +280,11 @@ int multus_netconf_parse(const char *buf, size_t len, struct multus_netconf *ret
 	if (!nc.cni_dir[0] || !nc.conf_dir[0] || !nc.bin_dir[0]) {
 		r = err_setc(e, CNI_ERR_INVALID_NETCONF, -EINVAL,
 			     "netconf: confDir, cniDir and binDir must not be empty");
+		goto fail;
+	}
+	if (nc.kubelet_root_dir[0] != '/' || nc.device_info_dir[0] != '/') {
+		r = err_setc(e, CNI_ERR_INVALID_NETCONF, -EINVAL,
+			     "netconf: kubeletRootDir and deviceInfoDir must be absolute paths");
 		goto fail;
 	}
 	*ret = nc;

@@ -28,6 +28,9 @@ struct multus_netconf {
 	bool namespace_isolation;
 	const char *global_namespaces;
 	const char *readiness_indicator_file;
+	const char
+	    *kubelet_root_dir; /* the kubelet's --root-dir: PodResources socket, checkpoint */
+	const char *device_info_dir; /* NPWG device-info files: dp/ (device plugins), cni/ (ours) */
 	double api_timeout_seconds, delegate_timeout_seconds;
 	const char *log_file;
 	enum log_level log_level;

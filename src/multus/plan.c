@@ -15,7 +15,9 @@ static void attachment_done(struct attachment *a)
 	json_decref(a->runtime_config);
 	free(a->cni_args);
 	json_decref(a->default_route);
+	free(a->resource_name);
 	json_decref(a->result);
+	json_decref(a->device_info);
 	free(a->links);
 }
 
@@ -168,13 +170,13 @@ json_t *plan_to_json(const struct plan *p)
 		char *conf = json_dumps(a->conf, JSON_COMPACT | JSON_PRESERVE_ORDER);
 
 		bad |= json_array_append_new(
-		    arr,
-		    json_pack("{s:s,s:s,s:b,s:s,s:s,s:O?,s:s?,s:O?,s:s,s:O?,s:o}", "network",
-			      a->network, "ifname", a->ifname, "master", a->master, "config", conf,
-			      "cniVersion", a->version, "runtimeConfig", a->runtime_config,
-			      "cniArgs", a->cni_args, "defaultRoute", a->default_route, "state",
-			      a->state == ATT_ADDED ? "added" : "planned", "result", a->result,
-			      "links", links));
+		    arr, json_pack("{s:s,s:s,s:b,s:s,s:s,s:O?,s:s?,s:O?,s:s*,s:s,s:O?,s:o}",
+				   "network", a->network, "ifname", a->ifname, "master", a->master,
+				   "config", conf, "cniVersion", a->version, "runtimeConfig",
+				   a->runtime_config, "cniArgs", a->cni_args, "defaultRoute",
+				   a->default_route, "resourceName", a->resource_name, "state",
+				   a->state == ATT_ADDED ? "added" : "planned", "result", a->result,
+				   "links", links));
 		free(conf);
 	}
 	bad |= json_object_set(j, "attachments", arr);
@@ -201,15 +203,16 @@ static int att_from_json(json_t *o, struct attachment *a, struct err *e, size_t 
 {
 	const char *network, *ifname, *conf, *version, *state;
 	json_t *rc = NULL, *dr = NULL, *res = NULL, *links = NULL, *args_j = NULL;
-	const char *args = NULL;
+	const char *args = NULL, *resource = NULL;
 	json_error_t jerr;
 	size_t bad;
 	int master = 0, r;
 
-	if (json_unpack_ex(o, &jerr, JSON_STRICT, "{s:s,s:s,s:b,s:s,s:s,s?o,s?o,s?o,s:s,s?o,s?o}",
-			   "network", &network, "ifname", &ifname, "master", &master, "config",
-			   &conf, "cniVersion", &version, "runtimeConfig", &rc, "cniArgs", &args_j,
-			   "defaultRoute", &dr, "state", &state, "result", &res, "links",
+	if (json_unpack_ex(o, &jerr, JSON_STRICT,
+			   "{s:s,s:s,s:b,s:s,s:s,s?o,s?o,s?o,s?s,s:s,s?o,s?o}", "network", &network,
+			   "ifname", &ifname, "master", &master, "config", &conf, "cniVersion",
+			   &version, "runtimeConfig", &rc, "cniArgs", &args_j, "defaultRoute", &dr,
+			   "resourceName", &resource, "state", &state, "result", &res, "links",
 			   &links) < 0)
 		return err_setc(e, CNI_ERR_DECODE, -EBADMSG, "attachments[%zu]: %s", idx,
 				jerr.text);
@@ -225,9 +228,11 @@ static int att_from_json(json_t *o, struct attachment *a, struct err *e, size_t 
 	a->ifname = strdup(ifname);
 	a->version = strdup(version);
 	a->cni_args = args ? strdup(args) : NULL;
+	a->resource_name = resource ? strdup(resource) : NULL;
 	a->master = master;
 	a->conf = json_loads(conf, 0, &jerr);
-	if (!a->network || !a->ifname || !a->version || (args && !a->cni_args))
+	if (!a->network || !a->ifname || !a->version || (args && !a->cni_args) ||
+	    (resource && !a->resource_name))
 		return -ENOMEM;
 	if (!json_is_object(a->conf))
 		return err_setc(e, CNI_ERR_DECODE, -EBADMSG, "attachments[%zu]: bad config", idx);

@@ -32,9 +32,13 @@ struct attachment {
 	json_t *runtime_config; /* object: what this attachment may hand on */
 	char *cni_args; /* CNI_ARGS for this delegate */
 	json_t *default_route; /* array of gateway strings, or NULL */
+	/* Device plugins: the NAD's resourceName, whose device the kubelet gave this attachment
+	 * (runtimeConfig.deviceID; CNIDeviceInfoFile names the device-info file). NULL: none. */
+	char *resource_name;
 	/* What happened. */
 	enum att_state state;
 	json_t *result; /* canonical result, NULL before ADD */
+	json_t *device_info; /* ADD only, not stored: the device-info file, for network-status */
 	struct owned_link *links;
 	size_t n_links;
 };

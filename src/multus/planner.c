@@ -10,6 +10,7 @@
 #include "k8s/annotations.h"
 #include "multus/api.h"
 #include "multus/confdir.h"
+#include "multus/devinfo.h"
 #include "multus/log.h"
 #include "multus/lookup.h"
 #include "multus/planner.h"
@@ -26,6 +27,7 @@ struct want {
 	json_t *conf;
 	char *network;
 	bool master_list; /* from the master list (may become the master) */
+	char *resource; /* the NAD's k8s.v1.cni.cncf.io/resourceName, or NULL */
 	/* Until resolve_wants(): the network to look up (conf NULL), for the error `what`. */
 	const char *ns, *name, *what;
 };
@@ -70,6 +72,7 @@ static void wants_done(struct wants *ws)
 	for (size_t i = 0; i < ws->n; i++) {
 		json_decref(ws->w[i].conf);
 		free(ws->w[i].network);
+		free(ws->w[i].resource);
 	}
 	free(ws->w);
 	for (size_t i = 0; i < ELEMENTSOF(ws->sels); i++)
@@ -496,7 +499,7 @@ static int resolve_wants(struct multus_ctx *ctx, struct wants *ws, struct err *e
 		if (!w->name)
 			continue;
 		r = multus_network_lookup(ctx, ws->scan, ws->nads, w->ns, w->name, &w->conf,
-					  &w->network, e);
+					  &w->network, &w->resource, e);
 		if (r < 0)
 			return err_prefix(e, r, "%s", w->what);
 	}
@@ -533,6 +536,7 @@ int multus_plan_build(struct multus_ctx *ctx, const struct link_snap *links, str
 		}
 		a->network = TAKE_PTR(ws.w[i].network);
 		a->conf = TAKE_PTR(ws.w[i].conf);
+		a->resource_name = TAKE_PTR(ws.w[i].resource);
 	}
 	r = assign_ifnames(ctx, p, &ws, links, e);
 	if (r < 0)
@@ -550,6 +554,10 @@ int multus_plan_build(struct multus_ctx *ctx, const struct link_snap *links, str
 		}
 	}
 	r = check_default_routes(p, e);
+	if (r < 0)
+		goto out;
+	/* Last: the kubelet is asked only for a plan that is otherwise sound. */
+	r = multus_devices_plan(ctx, p, e);
 	if (r < 0)
 		goto out;
 	*ret = TAKE_PTR(p);

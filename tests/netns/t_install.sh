@@ -30,7 +30,7 @@ run_install --once
 check "install --once exits 0" [ "$RC" -eq 0 ]
 check "the binary is copied" cmp "$MULTUS" "$BIN/multus"
 check "the binary is 0755" [ "$(stat -c %a "$BIN/multus")" = 755 ]
-for l in libjansson.so libmnl.so libnftnl.so libyaml-0.so 'libcurl(-gnutls)?.so'; do
+for l in libjansson.so libmnl.so libnftnl.so libyaml-0.so libprotobuf-c.so 'libcurl(-gnutls)?.so'; do
 	check "multus.libs holds $l*" sh -c "ls '$BIN/multus.libs' | grep -Eq '^$l\\.'"
 done
 check "glibc's own libraries are not copied" sh -c "! ls '$BIN/multus.libs' | grep -Eq '^(libc|libm|libpthread|libdl|librt|libresolv|ld-linux.*)\\.so'"
@@ -58,12 +58,12 @@ check "00-multus.conf is 0644 (no secret in it)" [ "$(stat -c %a "$NC")" = 644 ]
 hidden() { # SONAME-REGEX: the system's files for those sonames (the loader's cache), resolved.
 	ldconfig -p | awk -v p="$1" '$1 ~ p && $NF ~ /^\// { print $NF }' | xargs -r readlink -f | sort -u
 }
-libs=$(for l in libjansson libcurl libmnl libnftnl libyaml; do hidden "^$l[.-]"; done)
+libs=$(for l in libjansson libcurl libmnl libnftnl libyaml libprotobuf-c; do hidden "^$l[.-]"; done)
 unshare -m --propagation private sh -c '
 	for f in $0; do mount --bind /dev/null "$f" || exit 9; done
 	if "$1" --version >/dev/null 2>&1; then echo "visible"; else echo "hidden"; fi
 	"$2" --version' "$libs" "$MULTUS" "$BIN/multus" >"$T/hide.out" 2>&1
-check "with its five libraries hidden, the build's binary fails to start" \
+check "with its six libraries hidden, the build's binary fails to start" \
 	[ "$(head -n1 "$T/hide.out")" = hidden ]
 check "with them hidden, the copied binary still runs --version" grep -q '^multus ' "$T/hide.out"
 check "libcurl is not linked: ldd of the binary does not name it" sh -c "! ldd '$MULTUS' | grep -q libcurl"
