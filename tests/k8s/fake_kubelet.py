@@ -130,8 +130,13 @@ def serve_raw(a):
         while True:
             c, _ = s.accept()
             if a.mode == "raw-junk":
+                # Answer the client's first bytes (the HTTP/2 preface), then hang up: a
+                # connection that is accepted and closed at once may look refused instead.
                 try:
+                    c.settimeout(2)
+                    c.recv(4096)
                     c.sendall(b"HTTP/1.0 999 what\r\n\r\n" + os.urandom(4096))
+                    time.sleep(0.2)
                 except OSError:
                     pass
                 c.close()
