@@ -8,7 +8,8 @@
 #   make bench        benchmarks: multus against calling the delegates directly
 #   make bench-spawn  the cost of starting one delegate: multus's spawn against fork+exec
 #   make demo         the main job: a pod with three interfaces in a throwaway netns
-#   make install      binary to $(DESTDIR)$(CNI_BIN_DIR) (/opt/cni/bin), docs under $(PREFIX)
+#   make install      binary to $(DESTDIR)$(CNI_BIN_DIR) (/opt/cni/bin), docs and multus(8) under $(PREFIX)
+#   make docs         the man page and the READMEs checked against --help and each other
 #   make deps         install the Debian packages the build and the tests need
 #   make format-check CI's clang-format gate
 #   make docker-build the DaemonSet image
@@ -161,9 +162,15 @@ demo: $(B)/multus
 	@sh tests/demo.sh $(abspath $(B)/multus)
 
 install: $(B)/multus
-	install -d $(DESTDIR)$(CNI_BIN_DIR) $(DESTDIR)$(PREFIX)/share/doc/multus
+	install -d $(DESTDIR)$(CNI_BIN_DIR) $(DESTDIR)$(PREFIX)/share/doc/multus \
+		$(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 0755 $(B)/multus $(DESTDIR)$(CNI_BIN_DIR)/multus
-	install -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/multus/README.md
+	install -m 0644 README.md README.zh.md $(DESTDIR)$(PREFIX)/share/doc/multus/
+	install -m 0644 doc/multus.8 $(DESTDIR)$(PREFIX)/share/man/man8/multus.8
+
+# The man page and both READMEs against the binary's --help and each other (tests/docs_test.sh).
+docs: $(B)/multus
+	@sh tests/docs_test.sh $(abspath $(B)/multus)
 
 deps:
 	@sh tests/deps.sh
@@ -177,7 +184,7 @@ docker-build:
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: all unit netns test asan asan-unit asan-netns fuzz fuzz-build fuzz-smoke bench bench-spawn demo install deps format-check \
+.PHONY: all unit netns docs test asan asan-unit asan-netns fuzz fuzz-build fuzz-smoke bench bench-spawn demo install deps format-check \
 	docker-build clean
 .SECONDARY:
 
