@@ -1,7 +1,8 @@
 #!/bin/sh
 # Every test, in the order CI wants them: the README's test command runs this.
 #   format gate, strict build, unit tests, netns tests, the test API server and client tests,
-#   the kubelet device lookup against the fake kubelet,
+#   the kubelet device lookup against the fake kubelet, make install, the man page and READMEs
+#   against --help and each other,
 #   fuzz smoke runs over the kept corpora, then unit and netns tests again on an ASan+UBSan
 #   build. Closes with one "N passed, N failed" line; exits non-zero when anything failed.
 set -u
@@ -38,6 +39,7 @@ suite apiserver sh tests/k8s/test_apiserver.sh
 [ -f tests/k8s/test_client.sh ] && suite k8s-client sh tests/k8s/test_client.sh
 suite kubelet sh tests/k8s/test_kubelet.sh
 suite install sh tests/install_test.sh
+suite docs make -s WERROR=1 docs
 suite fuzz make -s fuzz-smoke
 suite asan-unit make -s asan-unit
 suite asan-netns make -s asan-netns
