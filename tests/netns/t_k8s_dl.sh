@@ -10,7 +10,7 @@ setup_dirs
 export PLUGINS PARENTFDS_LOG=$T/parentfds
 
 TLS_LIBS='libcurl|libssl|libcrypto|libgnutls|libnghttp2|libssh|libldap|libkrb5|libgssapi'
-check "readelf -d: the binary needs libjansson (readelf works)" sh -c "readelf -d '$MULTUS' | grep NEEDED | grep -q libjansson"
+check "readelf -d: the binary needs libmnl (readelf works)" sh -c "readelf -d '$MULTUS' | grep NEEDED | grep -q libmnl"
 check "readelf -d: no libcurl or TLS library among the binary's DT_NEEDED" sh -c \
 	"! readelf -d '$MULTUS' | grep NEEDED | grep -Eq '$TLS_LIBS'"
 
