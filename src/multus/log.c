@@ -8,6 +8,7 @@
 
 #include "multus/log.h"
 #include "multus/logrotate.h"
+#include "util/utctime.h"
 
 static const char *const level_names[] = {
 	[LOG_LEVEL_PANIC] = "panic",	 [LOG_LEVEL_ERROR] = "error",
@@ -67,15 +68,14 @@ void log_msg(enum log_level level, const char *fmt, ...)
 {
 	char line[4096], ts[40];
 	struct timespec now;
-	struct tm tm;
 	va_list ap;
 	int n, m;
 
 	if (level > log_state.level)
 		return;
 	clock_gettime(CLOCK_REALTIME, &now);
-	gmtime_r(&now.tv_sec, &tm);
-	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+	/* Not gmtime_r/strftime: their first call reads /etc/localtime, which UTC never needs. */
+	utc_stamp(now.tv_sec, ts);
 	n = snprintf(line, sizeof(line), "%s.%06ldZ %s [%s] ", ts, now.tv_nsec / 1000,
 		     log_level_name(level), log_state.container);
 	va_start(ap, fmt);
