@@ -155,6 +155,30 @@ int store_lookup(const struct legacy_where *w, const char *id, struct plan **ret
  * cache, so the entry survives it, and a machine crash takes the pod netns, and with it what
  * those rewrites describe, away.
  */
+/*
+ * The entry this process last wrote: a rewrite with the same bytes (the ADD's last save after
+ * netcheck_finish when it changed nothing) is skipped, as long as the file is still there with
+ * that size. Nobody else writes the entry while we hold its lock; store_remove forgets it.
+ */
+static struct {
+	char *path;
+	char *text;
+} last;
+
+static void last_forget(void)
+{
+	free(last.path);
+	free(last.text);
+	last.path = last.text = NULL;
+}
+
+static void last_remember(char **path, char **text)
+{
+	last_forget();
+	last.path = TAKE_PTR(*path);
+	last.text = TAKE_PTR(*text);
+}
+
 static int save(const char *dir, const struct plan *p, unsigned flags, struct err *e)
 {
 	_cleanup_free_ char *path = NULL, *text = NULL;
@@ -182,10 +206,22 @@ static int save(const char *dir, const struct plan *p, unsigned flags, struct er
 		    "the store entry of %s would be %zu bytes, more than the %d that DEL "
 		    "reads: the networks' configs and results are too large",
 		    p->container_id, strlen(text), STORE_MAX_BYTES);
+	if (!(flags & ATOMIC_FSYNC) && last.path && streq(last.path, path) &&
+	    streq(last.text, text)) {
+		struct stat st;
+
+		/* Still there, whole (an unlink behind our back is written again). */
+		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+		    (size_t)st.st_size == strlen(text))
+			return 0;
+	}
 	r = atomic_write(path, ".", 0600, flags, text, strlen(text));
-	if (r < 0)
+	if (r < 0) {
+		last_forget();
 		return err_setc(e, CNI_ERR_IO, r, "cannot write store entry %s: %s", path,
 				strerror(-r));
+	}
+	last_remember(&path, &text);
 	return 0;
 }
 
@@ -207,6 +243,8 @@ int store_remove(const char *dir, const char *id, struct err *e)
 	r = entry_path(dir, id, ".json", &path, e);
 	if (r < 0)
 		return r;
+	if (last.path && streq(last.path, path))
+		last_forget();
 	if (unlink(path) < 0 && errno != ENOENT)
 		return err_setc(e, CNI_ERR_IO, negative_errno(), "cannot remove %s: %m", path);
 	return 0;

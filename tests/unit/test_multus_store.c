@@ -586,6 +586,65 @@ static void test_save_load_remove(void **state)
 	free(dir);
 }
 
+/* A rewrite with the bytes this process last wrote is skipped (the file keeps its inode);
+ * different bytes, a removal, or a file gone behind our back are written again. */
+static void test_save_same_skipped(void **state)
+{
+	char *dir = NULL, *path = NULL;
+	struct plan *p = make_plan("5e5e5e5e"), *back = NULL;
+	struct err e = { 0 };
+	struct stat st;
+	ino_t ino;
+
+	(void)state;
+	assert_true(asprintf(&dir, "%s/store", scratch_dir) > 0);
+	assert_true(asprintf(&path, "%s/5e5e5e5e.json", dir) > 0);
+	assert_int_equal(store_create(dir, p, &e), 0);
+	assert_int_equal(stat(path, &st), 0);
+	ino = st.st_ino;
+	assert_int_equal(store_save(dir, p, &e), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_ino, ino);
+
+	/* New content: replaced (a new inode), and what is read back is the new plan. */
+	p->att[1].state = ATT_ADDED;
+	assert_int_equal(store_save(dir, p, &e), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_not_equal(st.st_ino, ino);
+	ino = st.st_ino;
+	assert_int_equal(store_load(dir, "5e5e5e5e", &back, &e), 0);
+	assert_int_equal(back->att[1].state, ATT_ADDED);
+	plan_free(back);
+	back = NULL;
+	assert_int_equal(store_save(dir, p, &e), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_ino, ino);
+
+	/* Removed, then saved with the same bytes: there again. */
+	assert_int_equal(store_remove(dir, "5e5e5e5e", &e), 0);
+	assert_int_equal(store_save(dir, p, &e), 0);
+	assert_int_equal(store_load(dir, "5e5e5e5e", &back, &e), 0);
+	assert_plan_eq(p, back);
+	plan_free(back);
+	back = NULL;
+
+	/* Unlinked behind our back, or cut short: written again. */
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(store_save(dir, p, &e), 0);
+	assert_int_equal(store_load(dir, "5e5e5e5e", &back, &e), 0);
+	plan_free(back);
+	back = NULL;
+	assert_int_equal(truncate(path, 10), 0);
+	assert_int_equal(store_save(dir, p, &e), 0);
+	assert_int_equal(store_load(dir, "5e5e5e5e", &back, &e), 0);
+	assert_plan_eq(p, back);
+	plan_free(back);
+
+	plan_free(p);
+	free(path);
+	free(dir);
+}
+
 static void write_file(const char *dir, const char *name, const char *text)
 {
 	char *path = NULL;
@@ -969,6 +1028,8 @@ int main(void)
 		cmocka_unit_test(test_refused_attachment),
 		cmocka_unit_test(test_refused_text),
 		cmocka_unit_test_setup_teardown(test_save_load_remove, make_scratch,
+						remove_scratch),
+		cmocka_unit_test_setup_teardown(test_save_same_skipped, make_scratch,
 						remove_scratch),
 		cmocka_unit_test_setup_teardown(test_list, make_scratch, remove_scratch),
 		cmocka_unit_test_setup_teardown(test_planted_temp_names, make_scratch,
