@@ -30,15 +30,15 @@ run_install --once
 check "install --once exits 0" [ "$RC" -eq 0 ]
 check "the binary is copied" cmp "$MULTUS" "$BIN/multus"
 check "the binary is 0755" [ "$(stat -c %a "$BIN/multus")" = 755 ]
-for l in libmnl.so libprotobuf-c.so 'libcurl(-gnutls)?.so'; do
+for l in libmnl.so 'libcurl(-gnutls)?.so'; do
 	check "multus.libs holds $l*" sh -c "ls '$BIN/multus.libs' | grep -Eq '^$l\\.'"
 done
-# jansson, libyaml, libnftnl and zlib are linked in from their static archives: not needed at
-# run time (libz.so still ships: libcurl needs it).
-for l in libjansson libyaml libnftnl libz; do
+# jansson, libyaml, libnftnl, zlib and protobuf-c are linked in from their static archives: not
+# needed at run time (libz.so still ships: libcurl needs it).
+for l in libjansson libyaml libnftnl libz libprotobuf-c; do
 	check "readelf -d: $l is not DT_NEEDED (linked in)" sh -c "! readelf -d '$MULTUS' | grep NEEDED | grep -q '$l'"
 done
-for l in libjansson libyaml libnftnl; do
+for l in libjansson libyaml libnftnl libprotobuf-c; do
 	check "$l is not shipped (nothing loads it)" sh -c "! ls '$BIN/multus.libs' | grep -q '^$l'"
 done
 check "multus.libs holds every DT_NEEDED but glibc's" sh -c "for n in \$(readelf -d '$MULTUS' | sed -n 's/.*(NEEDED).*\\[\\(.*\\)\\]/\\1/p' | grep -v '^libc\\.'); do [ -e '$BIN/multus.libs/'\$n ] || exit 1; done"
