@@ -93,24 +93,22 @@ def long_flags(text):
 # --- --help output --------------------------------------------------------------------------
 def help_flags(text):
     """{--flag: default in [brackets] or None} from the option lines of a --help text: a line
-    that starts with blanks and a dash, with the lines indented under it."""
-    flags, block = {}, None
+    that starts with blanks and a dash names the flags (its first column), the lines indented
+    under it continue its text, whose closing [bracket] (it may span lines) is the default."""
+    flags, blocks, cur = {}, [], None
     for line in text.splitlines():
         if re.match(r"^\s+-", line):
             names = long_flags(re.split(r"\s{2,}", line.strip())[0])
-            block = sorted(names) if names else sorted(long_flags(line))
-            for fl in block:
-                flags[fl] = None
-            rest = line
-        elif block and re.match(r"^\s{6,}\S", line):
-            rest = line
+            cur = [sorted(names) if names else sorted(long_flags(line)), line.strip()]
+            blocks.append(cur)
+        elif cur and re.match(r"^\s{6,}\S", line):
+            cur[1] += " " + line.strip()
         else:
-            block = None
-            continue
-        m = re.search(r"\[([^\]]*)\]\s*$", rest)
-        if m:
-            for fl in block:
-                flags[fl] = m.group(1).strip()
+            cur = None
+    for names, body in blocks:
+        m = re.search(r"\[([^\[\]]*)\]\s*$", body)
+        for fl in names:
+            flags[fl] = m.group(1).strip() if m else None
     return flags
 
 
