@@ -3,11 +3,14 @@
  * multus --verify --all [--json] [--cni-dir DIR]: every store entry on the node, each checked
  * as `--verify NETNS` checks it. Entries are grouped by the netns they name (by identity, not
  * by path spelling): one rtnetlink socket and one link listing per netns, whatever the number
- * of entries in it. An entry whose netns is gone is stale: reported, not an error. Exit 0: all
- * as recorded (stale ones included); 1: drift; 2: an entry or netns that could not be read.
+ * of entries in it, and one netns open at a time (a first pass reads every entry and sorts the
+ * live ones by netns identity; a second checks each netns). An entry whose netns is gone is
+ * stale: reported, not an error. Exit 0: all as recorded (stale ones included); 1: drift; 2: an
+ * entry or netns that could not be read.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "multus/firewall.h"
@@ -15,12 +18,15 @@
 #include "multus/verify.h"
 #include "netns/netns.h"
 
-/* The live netns the entries name, one each. */
+/* The live netns the entries name, one each, known by identity (its nsfs inode). Only one is
+ * open at a time: a node may run more pods than a process may hold fds. */
 struct group {
-	int fd;
+	dev_t dev;
+	ino_t ino;
 	char *netns; /* as the first entry spelled it */
-	struct nl_sock *nl;
-	json_t *entries, *owned;
+	struct plan **p;
+	int *fw;
+	size_t n;
 };
 
 struct run {
@@ -32,15 +38,20 @@ struct run {
 	bool netns_error; /* a netns whose links could not be listed */
 };
 
+static void group_done(struct group *g)
+{
+	for (size_t i = 0; i < g->n; i++)
+		plan_free(g->p[i]);
+	free(g->p);
+	free(g->fw);
+	free(g->netns);
+	*g = (struct group){ 0 };
+}
+
 static void run_done(struct run *r)
 {
-	for (size_t i = 0; i < r->n_g; i++) {
-		closep(&r->g[i].fd);
-		nl_close(r->g[i].nl);
-		json_decref(r->g[i].entries);
-		json_decref(r->g[i].owned);
-		free(r->g[i].netns);
-	}
+	for (size_t i = 0; i < r->n_g; i++)
+		group_done(&r->g[i]);
 	free(r->g);
 	json_decref(r->stale);
 	json_decref(r->errors);
@@ -64,46 +75,49 @@ static void add_stale(struct run *r, const struct plan *p, int fw_rules, const c
 	json_array_append_new(r->stale, o);
 }
 
-/* The group of the netns `fd` (taken), made when it is the first entry there. */
-static struct group *group_of(struct run *r, int *fd, const char *netns, struct err *e)
+/* Adds the entry (taken) to the group of its netns, made when it is the first one there. */
+static int group_add(struct run *r, const struct stat *st, struct plan **p, int fw_rules)
 {
-	struct group *g;
+	struct group *g = NULL;
+	struct plan **np;
+	int *nfw;
 
-	for (size_t i = 0; i < r->n_g; i++)
-		if (netns_same(r->g[i].fd, *fd) == 1)
-			return &r->g[i];
-	g = realloc(r->g, (r->n_g + 1) * sizeof(*g));
+	for (size_t i = 0; i < r->n_g && !g; i++)
+		if (r->g[i].dev == st->st_dev && r->g[i].ino == st->st_ino)
+			g = &r->g[i];
 	if (!g) {
-		err_set(e, -ENOMEM, "out of memory");
-		return NULL;
+		g = realloc(r->g, (r->n_g + 1) * sizeof(*g));
+		if (!g)
+			return -ENOMEM;
+		r->g = g;
+		g = &r->g[r->n_g];
+		*g = (struct group){ .dev = st->st_dev, .ino = st->st_ino };
+		g->netns = strdup((*p)->netns);
+		if (!g->netns)
+			return -ENOMEM;
+		r->n_g++;
 	}
-	r->g = g;
-	g = &r->g[r->n_g];
-	*g = (struct group){ .fd = -1 };
-	if (nl_open_in(*fd, &g->nl, e) < 0)
-		return NULL;
-	g->netns = strdup(netns);
-	if (!g->netns) {
-		nl_close(g->nl);
-		err_set(e, -ENOMEM, "out of memory");
-		return NULL;
-	}
-	g->fd = TAKE_FD(*fd);
-	g->entries = json_array();
-	g->owned = json_array();
-	r->n_g++;
-	return g;
+	np = realloc(g->p, (g->n + 1) * sizeof(*np));
+	if (np)
+		g->p = np;
+	nfw = np ? realloc(g->fw, (g->n + 1) * sizeof(*nfw)) : NULL;
+	if (nfw)
+		g->fw = nfw;
+	if (!np || !nfw)
+		return -ENOMEM;
+	g->fw[g->n] = fw_rules;
+	g->p[g->n++] = TAKE_PTR(*p);
+	return 0;
 }
 
-/* `fw_rules`: the container's firewall rules, counted for all entries at once. */
-static void check_one(struct run *r, const char *id, int fw_rules)
+/* First pass: the entry is read and its netns looked at; a live one joins its netns's group.
+ * `fw_rules`: the container's firewall rules, counted for all entries at once. */
+static void sort_one(struct run *r, const char *id, int fw_rules)
 {
 	_cleanup_plan_ struct plan *p = NULL;
 	_cleanup_close_ int fd = -1;
 	struct err e = { 0 };
-	struct group *g;
-	bool drift = false;
-	json_t *ent;
+	struct stat st;
 	int k;
 
 	k = store_lookup(r->w, id, &p, &e);
@@ -128,22 +142,66 @@ static void check_one(struct run *r, const char *id, int fw_rules)
 		add_error(r, id, p->netns, e.msg);
 		return;
 	}
-	g = group_of(r, &fd, p->netns, &e);
-	if (!g) {
-		add_error(r, id, p->netns, e.msg);
+	if (fstat(fd, &st) < 0) {
+		add_error(r, id, p->netns, strerror(errno));
 		return;
 	}
-	ent = verify_entry(g->nl, p, g->owned, fw_rules, &drift, &e);
-	if (!ent) {
-		add_error(r, id, p->netns, e.msg);
-		return;
+	if (group_add(r, &st, &p, fw_rules) < 0)
+		add_error(r, id, p ? p->netns : NULL, strerror(ENOMEM));
+}
+
+/* Second pass: one netns, open while its entries are checked. */
+static json_t *check_group(struct run *r, struct group *g)
+{
+	_cleanup_close_ int fd = -1;
+	_cleanup_nl_ struct nl_sock *nl = NULL;
+	json_t *entries = json_array(), *owned = json_array(), *stray = NULL, *ns;
+	struct err e = { 0 };
+	struct stat st;
+	int k;
+
+	k = netns_open(g->netns, &fd, &e);
+	if (k == 0 && (fstat(fd, &st) < 0 || st.st_dev != g->dev || st.st_ino != g->ino))
+		k = err_set(&e, -ESTALE, "%s is another netns than a moment ago", g->netns);
+	if (k == 0)
+		k = nl_open_in(fd, &nl, &e);
+	for (size_t i = 0; i < g->n; i++) {
+		struct plan *p = g->p[i];
+		bool drift = false;
+		json_t *ent;
+
+		/* Gone since the first pass. */
+		if (k == -ENOENT || k == -EINVAL) {
+			add_stale(r, p, g->fw[i], e.msg);
+			continue;
+		}
+		ent = k < 0 ? NULL : verify_entry(nl, p, owned, g->fw[i], &drift, &e);
+		if (!ent) {
+			add_error(r, p->container_id, p->netns, e.msg);
+			continue;
+		}
+		json_object_set_new(ent, "netns", json_string(p->netns));
+		json_array_append_new(entries, ent);
+		if (drift)
+			r->n_drift++;
+		else
+			r->n_ok++;
 	}
-	json_object_set_new(ent, "netns", json_string(p->netns));
-	json_array_append_new(g->entries, ent);
-	if (drift)
-		r->n_drift++;
-	else
-		r->n_ok++;
+	if (nl)
+		stray = verify_unexplained(nl, owned, &e);
+	json_decref(owned);
+	if (!nl) {
+		json_decref(entries);
+		return NULL;
+	}
+	ns = json_pack("{s:s,s:b,s:o,s:o}", "netns", g->netns, "ok",
+		       stray && json_array_size(stray) == 0, "entries", entries, "unexplainedLinks",
+		       stray ? stray : json_array());
+	if (!stray) {
+		json_object_set_new(ns, "error", json_string(e.msg));
+		r->netns_error = true;
+	}
+	return ns;
 }
 
 static void print_text(json_t *doc)
@@ -227,23 +285,16 @@ int verify_all(const char *dir, bool dir_given, bool json)
 	if (fw && multus_firewall_count_each(ids, n_ids, fw, NULL) < 0)
 		memset(fw, 0, n_ids * sizeof(*fw));
 	for (size_t i = 0; i < n_ids; i++)
-		check_one(&r, ids[i], fw ? (int)fw[i].rules : -1);
+		sort_one(&r, ids[i], fw ? (int)fw[i].rules : -1);
 	store_ids_free(ids, n_ids);
 	for (size_t i = 0; i < r.n_g; i++) {
-		struct group *g = &r.g[i];
-		json_t *stray = verify_unexplained(g->nl, g->owned, &e);
+		json_t *ns = check_group(&r, &r.g[i]);
 
-		json_t *ns;
-
-		n_stray += json_array_size(stray);
-		ns = json_pack("{s:s,s:b,s:O,s:o}", "netns", g->netns, "ok",
-			       stray && json_array_size(stray) == 0, "entries", g->entries,
-			       "unexplainedLinks", stray ? stray : json_array());
-		if (!stray) {
-			json_object_set_new(ns, "error", json_string(e.msg));
-			r.netns_error = true;
+		if (ns) {
+			n_stray += json_array_size(json_object_get(ns, "unexplainedLinks"));
+			json_array_append_new(nss, ns);
 		}
-		json_array_append_new(nss, ns);
+		group_done(&r.g[i]);
 	}
 	rc = json_array_size(r.errors) || r.netns_error ? VERIFY_ERROR
 	     : r.n_drift || n_stray			? VERIFY_DRIFT
@@ -256,7 +307,8 @@ int verify_all(const char *dir, bool dir_given, bool json)
 	    (json_int_t)(r.n_ok + r.n_drift + json_array_size(r.stale) + json_array_size(r.errors)),
 	    "ok", (json_int_t)r.n_ok, "drift", (json_int_t)r.n_drift, "stale",
 	    (json_int_t)json_array_size(r.stale), "errors", (json_int_t)json_array_size(r.errors),
-	    "netns", (json_int_t)r.n_g, "unexplainedLinks", (json_int_t)n_stray, "result", result);
+	    "netns", (json_int_t)json_array_size(nss), "unexplainedLinks", (json_int_t)n_stray,
+	    "result", result);
 	run_done(&r);
 	if (json) {
 		_cleanup_free_ char *s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

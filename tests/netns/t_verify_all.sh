@@ -159,6 +159,25 @@ check "the seed fork's default store, no --cni-dir: its entry is listed (stale)"
 check "with --cni-dir, the seed's default store is not looked at" sh -c "! grep -q lgseed0001 '$T/all.out'"
 rm -rf /var/lib/cni/networks/multus /var/lib/cni/results
 
+# More live netns than the process may hold fds (ulimit -n 32, 60 netns): one netns is open at
+# a time. Each holds a copy of va2's entry without its links: drift, named, in all 60.
+mkdir -p "$T/many"
+i=0
+while [ "$i" -lt 60 ]; do
+	ip netns add "many$i"
+	jq -c --arg id "many$i" --arg ns "/run/netns/many$i" '.containerID = $id | .netns = $ns' \
+		"$STORE/stale0000.json" >"$T/many/many$i.json"
+	i=$((i + 1))
+done
+sh -c "ulimit -n 32 && exec '$MULTUS' --verify --all --json --cni-dir '$T/many'" >"$T/all.json" 2>&1
+rc=$?
+check "60 live netns under ulimit -n 32: exit 1 (drift in each), every netns checked" sh -c "[ $rc -eq 1 ] && jq -e '.summary.netns == 60 and .summary.drift == 60 and .summary.errors == 0 and ([.netns[].entries[0].attachments[0].problems[0]] | all(. == \"eth0: link is missing\"))' '$T/all.json'"
+i=0
+while [ "$i" -lt 60 ]; do
+	ip netns del "many$i"
+	i=$((i + 1))
+done
+
 # A node's worth of firewall rules: every stale container left bridge ipMasq's chain (tagged
 # jump, two tagged rules inside), beside 5000 untagged service rules. Counted from one listing.
 if [ "$fw" = yes ]; then
