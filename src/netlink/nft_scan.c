@@ -414,23 +414,53 @@ static int nft_scan_add(struct nft_walk *w, const struct nftnl_rule *r,
 	return 0;
 }
 
-int nft_scan_rule(struct nft_walk *w, const struct nlmsghdr *nlh)
+/*
+ * memmem for the first look at a rule's bytes: memchr for the needle's first byte, then a
+ * compare. glibc's memmem clears a 256-byte shift table and hashes every position on each
+ * call, about 1,800 instructions for a 300-byte rule; this is a few hundred, which counts on a
+ * host with thousands of rules (each is looked at twice per listing).
+ */
+static const char *nft_find(const void *hay, size_t n, const char *needle, size_t m)
+{
+	const char *p = hay, *end = p + n;
+
+	if (m == 0)
+		return p;
+	while ((size_t)(end - p) >= m) {
+		p = memchr(p, needle[0], (size_t)(end - p) - m + 1);
+		if (!p)
+			return NULL;
+		if (memcmp(p + 1, needle + 1, m - 1) == 0)
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
+/* A rule that passed the first look: parsed and added to the walk. */
+static int nft_scan_rule_parsed(struct nft_walk *w, const struct nlmsghdr *nlh)
 {
 	_cleanup_(nft_rule_freep) struct nftnl_rule *r = NULL;
+	/* Zeroed here only: its comment buffers are a kilobyte, too much for every rule. */
 	struct nft_rule_scan s = { .spec = w->spec };
 	int ret;
 
+	ret = nft_scan_parse(nlh, &r, &s);
+	return ret < 0 ? ret : nft_scan_add(w, r, &s);
+}
+
+int nft_scan_rule(struct nft_walk *w, const struct nlmsghdr *nlh)
+{
 	if (NFNL_MSG_TYPE(nlh->nlmsg_type) != NFT_MSG_NEWRULE)
 		return 0;
 	/* A first look at the raw bytes: a rule bears on the sweep only when they hold the chain
 	 * prefix (its chain's name, a jump's target) or the id key (a tag), all kept verbatim.
 	 * Most of a host's rules hold neither and are never parsed, which keeps a listing short
 	 * and so less likely to see a commit under it. */
-	if (!memmem(nlh, nlh->nlmsg_len, w->spec->chain_prefix, strlen(w->spec->chain_prefix)) &&
-	    !memmem(nlh, nlh->nlmsg_len, w->spec->id_key, strlen(w->spec->id_key)))
+	if (!nft_find(nlh, nlh->nlmsg_len, w->spec->chain_prefix, strlen(w->spec->chain_prefix)) &&
+	    !nft_find(nlh, nlh->nlmsg_len, w->spec->id_key, strlen(w->spec->id_key)))
 		return 0;
-	ret = nft_scan_parse(nlh, &r, &s);
-	return ret < 0 ? ret : nft_scan_add(w, r, &s);
+	return nft_scan_rule_parsed(w, nlh);
 }
 
 /* An id the index can find: no byte that Go's %q would escape, so the bytes of a tagged rule
@@ -509,7 +539,7 @@ static void nft_hit_id(struct nft_walks *ws, const char *v, size_t len)
 		ws->hit[ws->by_id[lo]] = true;
 }
 
-int nft_walks_scan(struct nft_walks *ws, const struct nlmsghdr *nlh)
+static int nft_walks_scan_many(struct nft_walks *ws, const struct nlmsghdr *nlh)
 {
 	const char *buf = (const char *)nlh, *end = buf + nlh->nlmsg_len;
 	const char *key = ws->n ? ws->w[0].spec->id_key : "";
@@ -518,27 +548,25 @@ int nft_walks_scan(struct nft_walks *ws, const struct nlmsghdr *nlh)
 	size_t klen = strlen(key);
 	bool all = false, any = false;
 
-	if (ws->n == 1)
-		return nft_scan_rule(ws->w, nlh);
 	if (NFNL_MSG_TYPE(nlh->nlmsg_type) != NFT_MSG_NEWRULE)
 		return 0;
 	memset(ws->hit, 0, ws->n * sizeof(*ws->hit));
 	if (ws->one_prefix && ws->n)
-		all = memmem(buf, nlh->nlmsg_len, ws->w[0].spec->chain_prefix,
-			     strlen(ws->w[0].spec->chain_prefix)) != NULL;
+		all = nft_find(buf, nlh->nlmsg_len, ws->w[0].spec->chain_prefix,
+			       strlen(ws->w[0].spec->chain_prefix)) != NULL;
 	for (size_t i = 0; !all && i < ws->n; i++) {
 		const struct nft_sweep_spec *spec = ws->w[i].spec;
 
 		if (!ws->one_prefix &&
-		    memmem(buf, nlh->nlmsg_len, spec->chain_prefix, strlen(spec->chain_prefix)))
+		    nft_find(buf, nlh->nlmsg_len, spec->chain_prefix, strlen(spec->chain_prefix)))
 			ws->hit[i] = true;
 		else if (!ws->indexed[i] &&
-			 memmem(buf, nlh->nlmsg_len, spec->id_key, strlen(spec->id_key)))
+			 nft_find(buf, nlh->nlmsg_len, spec->id_key, strlen(spec->id_key)))
 			ws->hit[i] = true; /* as nft_scan_rule's own first look */
 	}
 	/* Every `KEY"VALUE"` in the bytes: the walks of that id. */
 	for (const char *p = buf; !all && klen && p < end;) {
-		const char *k = memmem(p, (size_t)(end - p), key, klen), *v, *q;
+		const char *k = nft_find(p, (size_t)(end - p), key, klen), *v, *q;
 
 		if (!k)
 			break;
@@ -574,4 +602,12 @@ int nft_walks_scan(struct nft_walks *ws, const struct nlmsghdr *nlh)
 			return ret;
 	}
 	return 0;
+}
+
+int nft_walks_scan(struct nft_walks *ws, const struct nlmsghdr *nlh)
+{
+	/* One walk (a DEL): no per-rule state to set up before the first look. */
+	if (ws->n == 1)
+		return nft_scan_rule(ws->w, nlh);
+	return nft_walks_scan_many(ws, nlh);
 }
