@@ -69,6 +69,9 @@ macvlan_conf() { # NAME PARENT SUBNET [VERSION]
 jq_out() { jq -e "$1" "$T/out" >/dev/null 2>&1; }
 # in_pod NETNS CMD...: run a command in the pod netns.
 in_pod() { ns=$1; shift; ip netns exec "$ns" "$@"; }
+# pgrep_here ARGS...: pgrep limited to the processes of this test's network namespace, so that
+# other tests running on the machine at the same time are never seen.
+pgrep_here() { pgrep --ns $$ --nslist net "$@"; }
 has_link() { ip netns exec "$1" ip link show "$2" >/dev/null 2>&1; }
 # ipam_count NETWORK: addresses host-local still holds for that network.
 ipam_count() { ls "$IPAM/$1" 2>/dev/null | grep -c '^[0-9a-f.:]*[0-9a-f]$'; }

@@ -32,7 +32,7 @@ took=$(($(date +%s) - start))
 check "hang: ADD fails" [ "$RC" -ne 0 ]
 check "hang: in bounded time (took ${took}s, timeout 2s)" [ "$took" -le 6 ]
 check "hang: the error says it was killed" jq_out '.msg | contains("did not finish within 2000 ms")'
-check "hang: no sleeping delegate left behind" sh -c '! pgrep -x -f "sleep 1000" >/dev/null'
+check "hang: no sleeping delegate left behind" sh -c '! pgrep_here -x -f "sleep 1000" >/dev/null'
 check "hang: rolled back" sh -c '! ip netns exec f ip link show eth0 2>/dev/null'
 
 netconf m '"defaultDelegates":"good,garbage-net"' >"$T/nc"
@@ -85,13 +85,13 @@ CNI_COMMAND=ADD CNI_CONTAINERID=k1 CNI_IFNAME=eth0 CNI_NETNS=/run/netns/f CNI_PA
 	"$MULTUS" <"$T/nc" >/dev/null 2>&1 &
 mpid=$!
 i=0
-while ! pgrep -x -f "sleep 997" >/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-check "the slow delegate is running under multus" pgrep -x -f "sleep 997"
+while ! pgrep_here -x -f "sleep 997" >/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+check "the slow delegate is running under multus" pgrep_here -x -f "sleep 997"
 kill -9 "$mpid"
 wait "$mpid" 2>/dev/null
 i=0
-while pgrep -x -f "sleep 997" >/dev/null && [ $i -lt 40 ]; do sleep 0.05; i=$((i + 1)); done
-check "killing multus kills its delegate (parent-death signal)" sh -c '! pgrep -x -f "sleep 997"'
+while pgrep_here -x -f "sleep 997" >/dev/null && [ $i -lt 40 ]; do sleep 0.05; i=$((i + 1)); done
+check "killing multus kills its delegate (parent-death signal)" sh -c '! pgrep_here -x -f "sleep 997"'
 check "the store entry written before the delegate ran is there for DEL" [ -e "$STORE/k1.json" ]
 multus DEL k1 eth0 /run/netns/f <"$T/nc"
 check "DEL after the killed ADD succeeds and clears the entry" sh -c "[ $RC -eq 0 ] && [ ! -e '$STORE/k1.json' ]"
