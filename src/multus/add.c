@@ -104,6 +104,14 @@ static int clear_stale(struct multus_ctx *ctx, struct err *e)
 		return 0;
 	if (r < 0)
 		return r;
+	/* Tearing down another network's attachment would unwire the pod behind its back. */
+	if (multus_entry_foreign(ctx, old))
+		return err_setc(e, CNI_ERR_INVALID_NETCONF, -EEXIST,
+				"container %s already has multus network \"%s\" on %s; multus "
+				"keeps one attachment per container, so this ADD of \"%s\" on %s "
+				"is refused",
+				ctx->env.container_id, old->conf_name, old->ifname, ctx->nc.name,
+				ctx->env.ifname);
 	log_warning("ADD for a container that has a store entry: tearing the old one down first");
 	return multus_teardown(ctx, old, old->n, e);
 }

@@ -58,6 +58,12 @@ int multus_netns_open(struct multus_ctx *ctx, struct err *e)
 	return multus_netns_open_path(ctx, ctx->env.netns, e);
 }
 
+bool multus_entry_foreign(const struct multus_ctx *ctx, const struct plan *p)
+{
+	return p->conf_name && ctx->nc.name && !streq(p->conf_name, ctx->nc.name) && p->ifname &&
+	       ctx->env.ifname && !streq(p->ifname, ctx->env.ifname);
+}
+
 static long now_ms(void)
 {
 	struct timespec ts;

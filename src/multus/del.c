@@ -30,9 +30,16 @@ int multus_cmd_del(struct multus_ctx *ctx, struct err *e)
 		store_unlock(ctx->nc.cni_dir, ctx->env.container_id, lock, true);
 		return 0;
 	}
+	if (r == 0 && multus_entry_foreign(ctx, p)) {
+		/* Another multus network's attachment (its own DEL comes): not this one's. */
+		log_info(
+		    "DEL: the store entry is network \"%s\" on %s, not this one; nothing to do",
+		    p->conf_name, p->ifname);
+		r = -ENOENT;
+	}
 	if (r < 0) {
 		store_unlock(ctx->nc.cni_dir, ctx->env.container_id, lock, false);
-		return r;
+		return r == -ENOENT ? 0 : r;
 	}
 	/* A missing netns is no error: its links went with it. Without CNI_NETNS, the one ADD
 	 * saw (the delegates are given that too). */

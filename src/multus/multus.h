@@ -29,6 +29,10 @@ int multus_api_open(struct multus_ctx *ctx, struct err *e);
 /* Opens the pod netns and its rtnetlink socket (ctx->netns_fd, ctx->nl). */
 int multus_netns_open(struct multus_ctx *ctx, struct err *e);
 int multus_netns_open_path(struct multus_ctx *ctx, const char *path, struct err *e);
+/* Is store entry `p` another attachment of this container: another multus netconf on
+ * another CNI_IFNAME (a runtime with two multus networks for one container)? An entry
+ * matching either is this one's (the netconf renamed on an upgrade, a retried ADD). */
+bool multus_entry_foreign(const struct multus_ctx *ctx, const struct plan *p);
 
 /* delegates.c: the invocation parameters of a delegate that are not about a container
  * (GC, STATUS), and those for attachment `a`. */

@@ -30,7 +30,7 @@ check "setsid child: DEL clean" sh -c "[ $RC -eq 0 ] && ! ip netns exec a ip lin
 pkill -x -f "sleep 30" 2>/dev/null
 
 # Results that are not one JSON object: ADD fails naming the network, and rolls back.
-for m in twodocs trailing empty null array; do
+for m in twodocs trailing empty null array badidx; do
 	rogue_conf $m
 	netconf m '"defaultDelegates":"r-'$m'"' >"$T/nc"
 	multus ADD b-$m eth0 /run/netns/a <"$T/nc"
@@ -266,5 +266,27 @@ check "oversized store entry: ADD fails saying the entry is too large" sh -c "[ 
 check "oversized store entry: nothing added, nothing on disk" sh -c "[ \$(ip netns exec a ip -o link | wc -l) = 1 ] && [ $(ipam_count big) = 0 ] && [ ! -e '$STORE/big1.json' ]"
 multus DEL big1 eth0 /run/netns/a <"$T/nc"
 check "oversized store entry: DEL succeeds" [ "$RC" -eq 0 ]
+
+# Two multus networks for one container on different interfaces (podman/CRI-O with two
+# networks): the second ADD must not tear down the first (before the fix it did, and the
+# second network's DEL tore down the first one's attachment too). It is refused, saying why;
+# the runtime's DEL of the refused network leaves the first alone.
+bridge_conf other br-o 10.83.0.0/24
+netconf m1 '"defaultDelegates":"good"' >"$T/nc1"
+netconf m2 '"defaultDelegates":"other"' >"$T/nc2"
+multus ADD two eth0 /run/netns/a <"$T/nc1"
+check "two multus networks: the first ADD succeeds" [ "$RC" -eq 0 ]
+multus ADD two eth1 /run/netns/a <"$T/nc2"
+check "two multus networks: the second is refused naming both" sh -c "[ $RC -ne 0 ] && jq -e '.code == 7 and (.msg | contains(\"m1\") and contains(\"m2\"))' '$T/out'"
+check "two multus networks: the first is still wired" sh -c "ip netns exec a ip link show eth0 >/dev/null && [ $(ipam_count good) = 1 ] && [ $(ipam_count other) = 0 ]"
+multus DEL two eth1 /run/netns/a <"$T/nc2"
+check "two multus networks: DEL of the second succeeds and leaves the first" sh -c "[ $RC -eq 0 ] && ip netns exec a ip link show eth0 >/dev/null && [ -e '$STORE/two.json' ]"
+# The same netconf renamed (an upgrade), or a DEL on another ifname: still this entry.
+netconf m1-renamed '"defaultDelegates":"good"' >"$T/nc3"
+multus DEL two eth0 /run/netns/a <"$T/nc3"
+check "renamed netconf, same ifname: DEL tears the entry down" sh -c "[ $RC -eq 0 ] && ! ip netns exec a ip link show eth0 2>/dev/null && [ ! -e '$STORE/two.json' ] && [ $(ipam_count good) = 0 ]"
+multus ADD two2 eth0 /run/netns/a <"$T/nc1"
+multus DEL two2 net9 /run/netns/a <"$T/nc1"
+check "same netconf, another CNI_IFNAME: DEL tears the entry down" sh -c "[ $RC -eq 0 ] && ! ip netns exec a ip link show eth0 2>/dev/null && [ ! -e '$STORE/two2.json' ]"
 
 done_testing
