@@ -48,6 +48,24 @@ const char *cni_kv_get(const struct cni_kv *kv, size_t n, const char *key)
 #define CNI_ARGS_MAX_LEN 65536
 #define CNI_ARGS_MAX_PAIRS 256
 
+/* "K=V;K=V" of the pairs. */
+static int args_rebuild(const struct cni_kv *kv, size_t n, char **ret)
+{
+	size_t len = 1;
+	char *buf, *q;
+
+	for (size_t i = 0; i < n; i++)
+		len += strlen(kv[i].key) + strlen(kv[i].value) + 2;
+	buf = q = malloc(len);
+	if (!buf)
+		return -ENOMEM;
+	*q = '\0';
+	for (size_t i = 0; i < n; i++)
+		q += sprintf(q, "%s%s=%s", i ? ";" : "", kv[i].key, kv[i].value);
+	*ret = buf;
+	return 0;
+}
+
 int cni_args_parse(const char *text, struct cni_kv **ret, size_t *ret_n, struct err *e)
 {
 	struct cni_kv *kv = NULL;
@@ -186,6 +204,17 @@ int cni_env_load(struct cni_env *ret, struct err *e)
 	r = cni_args_parse(env.args, &env.kv, &env.n_kv, e);
 	if (r < 0)
 		return r;
+	/* The Go plugins refuse the empty pairs we tolerate (";;", a trailing ';'): they get
+	 * the pairs only. */
+	if (env.args[0] && (env.args[0] == ';' || strstr(env.args, ";;") ||
+			    env.args[strlen(env.args) - 1] == ';')) {
+		r = args_rebuild(env.kv, env.n_kv, &env.args_buf);
+		if (r < 0) {
+			cni_kv_free(env.kv, env.n_kv);
+			return r;
+		}
+		env.args = env.args_buf;
+	}
 	env.pod_namespace = cni_kv_get(env.kv, env.n_kv, "K8S_POD_NAMESPACE");
 	env.pod_name = cni_kv_get(env.kv, env.n_kv, "K8S_POD_NAME");
 	env.pod_uid = cni_kv_get(env.kv, env.n_kv, "K8S_POD_UID");
@@ -196,6 +225,8 @@ int cni_env_load(struct cni_env *ret, struct err *e)
 
 void cni_env_done(struct cni_env *env)
 {
+	free(env->args_buf);
+	env->args_buf = NULL;
 	cni_kv_free(env->kv, env->n_kv);
 	env->kv = NULL;
 	env->n_kv = 0;

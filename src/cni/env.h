@@ -26,7 +26,8 @@ struct cni_env {
 	const char *container_id;
 	const char *netns; /* NULL or "" when not given (DEL may) */
 	const char *ifname;
-	const char *args; /* raw CNI_ARGS, "" when unset */
+	const char *args; /* CNI_ARGS without empty pairs (what delegates get), "" when unset */
+	char *args_buf; /* owns args when it was rebuilt */
 	const char *path; /* raw CNI_PATH */
 	struct cni_kv *kv;
 	size_t n_kv;

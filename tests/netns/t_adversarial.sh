@@ -289,4 +289,13 @@ multus ADD two2 eth0 /run/netns/a <"$T/nc1"
 multus DEL two2 net9 /run/netns/a <"$T/nc1"
 check "same netconf, another CNI_IFNAME: DEL tears the entry down" sh -c "[ $RC -eq 0 ] && ! ip netns exec a ip link show eth0 2>/dev/null && [ ! -e '$STORE/two2.json' ]"
 
+# CNI_ARGS with empty pairs (";;", a trailing ';'): multus tolerates them, the Go plugins do
+# not ("ARGS: invalid pair"). Before the fix they were passed on: the bridge ADD failed, so did
+# the rollback's DEL, and the kept entry made every later ADD and DEL of the container fail.
+netconf m '"defaultDelegates":"good"' >"$T/nc"
+multus ADD args1 eth0 /run/netns/a 'IgnoreUnknown=1;;K8S_POD_NAME=p;' <"$T/nc"
+check "CNI_ARGS with empty pairs: ADD succeeds with the Go bridge" sh -c "[ $RC -eq 0 ] && ip netns exec a ip link show eth0 >/dev/null"
+multus DEL args1 eth0 /run/netns/a 'IgnoreUnknown=1;;K8S_POD_NAME=p;' <"$T/nc"
+check "CNI_ARGS with empty pairs: DEL clean" sh -c "[ $RC -eq 0 ] && ! ip netns exec a ip link show eth0 2>/dev/null && [ ! -e '$STORE/args1.json' ] && [ $(ipam_count good) = 0 ]"
+
 done_testing

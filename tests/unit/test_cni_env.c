@@ -327,6 +327,16 @@ static void test_env_podman_args(void **state)
 	assert_null(env.infra_container_id);
 	cni_env_done(&env);
 
+	/* Empty pairs are tolerated here but not by the Go plugins: delegates get the pairs. */
+	setenv("CNI_ARGS", ";IgnoreUnknown=1;;K8S_POD_NAME=a=b;", 1);
+	assert_int_equal(cni_env_load(&env, &e), 0);
+	assert_string_equal(env.args, "IgnoreUnknown=1;K8S_POD_NAME=a=b");
+	cni_env_done(&env);
+	setenv("CNI_ARGS", ";;", 1);
+	assert_int_equal(cni_env_load(&env, &e), 0);
+	assert_string_equal(env.args, "");
+	cni_env_done(&env);
+
 	/* No CNI_ARGS at all. */
 	unsetenv("CNI_ARGS");
 	assert_int_equal(cni_env_load(&env, &e), 0);
