@@ -30,7 +30,7 @@ check "setsid child: DEL clean" sh -c "[ $RC -eq 0 ] && ! ip netns exec a ip lin
 pkill -x -f "sleep 30" 2>/dev/null
 
 # Results that are not one JSON object: ADD fails naming the network, and rolls back.
-for m in twodocs trailing empty null array badidx; do
+for m in twodocs trailing empty null array badidx errok; do
 	rogue_conf $m
 	netconf m '"defaultDelegates":"r-'$m'"' >"$T/nc"
 	multus ADD b-$m eth0 /run/netns/a <"$T/nc"
