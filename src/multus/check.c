@@ -16,6 +16,10 @@ int multus_cmd_check(struct multus_ctx *ctx, struct err *e)
 		return r;
 	legacy_where_for(ctx, &w);
 	r = store_lookup(&w, ctx->env.container_id, &p, e);
+	if (r == 0 && multus_entry_foreign(ctx, p)) {
+		plan_free(TAKE_PTR(p));
+		r = -ENOENT;
+	}
 	if (r == -ENOENT)
 		r = err_setc(e, CNI_ERR_UNKNOWN_CONTAINER, -ENOENT,
 			     "container %s has no store entry: it was never added here",

@@ -45,6 +45,13 @@ static int plugin_find(const struct multus_ctx *ctx, const struct attachment *a,
 	_cleanup_free_ char *bin = NULL;
 	int r;
 
+	/* Ourselves as a delegate would wait for this container's lock, held by this ADD, until
+	 * killed; and its DEL likewise, for good. */
+	if (type && ctx->nc.type && streq(type, ctx->nc.type))
+		return err_setc(e, CNI_ERR_INVALID_NETCONF, -ELOOP,
+				"network \"%s\": its type \"%s\" is this plugin itself; a "
+				"delegate cannot be multus",
+				a->network, type);
 	r = cni_exec_find(type, ctx->env.path ? ctx->env.path : "", ctx->nc.bin_dir, &bin, e);
 	if (r < 0) {
 		e->code = CNI_ERR_INVALID_NETCONF;

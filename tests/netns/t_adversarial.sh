@@ -279,6 +279,8 @@ check "two multus networks: the first ADD succeeds" [ "$RC" -eq 0 ]
 multus ADD two eth1 /run/netns/a <"$T/nc2"
 check "two multus networks: the second is refused naming both" sh -c "[ $RC -ne 0 ] && jq -e '.code == 7 and (.msg | contains(\"m1\") and contains(\"m2\"))' '$T/out'"
 check "two multus networks: the first is still wired" sh -c "ip netns exec a ip link show eth0 >/dev/null && [ $(ipam_count good) = 1 ] && [ $(ipam_count other) = 0 ]"
+multus CHECK two eth1 /run/netns/a <"$T/nc2"
+check "two multus networks: CHECK of the second is code 3, not a check of the first" sh -c "[ $RC -ne 0 ] && jq -e '.code == 3' '$T/out'"
 multus DEL two eth1 /run/netns/a <"$T/nc2"
 check "two multus networks: DEL of the second succeeds and leaves the first" sh -c "[ $RC -eq 0 ] && ip netns exec a ip link show eth0 >/dev/null && [ -e '$STORE/two.json' ]"
 # The same netconf renamed (an upgrade), or a DEL on another ifname: still this entry.
@@ -297,5 +299,48 @@ multus ADD args1 eth0 /run/netns/a 'IgnoreUnknown=1;;K8S_POD_NAME=p;' <"$T/nc"
 check "CNI_ARGS with empty pairs: ADD succeeds with the Go bridge" sh -c "[ $RC -eq 0 ] && ip netns exec a ip link show eth0 >/dev/null"
 multus DEL args1 eth0 /run/netns/a 'IgnoreUnknown=1;;K8S_POD_NAME=p;' <"$T/nc"
 check "CNI_ARGS with empty pairs: DEL clean" sh -c "[ $RC -eq 0 ] && ! ip netns exec a ip link show eth0 2>/dev/null && [ ! -e '$STORE/args1.json' ] && [ $(ipam_count good) = 0 ]"
+
+# A result just under the 1 MiB cap is taken (and stored, and DEL reads it back).
+rogue_conf huge
+netconf m '"defaultDelegates":"r-huge"' >"$T/nc"
+multus ADD h1 eth0 /run/netns/a <"$T/nc"
+check "result near the cap: ADD succeeds, the result printed" sh -c "[ $RC -eq 0 ] && jq -e '.ips[0].address | startswith(\"10.77.0.\")' '$T/out'"
+multus DEL h1 eth0 /run/netns/a <"$T/nc"
+check "result near the cap: DEL clean" sh -c "[ $RC -eq 0 ] && [ ! -e '$STORE/h1.json' ] && [ $(ipam_count r-huge) = 0 ]"
+
+# The environment as runtimes get it wrong: CNI_PATH with empty and relative entries, DEL
+# with CNI_NETNS empty after the netns is gone, VERSION with garbage on stdin, 5 MiB stdin.
+netconf m '"defaultDelegates":"good"' >"$T/nc"
+ip netns add gone
+CNI_PATH_SAVED=$CNI_PATH_TEST
+CNI_PATH_TEST="::no/such/relative:$CNI_PATH_TEST:"
+multus ADD e1 eth0 /run/netns/gone <"$T/nc"
+check "CNI_PATH with empty and relative entries: ADD succeeds" [ "$RC" -eq 0 ]
+CNI_PATH_TEST=$CNI_PATH_SAVED
+ip netns del gone
+multus DEL e1 eth0 "" <"$T/nc"
+check "DEL with CNI_NETNS empty after the netns went: succeeds, lease and entry gone" sh -c "[ $RC -eq 0 ] && [ ! -e '$STORE/e1.json' ] && [ $(ipam_count good) = 0 ]"
+echo 'garbage{{' | CNI_COMMAND=VERSION "$MULTUS" >"$T/out" 2>"$T/err"
+check "VERSION with garbage stdin: the version document" jq_out '.cniVersion == "1.1.0" and (.supportedVersions | index("0.1.0"))'
+{ printf '{"cniVersion":"1.0.0","name":"m","type":"multus","x":"'; head -c 5242880 /dev/zero | tr '\0' a; printf '"}'; } >"$T/big"
+multus ADD e2 eth0 /run/netns/a <"$T/big"
+check "5 MiB netconf: code 6 giving the bound" sh -c "[ $RC -ne 0 ] && jq -e '.code == 6 and (.msg | contains(\"larger than\"))' '$T/out'"
+
+# A network whose type is multus itself (a NAD or confDir file pointing back at us): the
+# inner multus would wait for this container's lock until killed, and so would every DEL
+# (before the fix: ADD failed after the delegate timeout, its rollback too, and the entry was
+# kept for a DEL that could never succeed). Refused up front, code 7, nothing kept.
+mkdir -p "$T/self"
+cp "$MULTUS" "$T/self/multus"
+printf '{"cniVersion":"1.0.0","name":"self","type":"multus","confDir":"%s","cniDir":"%s","defaultDelegates":"good"}\n' "$CONF" "$STORE" >"$CONF/self.conf"
+netconf m '"defaultDelegates":"good,self","delegateTimeoutSeconds":3' >"$T/nc"
+CNI_PATH_SAVED=$CNI_PATH_TEST
+CNI_PATH_TEST="$T/self:$CNI_PATH_TEST"
+multus ADD self1 eth0 /run/netns/a <"$T/nc"
+check "multus as a delegate: code 7 naming the network" sh -c "[ $RC -ne 0 ] && jq -e '.code == 7 and (.msg | contains(\"self\") and contains(\"multus\"))' '$T/out'"
+check "multus as a delegate: rolled back, nothing kept" sh -c "! ip netns exec a ip link show eth0 2>/dev/null && [ ! -e '$STORE/self1.json' ] && [ $(ipam_count good) = 0 ]"
+multus DEL self1 eth0 /run/netns/a <"$T/nc"
+check "multus as a delegate: DEL succeeds" [ "$RC" -eq 0 ]
+CNI_PATH_TEST=$CNI_PATH_SAVED
 
 done_testing
