@@ -2,14 +2,18 @@
 /*
  * multus install: the DaemonSet container's command (PRODUCT.md section 8). Puts this binary
  * and the shared libraries it needs into the host's CNI bin dir, writes a kubeconfig built
- * from the pod's service account and the node's netconf into the host's CNI conf dir, then
- * rewrites the kubeconfig whenever the token changes, until SIGTERM.
+ * from the pod's service account and the node's netconf (given, or generated from the node's
+ * primary CNI config: autoconf.c) into the host's CNI conf dir, then keeps both current until
+ * SIGTERM.
  */
-#include <getopt.h>
+#include <sys/inotify.h>
+#include <time.h>
+#include <unistd.h>
 #include <jansson.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/signalfd.h>
 
@@ -63,7 +67,7 @@ static int build_netconf(const struct install_opts *o, char **ret, struct err *e
  * calling multus, so the binary and its credentials must already be there. The netconf is
  * 0644: it holds no secret (only the kubeconfig's path) and node tools read the conf dir.
  */
-static int install_once(const struct install_opts *o, struct err *e)
+int install_once(const struct install_opts *o, struct err *e)
 {
 	_cleanup_free_ char *netconf = NULL, *path = path_join(o->conf_dir, NETCONF_NAME);
 	_cleanup_free_ char *kdir = path_join(o->conf_dir, KUBECONFIG_DIR);
@@ -72,166 +76,276 @@ static int install_once(const struct install_opts *o, struct err *e)
 	if (!path || !kdir)
 		return err_set(e, -ENOMEM, "out of memory");
 	if ((r = check_dir("CNI bin dir", o->bin_dir, e)) < 0 ||
-	    (r = check_dir("CNI conf dir", o->conf_dir, e)) < 0)
+	    (r = check_dir("CNI conf dir", o->conf_dir, e)) < 0 ||
+	    (o->auto_mode && o->autoconfig_dir &&
+	     (r = check_dir("autoconfig dir", o->autoconfig_dir, e)) < 0))
 		return r;
 	remove_stale_temps(o->bin_dir);
 	remove_stale_temps(o->conf_dir);
 	remove_stale_temps(kdir);
 	/* Validated before anything is written: a bad ConfigMap changes nothing on the node. */
-	r = build_netconf(o, &netconf, e);
-	if (r < 0)
-		return r;
+	if (!o->auto_mode) {
+		r = build_netconf(o, &netconf, e);
+		if (r < 0)
+			return r;
+	}
 	r = refresh_kubeconfig(o, true, e);
 	if (r < 0)
 		return r;
 	r = install_binary(o, e);
-	if (r < 0)
+	if (r < 0 || o->auto_mode)
 		return r;
 	return write_atomic(path, 0644, -1, netconf, strlen(netconf), e);
 }
 
-/* Until SIGTERM or SIGINT (exit 0): every interval, rewrite the kubeconfig if it changed. */
-static int watch(const struct install_opts *o, const sigset_t *mask)
+int install_kubeconfig_refresh(const struct install_opts *o, struct err *e)
 {
-	_cleanup_close_ int sfd = signalfd(-1, mask, SFD_CLOEXEC);
+	return refresh_kubeconfig(o, false, e);
+}
+
+static int unlink_ours(const char *dir, const char *name, struct err *e)
+{
+	_cleanup_free_ char *path = path_join(dir, name);
+
+	if (!path)
+		return err_set(e, -ENOMEM, "out of memory");
+	if (unlink(path) < 0 && errno != ENOENT)
+		return err_set(e, -errno, "cannot remove %s: %s", path, strerror(errno));
+	return 0;
+}
+
+int install_netconf_refresh(const struct install_opts *o, char **ret_primary, char **ret_written,
+			    struct err *e)
+{
+	const char *dir = o->autoconfig_dir ? o->autoconfig_dir : o->conf_dir, *name = NULL;
+	_cleanup_free_ char *primary = NULL, *text = NULL, *old = NULL, *path = NULL;
+	json_auto_t *root = NULL;
+	int r, written = 0;
+
+	r = autoconf_find_primary(dir, o->master_file, &primary, &root, e);
+	if (r < 0)
+		return r;
+	r = autoconf_generate(o, primary, root, &text, &name, e);
+	if (r < 0)
+		return r;
+	path = path_join(o->conf_dir, name);
+	if (!path)
+		return err_set(e, -ENOMEM, "out of memory");
+	if (read_file_bounded(path, 0, NETCONF_MAX_BYTES, &old, NULL) < 0 || !streq(old, text)) {
+		r = write_atomic(path, 0644, -1, text, strlen(text), e);
+		if (r < 0)
+			return r;
+		written = 1;
+	}
+	/* The other suffix, from a primary of another cniVersion: sorting first, it would win. */
+	r = unlink_ours(o->conf_dir, streq(name, NETCONF_NAME) ? NETCONF_LIST_NAME : NETCONF_NAME,
+			e);
+	if (r < 0)
+		return r;
+	if (ret_primary)
+		*ret_primary = TAKE_PTR(primary);
+	if (ret_written)
+		*ret_written = TAKE_PTR(path);
+	return written;
+}
+
+int install_watch_open(const struct install_opts *o, struct err *e)
+{
+	const char *dir = o->autoconfig_dir ? o->autoconfig_dir : o->conf_dir;
+	_cleanup_close_ int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+
+	if (fd < 0)
+		return err_set(e, -errno, "inotify: %s", strerror(errno));
+	if (inotify_add_watch(fd, dir,
+			      IN_CREATE | IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE |
+				  IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF) < 0)
+		return err_set(e, -errno, "inotify on %s: %s", dir, strerror(errno));
+	return TAKE_FD(fd);
+}
+
+void install_watch_drain(int fd)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+}
+
+int install_cleanup(const struct install_opts *o, struct err *e)
+{
+	_cleanup_free_ char *kdir = path_join(o->conf_dir, KUBECONFIG_DIR);
+	int r;
+
+	if (!kdir)
+		return err_set(e, -ENOMEM, "out of memory");
+	/* The netconf first: the runtime stops calling multus before its credentials go. */
+	if ((r = unlink_ours(o->conf_dir, NETCONF_NAME, e)) < 0 ||
+	    (o->auto_mode && (r = unlink_ours(o->conf_dir, NETCONF_LIST_NAME, e)) < 0) ||
+	    (r = unlink_ours(kdir, KUBECONFIG_NAME, e)) < 0)
+		return r;
+	if (rmdir(kdir) < 0 && errno != ENOENT && errno != ENOTEMPTY)
+		return err_set(e, -errno, "cannot remove %s: %s", kdir, strerror(errno));
+	return 0;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The state of the loop's netconf generation, for messages that say what changed once. */
+struct gen_state {
+	bool generated;
+	char *last_error; /* the message last printed for a failure, or NULL */
+};
+
+/* Auto mode: one regeneration and its message. Returns the refresh's value. */
+static int regenerate(const struct install_opts *o, struct gen_state *g)
+{
+	_cleanup_free_ char *primary = NULL, *written = NULL;
+	struct err e = { 0 };
+	int r = install_netconf_refresh(o, &primary, &written, &e);
+
+	if (r < 0) {
+		if (!g->last_error || !streq(g->last_error, e.msg)) {
+			fprintf(stderr, "multus install: %s%s\n", e.msg,
+				g->generated   ? "; the netconf written before stays"
+				: r == -ENOENT ? "; waiting"
+					       : "");
+			free(g->last_error);
+			g->last_error = strdup(e.msg);
+		}
+		return r;
+	}
+	free(g->last_error);
+	g->last_error = NULL;
+	if (r > 0)
+		printf("multus install: %s %s from the primary CNI config %s\n", written,
+		       g->generated ? "regenerated" : "generated", primary);
+	g->generated = true;
+	return r;
+}
+
+/*
+ * Until SIGTERM or SIGINT (exit 0): every interval, rewrite the kubeconfig if it changed; in
+ * auto mode also regenerate the netconf then, and whenever the autoconfig dir changes.
+ */
+int install_run(const struct install_opts *o, const sigset_t *mask)
+{
+	_cleanup_close_ int sfd = signalfd(-1, mask, SFD_CLOEXEC), ifd = -1;
+	const int64_t interval_ms = (int64_t)o->interval * 1000;
+	int64_t next_tick = now_ms() + interval_ms;
+	struct gen_state g = { 0 };
+	bool pending = o->auto_mode;
+	int status = 0;
 
 	if (sfd < 0) {
 		fprintf(stderr, "multus install: signalfd: %s\n", strerror(errno));
 		return 1;
 	}
-	for (;;) {
-		struct pollfd p = { .fd = sfd, .events = POLLIN };
+	if (o->auto_mode) {
 		struct err e = { 0 };
-		int r = poll(&p, 1, (int)o->interval * 1000);
 
+		ifd = install_watch_open(o, &e);
+		if (ifd < 0)
+			fprintf(stderr, "multus install: %s; looking every second instead\n",
+				e.msg);
+	}
+	for (;;) {
+		struct pollfd p[2] = { { .fd = sfd, .events = POLLIN },
+				       { .fd = ifd, .events = POLLIN } };
+		int64_t wait_ms;
+		int r;
+
+		if (pending) {
+			pending = false;
+			r = regenerate(o, &g);
+			/* --once: done once generated; a broken primary is an error, a missing
+			 * one is waited for. */
+			if (o->once && r != -ENOENT) {
+				status = r >= 0 ? 0 : 1;
+				break;
+			}
+			if (r < 0 && ifd < 0)
+				pending = true; /* no inotify: look again in a second */
+		}
+		wait_ms = next_tick - now_ms();
+		if (wait_ms < 0)
+			wait_ms = 0;
+		if (pending && wait_ms > 1000)
+			wait_ms = 1000;
+		r = poll(p, ifd >= 0 ? 2 : 1, (int)wait_ms);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
 			fprintf(stderr, "multus install: poll: %s\n", strerror(errno));
-			return 1;
+			status = 1;
+			break;
 		}
-		if (r > 0) {
+		if (p[0].revents) {
 			printf("multus install: terminated, exiting\n");
-			return 0;
-		}
-		r = refresh_kubeconfig(o, false, &e);
-		/* A failure here is logged and retried: the installed kubeconfig still works
-		 * until the old token expires, and the token file may be mid-rotation. */
-		if (r < 0)
-			fprintf(stderr, "multus install: %s (retrying in %u s)\n", e.msg,
-				o->interval);
-		else if (r > 0)
-			printf(
-			    "multus install: service-account credentials changed, %s/" KUBECONFIG_DIR
-			    "/" KUBECONFIG_NAME " rewritten\n",
-			    o->conf_dir);
-	}
-}
+			status = o->once ? 1 : 0;
+			if (o->cleanup_on_exit) {
+				struct err e = { 0 };
 
-static void usage(FILE *f)
-{
-	fprintf(
-	    f,
-	    "Usage: multus install [OPTIONS]    (the multus DaemonSet's command)\n"
-	    "Copies this binary and the libraries it needs (not glibc's) into the CNI bin dir,\n"
-	    "writes " KUBECONFIG_DIR "/" KUBECONFIG_NAME " (0600, the service-account token inline)"
-	    " and\n" NETCONF_NAME " into the CNI conf dir, then rewrites the kubeconfig whenever"
-	    " the\ntoken changes, until SIGTERM. [default]\n"
-	    "  --cni-bin-dir DIR    the host's CNI bin dir, mounted here [/host/opt/cni/bin]\n"
-	    "  --cni-conf-dir DIR   the host's CNI conf dir, mounted here [/host/etc/cni/net.d]\n"
-	    "  --netconf FILE       netconf to install, \"kubeconfig\" set, other keys kept\n"
-	    "                       [/etc/multus/" NETCONF_NAME "]\n"
-	    "  --host-conf-dir DIR  the conf dir's path on the host, for \"kubeconfig\"\n"
-	    "                       [/etc/cni/net.d]\n"
-	    "  --token-file FILE    service-account token [" SA_DIR "/token]\n"
-	    "  --ca-file FILE       cluster CA [" SA_DIR "/ca.crt]\n"
-	    "  --once               install and exit\n"
-	    "  --interval SECONDS   how often to look at the token, 1 to %d [60]\n"
-	    "  -h, --help           this text\n"
-	    "API server: https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT\n"
-	    "Exit status: 0 done (or SIGTERM), 1 an install step failed, 2 usage error\n",
-	    INTERVAL_MAX);
-}
-
-/* 0: options set; 1: help printed; -EINVAL: usage error (already reported). */
-static int parse_args(int argc, char **argv, struct install_opts *o)
-{
-	/* A path option's value is its index in `paths`. */
-	const char **paths[] = { &o->bin_dir,	    &o->conf_dir,   &o->netconf,
-				 &o->host_conf_dir, &o->token_file, &o->ca_file };
-	enum { OPT_ONCE = 16, OPT_INTERVAL };
-	static const struct option opts[] = {
-		{ "cni-bin-dir", required_argument, NULL, 0 },
-		{ "cni-conf-dir", required_argument, NULL, 1 },
-		{ "netconf", required_argument, NULL, 2 },
-		{ "host-conf-dir", required_argument, NULL, 3 },
-		{ "token-file", required_argument, NULL, 4 },
-		{ "ca-file", required_argument, NULL, 5 },
-		{ "once", no_argument, NULL, OPT_ONCE },
-		{ "interval", required_argument, NULL, OPT_INTERVAL },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	unsigned long v;
-	char *end;
-	int c;
-
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c >= 0 && (size_t)c < ELEMENTSOF(paths)) {
-			*paths[c] = optarg;
-		} else if (c == OPT_ONCE) {
-			o->once = true;
-		} else if (c == OPT_INTERVAL) {
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (optarg[0] < '0' || optarg[0] > '9' || *end || errno || v == 0 ||
-			    v > INTERVAL_MAX) {
-				fprintf(stderr,
-					"multus install: --interval \"%s\": seconds, 1 to %d\n",
-					optarg, INTERVAL_MAX);
-				return -EINVAL;
+				if (install_cleanup(o, &e) < 0) {
+					fprintf(stderr, "multus install: %s\n", e.msg);
+					status = 1;
+				} else {
+					printf(
+					    "multus install: netconf and kubeconfig removed from "
+					    "%s\n",
+					    o->conf_dir);
+				}
 			}
-			o->interval = (unsigned)v;
-		} else if (c == 'h') {
-			usage(stdout);
-			return 1;
-		} else {
-			fprintf(stderr, "multus install: unknown option or missing value: %s\n",
-				argv[optind - 1]);
-			usage(stderr);
-			return -EINVAL;
+			break;
+		}
+		if (ifd >= 0 && p[1].revents) {
+			/* A writer that is not atomic sends several events: let it finish. */
+			struct pollfd q = { .fd = ifd, .events = POLLIN };
+
+			do
+				install_watch_drain(ifd);
+			while (poll(&q, 1, 100) > 0);
+			pending = true;
+			continue;
+		}
+		if (now_ms() < next_tick)
+			continue;
+		next_tick = now_ms() + interval_ms;
+		pending = o->auto_mode; /* a primary that is a symlink changes without an event */
+		{
+			struct err e = { 0 };
+
+			r = refresh_kubeconfig(o, false, &e);
+			/* A failure here is logged and retried: the installed kubeconfig still
+			 * works until the old token expires, and the token file may be
+			 * mid-rotation. */
+			if (r < 0)
+				fprintf(stderr, "multus install: %s (retrying in %u s)\n", e.msg,
+					o->interval);
+			else if (r > 0)
+				printf("multus install: service-account credentials changed, "
+				       "%s/" KUBECONFIG_DIR "/" KUBECONFIG_NAME " rewritten\n",
+				       o->conf_dir);
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "multus install: unexpected argument \"%s\"\n", argv[optind]);
-		return -EINVAL;
-	}
-	if (o->host_conf_dir[0] != '/') {
-		fprintf(stderr, "multus install: --host-conf-dir \"%s\": not an absolute path\n",
-			o->host_conf_dir);
-		return -EINVAL;
-	}
-	return 0;
+	free(g.last_error);
+	return status;
 }
 
 int multus_install_main(int argc, char **argv)
 {
-	struct install_opts o = {
-		.bin_dir = "/host/opt/cni/bin",
-		.conf_dir = "/host/etc/cni/net.d",
-		.netconf = "/etc/multus/" NETCONF_NAME,
-		.host_conf_dir = "/etc/cni/net.d",
-		.token_file = SA_DIR "/token",
-		.ca_file = SA_DIR "/ca.crt",
-		.interval = 60,
-	};
+	struct install_opts o;
 	struct err e = { 0 };
 	sigset_t mask;
 	int r;
 
-	r = parse_args(argc, argv, &o);
+	install_opts_init(&o);
+	r = install_parse_args(argc, argv, &o);
 	if (r != 0)
 		return r > 0 ? 0 : 2;
 	/* Container logs are a pipe: a line at a time, not when a buffer fills. */
@@ -241,7 +355,7 @@ int multus_install_main(int argc, char **argv)
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
-	if (!o.once && sigprocmask(SIG_BLOCK, &mask, NULL) < 0) {
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0) {
 		fprintf(stderr, "multus install: sigprocmask: %s\n", strerror(errno));
 		return 1;
 	}
@@ -250,7 +364,11 @@ int multus_install_main(int argc, char **argv)
 		fprintf(stderr, "multus install: %s\n", e.msg);
 		return 1;
 	}
-	printf("multus install: multus %s installed in %s, %s/" NETCONF_NAME " written\n",
-	       MULTUS_VERSION, o.bin_dir, o.conf_dir);
-	return o.once ? 0 : watch(&o, &mask);
+	if (o.auto_mode)
+		printf("multus install: multus %s installed in %s, kubeconfig written\n",
+		       MULTUS_VERSION, o.bin_dir);
+	else
+		printf("multus install: multus %s installed in %s, %s/" NETCONF_NAME " written\n",
+		       MULTUS_VERSION, o.bin_dir, o.conf_dir);
+	return o.once && !o.auto_mode ? 0 : install_run(&o, &mask);
 }

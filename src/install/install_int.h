@@ -3,8 +3,10 @@
 #pragma once
 
 #include <stdbool.h>
+#include <jansson.h>
 #include <sys/types.h>
 
+#include "install/install.h"
 #include "util/err.h"
 
 #define SA_DIR "/var/run/secrets/kubernetes.io/serviceaccount"
@@ -14,15 +16,13 @@
 #define KUBECONFIG_DIR "multus.d"
 #define KUBECONFIG_NAME "multus.kubeconfig"
 #define NETCONF_NAME "00-multus.conf"
+/* Auto mode, primary at cniVersion 1.0.0 or later: runtimes read a list only from this suffix. */
+#define NETCONF_LIST_NAME "00-multus.conflist"
+/* Never taken as the primary: our own netconf, whatever its suffix (as upstream). */
+#define OURS_PREFIX "00-multus"
 #define TEXT_MAX_BYTES (1 << 20)
 #define COPY_MAX_BYTES (512ULL << 20)
 #define INTERVAL_MAX 86400
-
-struct install_opts {
-	const char *bin_dir, *conf_dir, *netconf, *host_conf_dir, *token_file, *ca_file;
-	bool once;
-	unsigned interval;
-};
 
 /* files.c */
 char *path_join(const char *dir, const char *name);
@@ -41,6 +41,24 @@ void remove_stale_temps(const char *dir);
 /* The libraries this binary runs with (libcurl loaded first) to BIN_DIR/multus.libs, then
  * the binary to BIN_DIR/multus. */
 int install_binary(const struct install_opts *o, struct err *e);
+
+/* autoconf.c */
+/*
+ * The primary CNI config in `dir`: the file `fixed` when set, else the first file by name
+ * (byte order, as runtimes sort) ending in .conf, .conflist or .json that is not ours (name
+ * starting with OURS_PREFIX, a temporary file of ours, or a config whose type, or one of
+ * whose plugins' type, is multus). -ENOENT when there is none; an unreadable or non-JSON
+ * first file is an error, never skipped (the runtime would not skip it either).
+ */
+int autoconf_find_primary(const char *dir, const char *fixed, char **ret_path, json_t **ret_root,
+			  struct err *e);
+/*
+ * The multus netconf wrapping `primary` (read from `path`) as its only delegate: a conflist
+ * (`*ret_name` NETCONF_LIST_NAME) for cniVersion 1.0.0 and later, else a conf (NETCONF_NAME).
+ * Checked with the plugin's own netconf parser, as the runtime would hand it to multus.
+ */
+int autoconf_generate(const struct install_opts *o, const char *path, json_t *primary,
+		      char **ret_text, const char **ret_name, struct err *e);
 
 /* credentials.c */
 /* For buffers that hold a token: wiped before they are freed. */

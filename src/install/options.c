@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* `multus install`'s flags: upstream's thin entrypoint's names where it has the same option. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "install/install_int.h"
+#include "multus/log.h"
+#include "util/macro.h"
+
+void install_opts_init(struct install_opts *o)
+{
+	*o = (struct install_opts){
+		.bin_dir = "/host/opt/cni/bin",
+		.conf_dir = "/host/etc/cni/net.d",
+		.netconf = "/etc/multus/" NETCONF_NAME,
+		.host_conf_dir = "/etc/cni/net.d",
+		.token_file = SA_DIR "/token",
+		.ca_file = SA_DIR "/ca.crt",
+		.interval = 60,
+		.log_to_stderr = -1,
+	};
+}
+
+static void usage(FILE *f)
+{
+	fprintf(
+	    f,
+	    "Usage: multus install [OPTIONS]    (the multus DaemonSet's command)\n"
+	    "Copies this binary and the libraries it needs (not glibc's) into the CNI bin dir,\n"
+	    "writes " KUBECONFIG_DIR "/" KUBECONFIG_NAME " (0600, the service-account token inline)"
+	    " and the\nnetconf into the CNI conf dir, then rewrites the kubeconfig whenever the"
+	    " token changes\n(and, in auto mode, the netconf whenever the primary CNI config"
+	    " changes), until SIGTERM.\n"
+	    "  --cni-bin-dir DIR          the host's CNI bin dir, mounted here [/host/opt/cni/bin]\n"
+	    "  --cni-conf-dir DIR         the host's CNI conf dir, mounted here\n"
+	    "                             [/host/etc/cni/net.d]\n"
+	    "  --multus-conf-file FILE|auto, --netconf FILE|auto\n"
+	    "                             FILE: the netconf to install as " NETCONF_NAME ",\n"
+	    "                             \"kubeconfig\" set, other keys kept; auto: generate it"
+	    " from\n"
+	    "                             the primary CNI config [/etc/multus/" NETCONF_NAME "]\n"
+	    "  --host-conf-dir DIR        the conf dir's path on the host, for \"kubeconfig\"\n"
+	    "                             [/etc/cni/net.d]\n"
+	    "  --token-file FILE          service-account token [" SA_DIR "/token]\n"
+	    "  --ca-file FILE             cluster CA [" SA_DIR "/ca.crt]\n"
+	    "  --once                     install and exit (auto mode: once generated) [off]\n"
+	    "  --interval SECONDS         how often to look at the token (and the primary), 1 to"
+	    " %d\n"
+	    "                             [60]\n"
+	    "  --cleanup-config-on-exit   on SIGTERM, remove the netconf and the kubeconfig\n"
+	    "                             (not with --once) [off]\n"
+	    "Auto mode (--multus-conf-file=auto) only: the first config by name in the autoconfig"
+	    " dir\n"
+	    "(.conf, .conflist, .json; not " OURS_PREFIX "*, not type multus) is the primary; it"
+	    " becomes\nthe only \"delegates\" entry of " NETCONF_NAME ", or of " NETCONF_LIST_NAME
+	    " for cniVersion 1.0.0 and\nlater. Waits for it to appear; regenerates when it"
+	    " changes.\n"
+	    "  --multus-autoconfig-dir DIR      where the primary is [the --cni-conf-dir]\n"
+	    "  --multus-master-cni-file-name NAME\n"
+	    "                                   this file there is the primary [the first by"
+	    " name]\n"
+	    "  --override-network-name          name the network as the primary does\n"
+	    "                                   [off: multus-cni-network]\n"
+	    "  --readiness-indicator-file FILE  \"readinessindicatorfile\": ADD waits for it [none]\n"
+	    "  --multus-log-file FILE           \"logFile\" [none]\n"
+	    "  --multus-log-level LEVEL         \"logLevel\": debug, verbose, info, warning, error,\n"
+	    "                                   panic [none: info]\n"
+	    "  --multus-log-to-stderr[=BOOL]    \"logToStderr\" [true]\n"
+	    "  --namespace-isolation[=BOOL]     \"namespaceIsolation\" [false]\n"
+	    "  --global-namespaces LIST         \"globalNamespaces\" [none: default]\n"
+	    "  --additional-bin-dir DIR         \"binDir\" [none: /opt/cni/bin]\n"
+	    "  -h, --help                       this text\n"
+	    "API server: https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT\n"
+	    "Exit status: 0 done (or SIGTERM), 1 an install step failed, 2 usage error\n",
+	    INTERVAL_MAX);
+}
+
+static int parse_bool(const char *flag, const char *v, bool *ret)
+{
+	if (!v || streq(v, "true") || streq(v, "1")) {
+		*ret = true;
+		return 0;
+	}
+	if (streq(v, "false") || streq(v, "0")) {
+		*ret = false;
+		return 0;
+	}
+	fprintf(stderr, "multus install: --%s=\"%s\": true or false\n", flag, v);
+	return -EINVAL;
+}
+
+static int parse_interval(const char *v, unsigned *ret)
+{
+	unsigned long n;
+	char *end;
+
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (v[0] < '0' || v[0] > '9' || *end || errno || n == 0 || n > INTERVAL_MAX) {
+		fprintf(stderr, "multus install: --interval \"%s\": seconds, 1 to %d\n", v,
+			INTERVAL_MAX);
+		return -EINVAL;
+	}
+	*ret = (unsigned)n;
+	return 0;
+}
+
+/* Checks what the flags cannot say alone. */
+static int check_opts(const struct install_opts *o, bool gen_flag)
+{
+	const char *abs_paths[][2] = {
+		{ "host-conf-dir", o->host_conf_dir },
+		{ "readiness-indicator-file", o->readiness_file },
+		{ "multus-log-file", o->log_file },
+		{ "additional-bin-dir", o->additional_bin_dir },
+	};
+
+	for (size_t i = 0; i < ELEMENTSOF(abs_paths); i++)
+		if (abs_paths[i][1] && abs_paths[i][1][0] != '/') {
+			fprintf(stderr, "multus install: --%s \"%s\": not an absolute path\n",
+				abs_paths[i][0], abs_paths[i][1]);
+			return -EINVAL;
+		}
+	if (o->master_file && (!o->master_file[0] || strchr(o->master_file, '/'))) {
+		fprintf(stderr,
+			"multus install: --multus-master-cni-file-name \"%s\": a file name\n",
+			o->master_file);
+		return -EINVAL;
+	}
+	if (gen_flag && !o->auto_mode) {
+		fprintf(stderr, "multus install: the netconf options need --multus-conf-file=auto "
+				"(with a given netconf, set its keys there)\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int install_parse_args(int argc, char **argv, struct install_opts *o)
+{
+	/* A string option's value is its index in `strs`. */
+	const char **strs[] = {
+		&o->bin_dir,	    &o->conf_dir, &o->netconf,		 &o->host_conf_dir,
+		&o->token_file,	    &o->ca_file,  &o->autoconfig_dir,	 &o->master_file,
+		&o->readiness_file, &o->log_file, &o->global_namespaces, &o->additional_bin_dir,
+	};
+	enum { GEN_FIRST = 6 }; /* strs[6...]: auto mode only */
+	enum {
+		OPT_ONCE = 32,
+		OPT_INTERVAL,
+		OPT_CLEANUP,
+		OPT_OVERRIDE_NAME,
+		OPT_LOG_LEVEL,
+		OPT_LOG_STDERR,
+		OPT_NS_ISOLATION,
+	};
+	static const struct option opts[] = {
+		{ "cni-bin-dir", required_argument, NULL, 0 },
+		{ "cni-conf-dir", required_argument, NULL, 1 },
+		{ "netconf", required_argument, NULL, 2 },
+		{ "multus-conf-file", required_argument, NULL, 2 },
+		{ "host-conf-dir", required_argument, NULL, 3 },
+		{ "token-file", required_argument, NULL, 4 },
+		{ "ca-file", required_argument, NULL, 5 },
+		{ "multus-autoconfig-dir", required_argument, NULL, 6 },
+		{ "multus-master-cni-file-name", required_argument, NULL, 7 },
+		{ "readiness-indicator-file", required_argument, NULL, 8 },
+		{ "multus-log-file", required_argument, NULL, 9 },
+		{ "global-namespaces", required_argument, NULL, 10 },
+		{ "additional-bin-dir", required_argument, NULL, 11 },
+		{ "once", no_argument, NULL, OPT_ONCE },
+		{ "interval", required_argument, NULL, OPT_INTERVAL },
+		{ "cleanup-config-on-exit", no_argument, NULL, OPT_CLEANUP },
+		{ "override-network-name", no_argument, NULL, OPT_OVERRIDE_NAME },
+		{ "multus-log-level", required_argument, NULL, OPT_LOG_LEVEL },
+		{ "multus-log-to-stderr", optional_argument, NULL, OPT_LOG_STDERR },
+		{ "namespace-isolation", optional_argument, NULL, OPT_NS_ISOLATION },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	bool gen_flag = false, b;
+	enum log_level level;
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c >= 0 && (size_t)c < ELEMENTSOF(strs)) {
+			*strs[c] = optarg;
+			gen_flag |= c >= GEN_FIRST;
+			continue;
+		}
+		switch (c) {
+		case OPT_ONCE:
+			o->once = true;
+			break;
+		case OPT_INTERVAL:
+			if (parse_interval(optarg, &o->interval) < 0)
+				return -EINVAL;
+			break;
+		case OPT_CLEANUP:
+			o->cleanup_on_exit = true;
+			break;
+		case OPT_OVERRIDE_NAME:
+			o->override_network_name = gen_flag = true;
+			break;
+		case OPT_LOG_LEVEL:
+			if (log_level_parse(optarg, &level) < 0) {
+				fprintf(
+				    stderr,
+				    "multus install: --multus-log-level \"%s\": debug, verbose, "
+				    "info, warning, error or panic\n",
+				    optarg);
+				return -EINVAL;
+			}
+			o->log_level = log_level_name(level);
+			gen_flag = true;
+			break;
+		case OPT_LOG_STDERR:
+			if (parse_bool("multus-log-to-stderr", optarg, &b) < 0)
+				return -EINVAL;
+			o->log_to_stderr = b;
+			gen_flag = true;
+			break;
+		case OPT_NS_ISOLATION:
+			if (parse_bool("namespace-isolation", optarg, &o->namespace_isolation) < 0)
+				return -EINVAL;
+			gen_flag = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 1;
+		default:
+			fprintf(stderr, "multus install: unknown option or missing value: %s\n",
+				argv[optind - 1]);
+			usage(stderr);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "multus install: unexpected argument \"%s\"\n", argv[optind]);
+		return -EINVAL;
+	}
+	o->auto_mode = streq(o->netconf, "auto");
+	return check_opts(o, gen_flag);
+}
