@@ -65,7 +65,8 @@ DEPS_install := install netconf k8s cni util
 PROTO_k8s := src/k8s/podresources.proto
 gen_c_of = $(patsubst src/%.proto,$(B)/gen/%.pb-c.c,$(PROTO_$(1)))
 gen_h_of = $(patsubst src/%.proto,$(B)/gen/%.pb-c.h,$(PROTO_$(1)))
-src_of = $(sort $(wildcard src/$(1)/*.c))
+# "netconf" is no room of its own: multus/netconf.c and the log levels (libnetconf.a below).
+src_of = $(if $(filter netconf,$(1)),src/multus/netconf.c src/multus/log.c,$(sort $(wildcard src/$(1)/*.c)))
 obj_of = $(patsubst src/%.c,$(B)/obj/%.o,$(call src_of,$(1))) \
 	$(patsubst $(B)/gen/%.c,$(B)/obj/gen/%.o,$(call gen_c_of,$(1)))
 lib_of = $(foreach r,$(DEPS_$(1)),$(B)/lib$(r).a)
