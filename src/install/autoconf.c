@@ -246,6 +246,31 @@ static int set_str(json_t *obj, const char *key, const char *v)
 	return v ? json_object_set_new(obj, key, json_string(v)) : 0;
 }
 
+/* "logOptions" with the options given, or nothing when none is. */
+static int set_log_options(const struct install_opts *o, json_t *m)
+{
+	const struct {
+		const char *key;
+		long long v;
+	} counts[] = {
+		{ "maxSize", o->log_max_size },
+		{ "maxAge", o->log_max_age },
+		{ "maxBackups", o->log_max_backups },
+	};
+	json_auto_t *lo = json_object();
+
+	if (!lo)
+		return -ENOMEM;
+	for (size_t i = 0; i < ELEMENTSOF(counts); i++)
+		if (counts[i].v >= 0 &&
+		    json_object_set_new(lo, counts[i].key, json_integer(counts[i].v)) < 0)
+			return -ENOMEM;
+	if (o->log_compress >= 0 &&
+	    json_object_set_new(lo, "compress", json_boolean(o->log_compress)) < 0)
+		return -ENOMEM;
+	return json_object_size(lo) ? json_object_set(m, "logOptions", lo) : 0;
+}
+
 /* The plugin's keys, in upstream's order, on `m` (the conf, or the conflist's plugin). */
 static int fill_plugin(const struct install_opts *o, json_t *m, json_t *caps, json_t *primary,
 		       const char *kubeconfig)
@@ -258,7 +283,7 @@ static int fill_plugin(const struct install_opts *o, json_t *m, json_t *caps, js
 	    (o->log_to_stderr >= 0 &&
 	     json_object_set_new(m, "logToStderr", json_boolean(o->log_to_stderr)) < 0) ||
 	    set_str(m, "logLevel", o->log_level) < 0 || set_str(m, "logFile", o->log_file) < 0 ||
-	    set_str(m, "binDir", o->additional_bin_dir) < 0 ||
+	    set_log_options(o, m) < 0 || set_str(m, "binDir", o->additional_bin_dir) < 0 ||
 	    set_str(m, "readinessindicatorfile", o->readiness_file) < 0 ||
 	    set_str(m, "kubeconfig", kubeconfig) < 0)
 		return -ENOMEM;

@@ -29,6 +29,9 @@ struct install_opts {
 	const char *global_namespaces, *additional_bin_dir, *readiness_file;
 	const char *log_file, *log_level; /* log_level: canonical name, or NULL */
 	int log_to_stderr; /* -1: not given (the plugin's default, true) */
+	/* logOptions: -1 not given. */
+	long long log_max_size, log_max_age, log_max_backups;
+	int log_compress;
 };
 
 /* The defaults of every flag (`multus install --help`). */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* `multus install`'s flags: upstream's thin entrypoint's names where it has the same option. */
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -19,6 +20,10 @@ void install_opts_init(struct install_opts *o)
 		.ca_file = SA_DIR "/ca.crt",
 		.interval = 60,
 		.log_to_stderr = -1,
+		.log_max_size = -1,
+		.log_max_age = -1,
+		.log_max_backups = -1,
+		.log_compress = -1,
 	};
 }
 
@@ -67,6 +72,10 @@ static void usage(FILE *f)
 	    "  --multus-log-level LEVEL         \"logLevel\": debug, verbose, info, warning, error,\n"
 	    "                                   panic [none: info]\n"
 	    "  --multus-log-to-stderr[=BOOL]    \"logToStderr\" [true]\n"
+	    "  --multus-log-max-size MB         \"logOptions\": \"maxSize\" [none: 100]\n"
+	    "  --multus-log-max-age DAYS        \"logOptions\": \"maxAge\" [none: 5]\n"
+	    "  --multus-log-max-backups N       \"logOptions\": \"maxBackups\" [none: 5]\n"
+	    "  --multus-log-compress[=BOOL]     \"logOptions\": \"compress\" [none: true]\n"
 	    "  --namespace-isolation[=BOOL]     \"namespaceIsolation\" [false]\n"
 	    "  --global-namespaces LIST         \"globalNamespaces\" [none: default]\n"
 	    "  --additional-bin-dir DIR         \"binDir\" [none: /opt/cni/bin]\n"
@@ -88,6 +97,22 @@ static int parse_bool(const char *flag, const char *v, bool *ret)
 	}
 	fprintf(stderr, "multus install: --%s=\"%s\": true or false\n", flag, v);
 	return -EINVAL;
+}
+
+static int parse_count(const char *flag, const char *v, long long *ret)
+{
+	unsigned long long n;
+	char *end;
+
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (v[0] < '0' || v[0] > '9' || *end || errno || n > UINT32_MAX) {
+		fprintf(stderr, "multus install: --%s \"%s\": a whole number, 0 to %u\n", flag, v,
+			UINT32_MAX);
+		return -EINVAL;
+	}
+	*ret = (long long)n;
+	return 0;
 }
 
 static int parse_interval(const char *v, unsigned *ret)
@@ -153,6 +178,10 @@ int install_parse_args(int argc, char **argv, struct install_opts *o)
 		OPT_LOG_LEVEL,
 		OPT_LOG_STDERR,
 		OPT_NS_ISOLATION,
+		OPT_LOG_MAX_SIZE,
+		OPT_LOG_MAX_AGE,
+		OPT_LOG_MAX_BACKUPS,
+		OPT_LOG_COMPRESS,
 	};
 	static const struct option opts[] = {
 		{ "cni-bin-dir", required_argument, NULL, 0 },
@@ -175,16 +204,20 @@ int install_parse_args(int argc, char **argv, struct install_opts *o)
 		{ "multus-log-level", required_argument, NULL, OPT_LOG_LEVEL },
 		{ "multus-log-to-stderr", optional_argument, NULL, OPT_LOG_STDERR },
 		{ "namespace-isolation", optional_argument, NULL, OPT_NS_ISOLATION },
+		{ "multus-log-max-size", required_argument, NULL, OPT_LOG_MAX_SIZE },
+		{ "multus-log-max-age", required_argument, NULL, OPT_LOG_MAX_AGE },
+		{ "multus-log-max-backups", required_argument, NULL, OPT_LOG_MAX_BACKUPS },
+		{ "multus-log-compress", optional_argument, NULL, OPT_LOG_COMPRESS },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	bool gen_flag = false, b;
 	enum log_level level;
-	int c;
+	int c, optidx = 0;
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", opts, &optidx)) != -1) {
 		if (c >= 0 && (size_t)c < ELEMENTSOF(strs)) {
 			*strs[c] = optarg;
 			gen_flag |= c >= GEN_FIRST;
@@ -225,6 +258,22 @@ int install_parse_args(int argc, char **argv, struct install_opts *o)
 		case OPT_NS_ISOLATION:
 			if (parse_bool("namespace-isolation", optarg, &o->namespace_isolation) < 0)
 				return -EINVAL;
+			gen_flag = true;
+			break;
+		case OPT_LOG_MAX_SIZE:
+		case OPT_LOG_MAX_AGE:
+		case OPT_LOG_MAX_BACKUPS:
+			if (parse_count(opts[optidx].name, optarg,
+					c == OPT_LOG_MAX_SIZE  ? &o->log_max_size
+					: c == OPT_LOG_MAX_AGE ? &o->log_max_age
+							       : &o->log_max_backups) < 0)
+				return -EINVAL;
+			gen_flag = true;
+			break;
+		case OPT_LOG_COMPRESS:
+			if (parse_bool("multus-log-compress", optarg, &b) < 0)
+				return -EINVAL;
+			o->log_compress = b;
 			gen_flag = true;
 			break;
 		case 'h':

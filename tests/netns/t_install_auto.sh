@@ -71,7 +71,8 @@ put "$CONF/02-other-multus.conf" '{"cniVersion":"0.3.1","name":"m","type":"multu
 put "$CONF/03-notes.txt" 'not a config'
 mkdir "$CONF/04-dir.conf"
 auto_bg --interval 60 --cleanup-config-on-exit --readiness-indicator-file "$T/ready" \
-	--multus-log-file "$T/multus.log" --multus-log-level DEBUG --multus-log-to-stderr=false
+	--multus-log-file "$T/multus.log" --multus-log-level DEBUG --multus-log-to-stderr=false \
+	--multus-log-max-size 7 --multus-log-max-backups 2 --multus-log-compress=false
 check "auto: the binary and the kubeconfig are installed before a primary exists" \
 	wait_for grep -q installed "$T/bg.out"
 check "auto: the binary is copied" cmp "$MULTUS" "$BIN/multus"
@@ -101,7 +102,8 @@ check "conflist: the primary's enabled capabilities (not the disabled ones)" jq 
 check "conflist: kubeconfig, readinessindicatorfile, logFile, logLevel, logToStderr from the flags" \
 	jq -e --arg kc "$KC" --arg r "$T/ready" --arg l "$T/multus.log" '.plugins[0] |
 	.kubeconfig == $kc and .readinessindicatorfile == $r and .logFile == $l and
-	.logLevel == "debug" and .logToStderr == false' "$NL"
+	.logLevel == "debug" and .logToStderr == false and
+	.logOptions == {maxSize: 7, maxBackups: 2, compress: false}' "$NL"
 check "conflist: 0644" [ "$(stat -c %a "$NL")" = 644 ]
 : >"$T/ready"
 add_del "$NL" conflist 10.77.0. podnet
@@ -139,7 +141,7 @@ check "0.3.1: the conflist of the 1.0.0 primary is removed (it would sort after 
 	[ ! -e "$NL" ]
 check "0.3.1: a conf of type multus at 0.3.1, the flags' keys at its top" jq -e --arg kc "$KC" \
 	'.cniVersion == "0.3.1" and .type == "multus" and .name == "multus-cni-network" and
-	 .kubeconfig == $kc and .logLevel == "debug" and (has("plugins") | not) and (has("capabilities") | not)' "$NC"
+	 .kubeconfig == $kc and .logLevel == "debug" and .logOptions.maxSize == 7 and (has("plugins") | not) and (has("capabilities") | not)' "$NC"
 add_del "$NC" conf 10.80.0. oldnet
 
 # A primary earlier by name takes over (the runtime would use it).
@@ -202,6 +204,7 @@ check "--once: exits 0 once the primary in --multus-autoconfig-dir appears" sh -
 # --- Usage errors and --help ------------------------------------------------------------------
 for a in "--netconf $T/x.conf --readiness-indicator-file /r" "--readiness-indicator-file rel/r" \
 	"--multus-log-level loud" "--multus-log-to-stderr=maybe" \
+	"--multus-log-max-size -1" "--multus-log-max-age 1.5" \
 	"--multus-master-cni-file-name a/b"; do
 	# shellcheck disable=SC2086
 	auto $a >"$T/out1" 2>&1
@@ -212,7 +215,8 @@ check "--help: exit 0" [ "$?" -eq 0 ]
 for f in cni-bin-dir cni-conf-dir multus-conf-file netconf host-conf-dir token-file ca-file once \
 	interval cleanup-config-on-exit multus-autoconfig-dir multus-master-cni-file-name \
 	override-network-name readiness-indicator-file multus-log-file multus-log-level \
-	multus-log-to-stderr namespace-isolation global-namespaces additional-bin-dir; do
+	multus-log-to-stderr multus-log-max-size multus-log-max-age multus-log-max-backups \
+	multus-log-compress namespace-isolation global-namespaces additional-bin-dir; do
 	# The entry of that flag: its line and the indented ones after it, up to the next flag.
 	entry=$(awk -v f="--$f" '/^  -/ { on = index($0, f " ") || index($0, f "[") || index($0, f ",") || $0 ~ f "$" } on' "$T/help")
 	case $entry in *"["*"]"*) ok "--help lists --$f with its default" ;; *) not_ok "--help lists --$f with its default: $entry" ;; esac
