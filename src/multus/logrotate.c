@@ -489,13 +489,34 @@ void log_set_rotate(const struct log_rotate *rot)
 	lf.rot = rot ? *rot : (struct log_rotate){ 0 };
 }
 
+/* The directories above `path`, 0755, as lumberjack makes them for upstream's logFile. */
+static int parents_make(const char *path)
+{
+	_cleanup_free_ char *d = strdup(path);
+
+	if (!d)
+		return -ENOMEM;
+	for (char *p = strchr(d + 1, '/'); p; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		if (mkdir(d, 0755) < 0 && errno != EEXIST)
+			return negative_errno();
+		*p = '/';
+	}
+	return 0;
+}
+
 int logfile_open(const char *path)
 {
+	int r;
+
 	logfile_close();
 	lf.path = strdup(path);
 	if (!lf.path)
 		return -ENOMEM;
-	return file_reopen(NULL);
+	r = file_reopen(NULL);
+	if (r == -ENOENT && parents_make(path) == 0)
+		r = file_reopen(NULL);
+	return r;
 }
 
 void logfile_close(void)

@@ -343,4 +343,10 @@ multus DEL self1 eth0 /run/netns/a <"$T/nc"
 check "multus as a delegate: DEL succeeds" [ "$RC" -eq 0 ]
 CNI_PATH_TEST=$CNI_PATH_SAVED
 
+# logFile in a directory that does not exist yet: made (0755), as upstream's lumberjack does;
+# before the fix nothing was logged there, with one warning on stderr.
+netconf m '"defaultDelegates":"good","logLevel":"debug","logFile":"'"$T/logs/multus/m.log"'"' >"$T/nc"
+multus DEL nolog eth0 /run/netns/a <"$T/nc"
+check "logFile in a missing directory: made, and the line is there" sh -c "[ $RC -eq 0 ] && grep -q '\[nolog\] DEL' '$T/logs/multus/m.log' && [ \$(stat -c %a '$T/logs/multus') = 755 ] && [ \$(stat -c %a '$T/logs/multus/m.log') = 600 ]"
+
 done_testing
