@@ -20,11 +20,14 @@ all_lines() { cat "$LOG"; for b in $(backups); do case $b in *.gz) zcat "$L/$b" 
 
 # === one rotation, compressed; maxAge and maxBackups ===========================================
 fill 1048572 # 1 MiB less 4 bytes: the next line does not fit in maxSize 1
-printf 'ten days old\n' | gzip >"$L/multus-$(ts '10 days ago').log.gz"
-printf 'six days old\n' >"$L/multus-$(ts '6 days ago').log"
-printf 'one day old\n' >"$L/multus-$(ts '1 day ago').log"
-printf 'two days old\n' >"$L/multus-$(ts '2 days ago').log"
-printf 'three days old\n' >"$L/multus-$(ts '3 days ago').log"
+# The names are taken once: computed again at check time, a second passing under load would
+# name another file.
+d10=$(ts '10 days ago') d6=$(ts '6 days ago') d1=$(ts '1 day ago') d2=$(ts '2 days ago') d3=$(ts '3 days ago')
+printf 'ten days old\n' | gzip >"$L/multus-$d10.log.gz"
+printf 'six days old\n' >"$L/multus-$d6.log"
+printf 'one day old\n' >"$L/multus-$d1.log"
+printf 'two days old\n' >"$L/multus-$d2.log"
+printf 'three days old\n' >"$L/multus-$d3.log"
 printf 'keep\n' >"$L/multus.txt"
 sum=$(sha256sum <"$LOG")
 nc '{"maxSize":1,"maxAge":5,"maxBackups":3,"compress":true}' >"$T/nc"
@@ -35,9 +38,9 @@ check "the log is a new file with only this DEL's lines" sh -c "[ \$(wc -l <'$LO
 new=$(tail -n 1 "$T/bk")
 check "the full log became a backup named multus-<now, UTC>.log.gz ($new)" sh -c "echo '$new' | grep -q '^multus-$(date -u +%Y-%m-%dT)[0-9-]*\.[0-9]\{3\}\.log\.gz$'"
 check "the backup is gzip and holds the old log byte for byte" sh -c "[ \"\$(zcat '$L/$new' | sha256sum)\" = '$sum' ]"
-check "maxAge 5: the 10 and 6 days old backups are gone" sh -c "! grep -q -e '$(ts '10 days ago' | cut -c1-10)' -e '$(ts '6 days ago' | cut -c1-10)' '$T/bk'"
-check "maxBackups 3: the 3 newest are kept (now, 1 and 2 days), the 3 days old one removed" sh -c "[ \"\$(tr '\n' ' ' <'$T/bk')\" = 'multus-$(ts '2 days ago').log.gz multus-$(ts '1 day ago').log.gz $new ' ]"
-check "compress: the kept older backups were gzip'd, their text intact" sh -c "[ \"\$(zcat '$L/multus-$(ts '1 day ago').log.gz')\" = 'one day old' ] && [ ! -e '$L/multus-$(ts '1 day ago').log' ]"
+check "maxAge 5: the 10 and 6 days old backups are gone" sh -c "! grep -q -e '$(echo "$d10" | cut -c1-10)' -e '$(echo "$d6" | cut -c1-10)' '$T/bk'"
+check "maxBackups 3: the 3 newest are kept (now, 1 and 2 days), the 3 days old one removed" sh -c "[ \"\$(tr '\n' ' ' <'$T/bk')\" = 'multus-$d2.log.gz multus-$d1.log.gz $new ' ]"
+check "compress: the kept older backups were gzip'd, their text intact" sh -c "[ \"\$(zcat '$L/multus-$d1.log.gz')\" = 'one day old' ] && [ ! -e '$L/multus-$d1.log' ]"
 check "nothing else touched or left behind (multus.txt, the lock file, no .tmp)" sh -c "[ -e '$L/multus.txt' ] && [ -e '$LOG.lock' ] && ! ls '$L' | grep -q tmp"
 check "the log and its backups are 0600" sh -c "[ \$(stat -c %a '$LOG') = 600 ] && [ \$(stat -c %a '$L/$new') = 600 ]"
 
