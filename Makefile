@@ -186,8 +186,11 @@ deps:
 format-check:
 	@clang-format --dry-run --Werror $(wildcard src/*.c src/*/*.c src/*/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c)
 
+# DOCKER_BUILD_FLAGS: e.g. --network=host (tests/docker_test.sh: the build's apt through the
+# host's network, on an engine without a bridge).
+DOCKER_BUILD_FLAGS ?=
 docker-build:
-	docker build -t $(IMAGE) -f deploy/Dockerfile .
+	docker build $(DOCKER_BUILD_FLAGS) --build-arg VERSION=$(VERSION) -t $(IMAGE) -f deploy/Dockerfile .
 
 clean:
 	rm -rf build build-asan build-fuzz

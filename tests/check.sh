@@ -41,6 +41,8 @@ suite kubelet sh tests/k8s/test_kubelet.sh
 suite install sh tests/install_test.sh
 suite docs make -s WERROR=1 docs
 suite fuzz make -s fuzz-smoke
+# make docker-build and the image on a fake node (starts docker.io if no engine answers).
+suite docker sh tests/docker_test.sh
 suite asan-unit make -s asan-unit
 suite asan-netns make -s asan-netns
 rm -rf "$log"
