@@ -50,6 +50,10 @@ struct nft_walk {
 };
 
 /* Copies the names; NULL when out of memory. */
+/* A chain the sweep lists in full and may delete; a shared one it never deletes. */
+bool nft_in_scope(const struct nft_sweep_spec *spec, const char *name);
+bool nft_kept(const struct nft_sweep_spec *spec, const char *name);
+
 struct nft_ref *nft_refs_add(struct nft_refs *a, uint32_t family, const char *table,
 			     const char *chain, const char *target);
 /* Forgets a listing (rules, chains, counts) but keeps `busy` across attempts. */
