@@ -119,7 +119,7 @@ docker run --rm --network=none -e KUBERNETES_SERVICE_HOST=10.96.0.1 -e KUBERNETE
 	"$IMAGE" /usr/bin/multus install --multus-conf-file=auto --once >"$W/install.out" 2>&1
 rc=$?
 check "the container's multus install --once exits 0" sh -c "[ $rc -eq 0 ] || { cat '$W/install.out'; false; }"
-check "it installed multus and multus.libs/" sh -c "[ -x '$H/opt/cni/bin/multus' ] && ls '$H/opt/cni/bin/multus.libs' | grep -q '^libjansson'"
+check "it installed multus and multus.libs/" sh -c "[ -x '$H/opt/cni/bin/multus' ] && ls '$H/opt/cni/bin/multus.libs' | grep -q '^libmnl'"
 check "it wrote the kubeconfig and 00-multus.conflist wrapping the node's primary" jq -e \
 	'.plugins[0].type == "multus" and .plugins[0].kubeconfig == "/etc/cni/net.d/multus.d/multus.kubeconfig" and .plugins[0].delegates[0].name == "podnet"' \
 	"$H/etc/cni/net.d/00-multus.conflist"
