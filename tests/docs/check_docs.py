@@ -155,14 +155,18 @@ def md_headings(path, level):
 def md_commands(path):
     """Command lines of README.md's code: indented or fenced lines that run sh, make, kubectl or
     multus (a "# " prompt allowed), comments after the command dropped."""
-    cmds, fenced = [], False
+    cmds, fenced, prev_blank, in_code = [], False, True, False
     with open(path, encoding="utf-8") as f:
         for line in f:
             line = line.rstrip("\n")
             if line.startswith("```"):
                 fenced = not fenced
                 continue
-            if not (fenced or line.startswith("    ")):
+            # An indented code block starts after a blank line (an indented line right after
+            # text is a list item's continuation) and runs while lines stay indented.
+            in_code = line.startswith("    ") and (in_code or prev_blank)
+            prev_blank = line.strip() == ""
+            if not (fenced or in_code):
                 continue
             s = line.strip()
             s = re.sub(r"^[#$] ", "", s)
