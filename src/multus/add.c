@@ -6,6 +6,7 @@
 #include "cni/result.h"
 #include "cni/version.h"
 #include "multus/api.h"
+#include "multus/cache.h"
 #include "multus/devinfo.h"
 #include "multus/log.h"
 #include "multus/netcheck.h"
@@ -130,9 +131,7 @@ int multus_cmd_add(struct multus_ctx *ctx, struct err *e)
 	 * names (podman sends only a name) there is no pod: the config alone decides. */
 	if (ctx->env.pod_namespace && ctx->env.pod_namespace[0] && ctx->env.pod_name &&
 	    ctx->env.pod_name[0]) {
-		r = multus_api_open(ctx, e);
-		if (r == 0)
-			r = multus_pod_fetch(ctx, e);
+		r = multus_pod_read(ctx, e);
 		if (r < 0)
 			return r;
 	}
@@ -193,8 +192,7 @@ int multus_cmd_add(struct multus_ctx *ctx, struct err *e)
 	}
 	store_unlock(ctx->nc.cni_dir, ctx->env.container_id, lock, false);
 	lock = -1;
-	multus_status_patch(ctx, p);
-	multus_events_write(ctx, p);
+	multus_report_write(ctx, p);
 	log_info("ADD done: %zu network(s)", p->n);
 	link_snap_done(&snap);
 	return 0;

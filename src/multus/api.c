@@ -121,20 +121,28 @@ json_t *multus_network_status(const struct plan *p)
 	return arr;
 }
 
+json_t *multus_status_annotations(const struct plan *p)
+{
+	json_auto_t *status = multus_network_status(p);
+	_cleanup_free_ char *text = NULL;
+
+	text = json_dumps(status, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (!text)
+		return NULL;
+	return json_pack("{s:s,s:s}", "k8s.v1.cni.cncf.io/network-status", text,
+			 "tke.cloud.tencent.com/networks-status", text);
+}
+
 void multus_status_patch(struct multus_ctx *ctx, const struct plan *p)
 {
-	json_auto_t *status = NULL, *ann = NULL;
-	_cleanup_free_ char *text = NULL;
+	json_auto_t *ann = NULL;
 	struct err e = { 0 };
 
 	if (!ctx->api || !ctx->pod)
 		return;
-	status = multus_network_status(p);
-	text = json_dumps(status, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	if (!text)
+	ann = multus_status_annotations(p);
+	if (!ann)
 		return;
-	ann = json_pack("{s:s,s:s}", "k8s.v1.cni.cncf.io/network-status", text,
-			"tke.cloud.tencent.com/networks-status", text);
 	/* Not fatal: the pod is wired; a missing status is a cosmetic loss. */
 	if (k8s_patch_pod_annotations(ctx->api, p->pod_namespace, p->pod_name, ann, &e) < 0)
 		log_warning("cannot write the network-status annotations of pod %s/%s: %s",

@@ -11,6 +11,8 @@ int multus_pod_fetch(struct multus_ctx *ctx, struct err *e);
 const char *multus_pod_annotation(const struct multus_ctx *ctx, const char *key);
 /* The network-status array (PRODUCT.md section 3) of an added plan. */
 json_t *multus_network_status(const struct plan *p);
+/* Both status annotations (the network-status array as text) of an added plan. */
+json_t *multus_status_annotations(const struct plan *p);
 /* PATCH both status annotations; failure is logged, not fatal. */
 void multus_status_patch(struct multus_ctx *ctx, const struct plan *p);
 /* The AddedInterface message of an added attachment, as upstream words it:

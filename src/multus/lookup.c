@@ -5,6 +5,7 @@
 #include "cni/cni.h"
 #include "cni/delegate.h"
 #include "k8s/annotations.h"
+#include "multus/cache.h"
 #include "multus/lookup.h"
 #include "util/names.h"
 
@@ -37,7 +38,7 @@ static int conf_from_nad(json_t *nad, const char *ns, const char *name, json_t *
 /* Whether a network by that name is looked for among the NADs at all. */
 static bool nad_wanted(const struct multus_ctx *ctx, const char *ns, const char *name)
 {
-	return ctx->api && ns && name_is_dns1123_subdomain(name);
+	return multus_nad_source(ctx) && ns && name_is_dns1123_subdomain(name);
 }
 
 int multus_network_lookup_want(const struct multus_ctx *ctx, struct nad_cache *nads, const char *ns,
@@ -58,7 +59,7 @@ int multus_network_lookup(struct multus_ctx *ctx, struct confdir_scan *scan, str
 
 	if (nad_wanted(ctx, ns, name)) {
 		asked = true;
-		r = nad_cache_get(nads, ctx->api, ns, name, &nad, e);
+		r = multus_nad_get(ctx, nads, ns, name, &nad, e);
 		if (r < 0 && r != -ENOENT) {
 			e->code = CNI_ERR_API;
 			return err_prefix(e, r, "network \"%s/%s\"", ns, name);

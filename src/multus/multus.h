@@ -3,6 +3,8 @@
 #pragma once
 
 #include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
 
 #include "cni/delegate.h"
 #include "cni/env.h"
@@ -16,6 +18,9 @@ struct multus_ctx {
 	struct multus_netconf nc;
 	struct k8s_client *api; /* NULL: no API use */
 	json_t *pod; /* NULL: no pod */
+	bool cached; /* ctx->pod came from the node-local cache (multus daemon) */
+	bool cache_failed; /* it did not answer once: the API from then on */
+	uint64_t cache_budget_ns; /* what is left of the bound on asking it */
 	int netns_fd; /* the pod netns, -1 when none/gone */
 	struct nl_sock *nl; /* one rtnetlink socket bound to the pod netns */
 	json_t *result; /* ADD: what to print (caller's version) */

@@ -255,6 +255,8 @@ int multus_netconf_parse(const char *buf, size_t len, struct multus_netconf *ret
 	    (r = get_seconds(nc.raw, "delegateTimeoutSeconds", &nc.delegate_timeout_seconds, 60,
 			     e)) < 0 ||
 	    (r = get_string(nc.raw, "logFile", &nc.log_file, "", e)) < 0 ||
+	    (r = get_string(nc.raw, "daemonSocket", &nc.daemon_socket, "/run/multus/multus.sock",
+			    e)) < 0 ||
 	    (r = get_string(nc.raw, "logLevel", &level, "info", e)) < 0 ||
 	    (r = get_bool(nc.raw, "logToStderr", &nc.log_to_stderr, true, e)) < 0 ||
 	    (r = get_log_options(nc.raw, &nc.log_rotate, e)) < 0 ||

@@ -33,6 +33,7 @@ struct multus_netconf {
 	const char *device_info_dir; /* NPWG device-info files: dp/ (device plugins), cni/ (ours) */
 	double api_timeout_seconds, delegate_timeout_seconds;
 	const char *log_file;
+	const char *daemon_socket; /* the node-local cache; "": none */
 	enum log_level log_level;
 	const char *log_level_unknown; /* a logLevel we do not know (info is used), or NULL */
 	bool log_to_stderr;

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The plugin's side of the node-local cache: one request to `multus daemon` on its unix
+ * socket, one connection each (cache_proto.h has the protocol). Bounded in time: the whole
+ * exchange (connect, write, answer) comes out of a budget that the caller keeps across its
+ * requests. The daemon must run as root (SO_PEERCRED), as the socket's 0700 directory says.
+ */
+#pragma once
+
+#include <stdint.h>
+
+#include "k8s/cache_proto.h"
+
+/*
+ * Asks the daemon at `path`; *budget_ns is what is left of the time bound and is reduced by
+ * the time spent. 0 with *ret as cache_resp_parse() gives it; -ENOENT when the daemon says
+ * "not found". Any other error means "no answer" (ask the API): -ECONNREFUSED (no daemon
+ * listening, or no socket file), -ETIMEDOUT, -EPERM (the peer is not root), -EPROTO
+ * (garbage), -EREMOTEIO (the daemon could not answer), -ENOTSUP (another protocol version).
+ */
+int k8s_cache_ask(const char *path, uint64_t *budget_ns, json_t *req, enum cache_op op,
+		  json_t **ret, struct err *e);

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The node-local cache protocol, shared by `multus daemon` (the server) and the plugin (the
+ * client): one JSON object per line, one request and one answer per connection, every line
+ * at most CACHE_LINE_MAX bytes with its '\n'. Pure codec: no I/O here.
+ *
+ * Requests, all with "v": 1 and "op":
+ *   {"op":"pod","namespace":NS,"name":N,"uid":U}         (uid may be "")
+ *   {"op":"nads","namespace":NS,"names":[N,...]}        (1..CACHE_NAMES_MAX names)
+ *   {"op":"status","namespace":NS,"name":N,"uid":U,"annotations":{K:V,...}}
+ *   {"op":"events","namespace":NS,"events":[EVENT,...]} (core/v1 Event objects)
+ * Answers: {"v":1,"ok":true,...} with, per op,
+ *   pod:    "pod": {"metadata":{"namespace","name","uid","annotations"}}
+ *   nads:   "nads": {N: {"metadata":{...,"annotations"},"spec":{"config":TEXT}} or null, ...}
+ *           (null: there is no such NAD)
+ *   status, events: nothing (queued for writing)
+ * or {"v":1,"ok":false,"notFound":true} (pod: no such pod, or another uid than asked), or
+ * {"v":1,"ok":false,"error":TEXT} (the daemon cannot answer: ask the API yourself).
+ */
+#pragma once
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "util/err.h"
+
+#define CACHE_PROTO_VERSION 1
+#define CACHE_LINE_MAX (1 << 20)
+#define CACHE_NAMES_MAX 64
+#define CACHE_EVENTS_MAX 64
+
+enum cache_op {
+	CACHE_OP_POD = 1,
+	CACHE_OP_NADS,
+	CACHE_OP_STATUS,
+	CACHE_OP_EVENTS,
+};
+
+/* A parsed request; every pointer is borrowed from `root`. */
+struct cache_req {
+	json_t *root;
+	enum cache_op op;
+	const char *ns, *name, *uid; /* name, uid: pod and status */
+	json_t *names; /* nads: array of DNS-1123 subdomain strings */
+	json_t *annotations; /* status: object of string values */
+	json_t *events; /* events: array of objects */
+};
+
+const char *cache_op_name(enum cache_op op);
+
+/* One request line (with or without its '\n'). -EPROTO (not JSON, wrong shape, names that
+ * are not DNS-1123), -ENOTSUP (another protocol version), -EMSGSIZE (too long). */
+int cache_req_parse(const char *line, size_t len, struct cache_req *ret, struct err *e);
+void cache_req_done(struct cache_req *r);
+
+/* Request objects for the client (NULL on ENOMEM or an invalid argument). */
+json_t *cache_req_pod(const char *ns, const char *name, const char *uid);
+json_t *cache_req_nads(const char *ns, const char *const *names, size_t n);
+json_t *cache_req_status(const char *ns, const char *name, const char *uid, json_t *annotations);
+json_t *cache_req_events(const char *ns, json_t *events);
+
+/* A line: compact JSON and '\n' (malloc'd). -EMSGSIZE past CACHE_LINE_MAX, -ENOMEM. */
+int cache_line_encode(json_t *msg, char **ret, size_t *ret_len);
+
+/* Answers for the server. `payload` is stolen (may be NULL). */
+json_t *cache_resp_ok(const char *key, json_t *payload);
+json_t *cache_resp_not_found(void);
+json_t *cache_resp_error(const char *text);
+
+/*
+ * The client's reading of an answer to `op`: 0 with *ret (the pod object for pod, the name ->
+ * NAD-or-null object for nads, NULL for status/events; `ret` may be NULL), -ENOENT for notFound,
+ * -EREMOTEIO for an error answer (message from the daemon), -EPROTO for anything malformed.
+ */
+int cache_resp_parse(const char *line, size_t len, enum cache_op op, json_t **ret, struct err *e);
+
+/*
+ * What the cache keeps of an API object: the pod's namespace, name, uid and annotations; a
+ * NAD's namespace, name, annotations and spec.config. NULL when `obj` lacks a string
+ * metadata.name/namespace (pods also a uid) or on ENOMEM. Annotations that are not strings
+ * are dropped.
+ */
+json_t *cache_trim_pod(json_t *obj);
+json_t *cache_trim_nad(json_t *obj);

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The node-local cache protocol: requests the plugin builds parse back the same on the
+ * daemon's side; answers the daemon builds read back on the plugin's; malformed, oversized
+ * and foreign-version lines are refused; the cache keeps only what it needs of an object.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "k8s/cache_proto.h"
+
+static int parse_req_text(const char *text, struct cache_req *q)
+{
+	struct err e = { 0 };
+
+	return cache_req_parse(text, strlen(text), q, &e);
+}
+
+static void roundtrip(json_t *msg, struct cache_req *q)
+{
+	_cleanup_free_ char *line = NULL;
+	struct err e = { 0 };
+	size_t len;
+
+	assert_non_null(msg);
+	assert_int_equal(cache_line_encode(msg, &line, &len), 0);
+	assert_int_equal(line[len - 1], '\n');
+	assert_null(memchr(line, '\n', len - 1));
+	assert_int_equal(cache_req_parse(line, len, q, &e), 0);
+	json_decref(msg);
+}
+
+static void test_requests_roundtrip(void **state)
+{
+	const char *names[] = { "flannel-conf", "sriov.conf" };
+	json_auto_t *ann = json_pack("{s:s}", "k8s.v1.cni.cncf.io/network-status", "[]");
+	json_auto_t *evs = json_pack("[{s:s}]", "reason", "AddedInterface");
+	struct cache_req q;
+
+	roundtrip(cache_req_pod("default", "web", "1234-5678"), &q);
+	assert_int_equal(q.op, CACHE_OP_POD);
+	assert_string_equal(q.ns, "default");
+	assert_string_equal(q.name, "web");
+	assert_string_equal(q.uid, "1234-5678");
+	cache_req_done(&q);
+
+	roundtrip(cache_req_pod("default", "web", NULL), &q);
+	assert_string_equal(q.uid, "");
+	cache_req_done(&q);
+
+	roundtrip(cache_req_nads("kube-system", names, 2), &q);
+	assert_int_equal(q.op, CACHE_OP_NADS);
+	assert_int_equal(json_array_size(q.names), 2);
+	assert_string_equal(json_string_value(json_array_get(q.names, 1)), "sriov.conf");
+	cache_req_done(&q);
+
+	roundtrip(cache_req_status("default", "web", "u1", ann), &q);
+	assert_int_equal(q.op, CACHE_OP_STATUS);
+	assert_true(json_equal(q.annotations, ann));
+	cache_req_done(&q);
+
+	roundtrip(cache_req_events("default", evs), &q);
+	assert_int_equal(q.op, CACHE_OP_EVENTS);
+	assert_int_equal(json_array_size(q.events), 1);
+	cache_req_done(&q);
+}
+
+static void test_builders_refuse_bad_names(void **state)
+{
+	const char *bad[] = { "UPPER" };
+
+	assert_null(cache_req_pod("Bad_NS", "web", ""));
+	assert_null(cache_req_pod("default", "../x", ""));
+	assert_null(cache_req_pod("default", "web", "a b"));
+	assert_null(cache_req_nads("default", bad, 1));
+	assert_null(cache_req_nads("default", bad, 0));
+}
+
+static void test_requests_refused(void **state)
+{
+	static const struct {
+		const char *text;
+		int ret;
+	} cases[] = {
+		{ "", -EPROTO },
+		{ "[1]", -EPROTO },
+		{ "{\"v\":1,\"op\":\"pod\",\"namespace\":\"default\",\"name\":\"web\"} x",
+		  -EPROTO },
+		{ "{\"op\":\"pod\",\"namespace\":\"default\",\"name\":\"web\"}", -EPROTO },
+		{ "{\"v\":2,\"op\":\"pod\",\"namespace\":\"default\",\"name\":\"web\"}", -ENOTSUP },
+		{ "{\"v\":\"1\",\"op\":\"pod\",\"namespace\":\"default\",\"name\":\"web\"}",
+		  -EPROTO },
+		{ "{\"v\":1,\"op\":\"put\",\"namespace\":\"default\",\"name\":\"web\"}", -EPROTO },
+		{ "{\"v\":1,\"op\":\"pod\",\"namespace\":\"a/b\",\"name\":\"web\"}", -EPROTO },
+		{ "{\"v\":1,\"op\":\"pod\",\"namespace\":\"default\",\"name\":\"../../x\"}",
+		  -EPROTO },
+		{ "{\"v\":1,\"op\":\"pod\",\"namespace\":\"default\",\"name\":\"w\",\"uid\":\"a\\nb\"}",
+		  -EPROTO },
+		{ "{\"v\":1,\"op\":\"pod\",\"op\":\"nads\",\"namespace\":\"default\",\"name\":\"w\"}",
+		  -EPROTO },
+		{ "{\"v\":1,\"op\":\"nads\",\"namespace\":\"default\",\"names\":[]}", -EPROTO },
+		{ "{\"v\":1,\"op\":\"nads\",\"namespace\":\"default\",\"names\":[1]}", -EPROTO },
+		{ "{\"v\":1,\"op\":\"nads\",\"namespace\":\"default\",\"names\":\"a\"}", -EPROTO },
+		{ "{\"v\":1,\"op\":\"status\",\"namespace\":\"default\",\"name\":\"w\","
+		  "\"annotations\":{\"a\":1}}",
+		  -EPROTO },
+		{ "{\"v\":1,\"op\":\"status\",\"namespace\":\"default\",\"name\":\"w\","
+		  "\"annotations\":{}}",
+		  -EPROTO },
+		{ "{\"v\":1,\"op\":\"events\",\"namespace\":\"default\",\"events\":[1]}", -EPROTO },
+	};
+	struct cache_req q;
+
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		int r = parse_req_text(cases[i].text, &q);
+
+		if (r != cases[i].ret)
+			fail_msg("case %zu (%s): got %d, want %d", i, cases[i].text, r,
+				 cases[i].ret);
+	}
+}
+
+static void test_too_many_names_and_too_long(void **state)
+{
+	json_auto_t *o =
+	    json_pack("{s:i,s:s,s:s,s:[]}", "v", 1, "op", "nads", "namespace", "d", "names");
+	_cleanup_free_ char *line = NULL, *big = NULL;
+	struct cache_req q;
+	struct err e = { 0 };
+	size_t len;
+
+	for (int i = 0; i <= CACHE_NAMES_MAX; i++)
+		json_array_append_new(json_object_get(o, "names"), json_string("n"));
+	assert_int_equal(cache_line_encode(o, &line, &len), 0);
+	assert_int_equal(cache_req_parse(line, len, &q, &e), -EPROTO);
+
+	big = malloc(CACHE_LINE_MAX + 2);
+	assert_non_null(big);
+	memset(big, ' ', CACHE_LINE_MAX + 1);
+	big[CACHE_LINE_MAX + 1] = '\0';
+	assert_int_equal(cache_req_parse(big, CACHE_LINE_MAX + 1, &q, &e), -EMSGSIZE);
+}
+
+static int parse_resp(json_t *msg, enum cache_op op, json_t **ret)
+{
+	_cleanup_free_ char *line = NULL;
+	struct err e = { 0 };
+	size_t len;
+	int r;
+
+	assert_int_equal(cache_line_encode(msg, &line, &len), 0);
+	json_decref(msg);
+	r = cache_resp_parse(line, len, op, ret, &e);
+	if (r < 0)
+		assert_true(e.msg[0]);
+	return r;
+}
+
+static void test_answers(void **state)
+{
+	json_auto_t *api_pod =
+	    json_pack("{s:s,s:{s:s,s:s,s:s,s:s,s:{s:s,s:i},s:{}},s:{s:s}}", "kind", "Pod",
+		      "metadata", "name", "web", "namespace", "default", "uid", "u-1",
+		      "resourceVersion", "7", "annotations", "k8s.v1.cni.cncf.io/networks", "a,b",
+		      "not-a-string", 5, "labels", "spec", "nodeName", "n1");
+	json_auto_t *api_nad =
+	    json_pack("{s:{s:s,s:s},s:{s:s}}", "metadata", "name", "a", "namespace", "default",
+		      "spec", "config", "{\"type\":\"bridge\"}");
+	json_t *pod = cache_trim_pod(api_pod), *nad = cache_trim_nad(api_nad), *got = NULL;
+
+	/* Trimmed: only namespace, name, uid, string annotations; NAD config kept. */
+	assert_non_null(pod);
+	assert_null(json_object_get(pod, "spec"));
+	assert_null(json_object_get(json_object_get(pod, "metadata"), "resourceVersion"));
+	assert_int_equal(
+	    json_object_size(json_object_get(json_object_get(pod, "metadata"), "annotations")), 1);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(nad, "spec"), "config")),
+	    "{\"type\":\"bridge\"}");
+
+	assert_int_equal(parse_resp(cache_resp_ok("pod", json_incref(pod)), CACHE_OP_POD, &got), 0);
+	assert_true(json_equal(got, pod));
+	json_decref(got);
+
+	assert_int_equal(parse_resp(cache_resp_ok("nads", json_pack("{s:O,s:n}", "a", nad, "b")),
+				    CACHE_OP_NADS, &got),
+			 0);
+	assert_true(json_is_null(json_object_get(got, "b")));
+	assert_true(json_equal(json_object_get(got, "a"), nad));
+	json_decref(got);
+
+	got = (json_t *)&got;
+	assert_int_equal(parse_resp(cache_resp_ok(NULL, NULL), CACHE_OP_STATUS, &got), 0);
+	assert_null(got);
+	assert_int_equal(parse_resp(cache_resp_not_found(), CACHE_OP_POD, &got), -ENOENT);
+	assert_int_equal(parse_resp(cache_resp_error("API down\x01"), CACHE_OP_POD, &got),
+			 -EREMOTEIO);
+	/* An answer of the wrong shape for its op. */
+	assert_int_equal(parse_resp(cache_resp_ok("nads", json_incref(pod)), CACHE_OP_POD, &got),
+			 -EPROTO);
+	assert_int_equal(
+	    parse_resp(cache_resp_ok("pod", json_pack("{s:{s:s}}", "metadata", "name", "x")),
+		       CACHE_OP_POD, &got),
+	    -EPROTO);
+	assert_int_equal(parse_resp(json_pack("{s:i,s:b}", "v", 9, "ok", 1), CACHE_OP_POD, &got),
+			 -ENOTSUP);
+	/* Objects without a name are not kept at all. */
+	assert_null(cache_trim_pod(json_object_get(api_pod, "spec")));
+	json_decref(pod);
+	json_decref(nad);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_requests_roundtrip),
+		cmocka_unit_test(test_builders_refuse_bad_names),
+		cmocka_unit_test(test_requests_refused),
+		cmocka_unit_test(test_too_many_names_and_too_long),
+		cmocka_unit_test(test_answers),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
