@@ -52,6 +52,14 @@ int k8s_patch_pod_annotations(struct k8s_client *c, const char *ns, const char *
 int k8s_create(struct k8s_client *c, const char *prefix, const char *ns, const char *resource,
 	       json_t *obj, json_t **ret, struct err *e);
 
+/*
+ * For a caller that runs its own transfers (a curl multi handle, `multus daemon`): a new easy
+ * handle with the client's TLS, credentials and options, the headers for `method` ("GET",
+ * "PATCH": merge patch, "POST": JSON), the URL set to the server's plus `path`; the caller
+ * sets the body, write callback and timeouts. The client must outlive it. NULL on ENOMEM.
+ */
+void *k8s_client_easy_dup(struct k8s_client *c, const char *method, const char *path);
+
 /* Number of HTTP requests made and of connections opened (for tests and benchmarks). */
 unsigned k8s_client_requests(const struct k8s_client *c);
 unsigned k8s_client_connections(const struct k8s_client *c);

@@ -32,12 +32,22 @@
 
 #define CURL_DL_FUNCS(X)                                                                           \
 	X(curl_easy_cleanup)                                                                       \
+	X(curl_easy_duphandle)                                                                     \
 	X(curl_easy_getinfo)                                                                       \
 	X(curl_easy_init)                                                                          \
 	X(curl_easy_perform)                                                                       \
 	X(curl_easy_setopt)                                                                        \
 	X(curl_easy_strerror)                                                                      \
 	X(curl_free)                                                                               \
+	X(curl_multi_add_handle)                                                                   \
+	X(curl_multi_cleanup)                                                                      \
+	X(curl_multi_info_read)                                                                    \
+	X(curl_multi_init)                                                                         \
+	X(curl_multi_perform)                                                                      \
+	X(curl_multi_poll)                                                                         \
+	X(curl_multi_remove_handle)                                                                \
+	X(curl_multi_setopt)                                                                       \
+	X(curl_multi_wakeup)                                                                       \
 	X(curl_global_init)                                                                        \
 	X(curl_slist_append)                                                                       \
 	X(curl_slist_free_all)                                                                     \
@@ -87,13 +97,24 @@ int curl_dl_fds_cloexec_since(const struct curl_dl_fds *before);
 #ifndef CURL_DL_NO_REDIRECT
 #undef curl_easy_getinfo
 #undef curl_easy_setopt
+#undef curl_multi_setopt
 #define curl_easy_cleanup curl_dl.curl_easy_cleanup
+#define curl_easy_duphandle curl_dl.curl_easy_duphandle
 #define curl_easy_getinfo curl_dl.curl_easy_getinfo
 #define curl_easy_init curl_dl.curl_easy_init
 #define curl_easy_perform curl_dl.curl_easy_perform
 #define curl_easy_setopt curl_dl.curl_easy_setopt
 #define curl_easy_strerror curl_dl.curl_easy_strerror
 #define curl_free curl_dl.curl_free
+#define curl_multi_add_handle curl_dl.curl_multi_add_handle
+#define curl_multi_cleanup curl_dl.curl_multi_cleanup
+#define curl_multi_info_read curl_dl.curl_multi_info_read
+#define curl_multi_init curl_dl.curl_multi_init
+#define curl_multi_perform curl_dl.curl_multi_perform
+#define curl_multi_poll curl_dl.curl_multi_poll
+#define curl_multi_remove_handle curl_dl.curl_multi_remove_handle
+#define curl_multi_setopt curl_dl.curl_multi_setopt
+#define curl_multi_wakeup curl_dl.curl_multi_wakeup
 #define curl_global_init curl_dl.curl_global_init
 #define curl_slist_append curl_dl.curl_slist_append
 #define curl_slist_free_all curl_dl.curl_slist_free_all

@@ -521,3 +521,30 @@ int k8s_http_call(struct k8s_client *c, const char *path, const char *patch, con
 {
 	return k8s_http_send(c, patch ? "PATCH" : "GET", path, patch, what, ret_body, ret_len, e);
 }
+
+void *k8s_client_easy_dup(struct k8s_client *c, const char *method, const char *path)
+{
+	_cleanup_free_ char *url = NULL;
+	bool post = method && streq(method, "POST"), patch = method && streq(method, "PATCH");
+	bool ok = true;
+	CURL *h;
+
+	if (asprintf(&url, "%s%s", c->base, path) < 0)
+		return NULL;
+	h = curl_easy_duphandle(c->curl);
+	if (!h)
+		return NULL;
+	/* The copy's own: never the client's error buffer or body. */
+	SETOPT(ok, h, CURLOPT_ERRORBUFFER, (char *)NULL);
+	SETOPT(ok, h, CURLOPT_WRITEFUNCTION, (curl_write_callback)NULL);
+	SETOPT(ok, h, CURLOPT_WRITEDATA, (void *)NULL);
+	SETOPT(ok, h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)0);
+	SETOPT(ok, h, CURLOPT_URL, url);
+	SETOPT(ok, h, CURLOPT_CUSTOMREQUEST, post || patch ? method : NULL);
+	SETOPT(ok, h, CURLOPT_HTTPHEADER, post ? c->hdr_post : patch ? c->hdr_patch : c->hdr_get);
+	if (!ok) {
+		curl_easy_cleanup(h);
+		return NULL;
+	}
+	return h;
+}
