@@ -11,7 +11,6 @@ See README.md next to this file for the layout.  Standard library only.
 """
 
 import argparse
-import base64
 import http.server
 import json
 import os
@@ -43,7 +42,12 @@ ROUTES = [
     (re.compile(r"^/apis/k8s\.cni\.cncf\.io/v1/namespaces/(%s)/network-attachment-definitions$"
                 % NAME), "nads", False),
     (re.compile(r"^/api/v1/namespaces/(%s)/events$" % NAME), "events", False),
+    # Across namespaces: LIST and WATCH (?watch=1) only.
+    (re.compile(r"^/api/v1/pods$"), "pods", False),
+    (re.compile(r"^/apis/k8s\.cni\.cncf\.io/v1/network-attachment-definitions$"), "nads", False),
 ]
+WATCH_BOOKMARK_SECONDS = 1.0
+SCAN_SECONDS = 0.02
 # Per resource: store dir, API resource name, API group, kind, apiVersion.
 KINDS = {
     "pods": ("pods", "", "Pod", "v1"),
@@ -178,12 +182,13 @@ class Target:
 
     def __init__(self, method, path):
         self.path, self.kind, self.ns, self.name = path, None, None, None
+        self.query = {}
         self.verb = {"GET": "get", "PATCH": "patch", "POST": "create", "PUT": "update",
                      "DELETE": "delete"}.get(method, method.lower())
         for rx, kind, single in ROUTES:
             m = rx.match(path)
             if m:
-                self.kind, self.ns = kind, m.group(1)
+                self.kind, self.ns = kind, m.group(1) if m.lastindex else None
                 self.name = m.group(2) if single else None
                 if not single and self.verb == "get":
                     self.verb = "list"
@@ -304,10 +309,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return "none", False
 
     def serve(self):
-        path, _, query = self.path.partition("?")
+        path = self.path.split("?", 1)[0]
         target = Target(self.command, path)
-        target.query = urllib.parse.parse_qs(query)
-        self.query = query
         body = self.read_body()
         how, forbidden = self.auth()
         fault = self.server.take_fault(self.command, path)
@@ -334,11 +337,80 @@ class Handler(http.server.BaseHTTPRequestHandler):
             code, obj, headers = target.error(401)
         elif forbidden:
             code, obj, headers = target.error(403)
+        elif (self.command == "GET" and target.kind in ("pods", "nads") and target.name is None
+              and self.query().get("watch") in ("1", "true")):
+            self.watch(target, path, how, fname)
+            return
         else:
+            target.query = self.query()
             code, obj, headers = self.server.dispatch(self.command, target, body,
                                                     self.headers.get("Content-Type", ""))
         self.reply(code, obj, headers)
         self.log(path, code, how, fname)
+
+    def query(self):
+        q = urllib.parse.parse_qs(self.path.split("?", 1)[1] if "?" in self.path else "")
+        return {k: v[-1] for k, v in q.items()}
+
+    def chunk(self, data):
+        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+        self.wfile.flush()
+
+    def watch(self, t, path, how, fname):
+        """A watch: chunked JSON lines (ADDED, MODIFIED, DELETED, BOOKMARK, ERROR) after the
+        given resourceVersion, until timeoutSeconds, the client leaving, or a cut."""
+        q = self.query()
+        w = self.server.watcher
+        w.start()
+        try:
+            sel = field_selector(q.get("fieldSelector", ""))
+            rv = int(q.get("resourceVersion") or 0)
+        except ValueError as e:
+            self.reply(*status(400, "BadRequest", str(e), {}))
+            self.log(path, 400, how, fname)
+            return
+        timeout = float(q.get("timeoutSeconds") or 1800)
+        bookmarks = q.get("allowWatchBookmarks") in ("1", "true")
+        self.close_connection = True
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        self.wfile.flush()
+        self.log(path, 200, how, fname, watch=True, rv=rv)
+        gone = os.path.join(self.server.dir, "watch.gone")
+        compacted = int((read_lines(os.path.join(self.server.dir, "compacted")) or ["0"])[0])
+        if os.path.exists(gone):  # one-shot: this watch's resourceVersion is too old
+            os.unlink(gone)
+            compacted = rv + 1
+        if rv < compacted:
+            self.chunk(json.dumps({"type": "ERROR", "object": {
+                "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+                "message": "too old resource version: %d (%d)" % (rv, compacted),
+                "reason": "Expired", "code": 410}}).encode() + b"\n")
+            self.chunk(b"")
+            return
+        end = time.time() + timeout
+        last_bm = time.time()
+        gen = w.cut_gen
+        while not self.server.stopping.is_set():
+            evs, cur, cut = w.wait_events(t.kind, t.ns, sel, rv, gen, 0.1)
+            if cut:
+                return  # mid-stream: no last chunk, the connection just closes
+            for erv, typ, obj in evs:
+                self.chunk(json.dumps({"type": typ, "object": obj}).encode() + b"\n")
+                rv = erv
+            now = time.time()
+            if bookmarks and now - last_bm >= WATCH_BOOKMARK_SECONDS:
+                last_bm = now
+                rv = max(rv, cur)
+                _, _, kind_name, api_version = KINDS[t.kind]
+                self.chunk(json.dumps({"type": "BOOKMARK", "object": {
+                    "kind": kind_name, "apiVersion": api_version,
+                    "metadata": {"resourceVersion": str(rv)}}}).encode() + b"\n")
+            if now >= end:
+                self.chunk(b"")
+                return
 
     def reply(self, code, obj, headers):
         data = (json.dumps(obj, separators=(",", ":")) + "\n").encode()
@@ -365,11 +437,118 @@ class Handler(http.server.BaseHTTPRequestHandler):
             except (OSError, ssl.SSLError):
                 return
 
-    def log(self, path, code, how, fault):
+    def log(self, path, code, how, fault, **extra):
         # Never the token: only how the client authenticated.
-        self.server.log({"t": time.time(), "method": self.command, "path": path,
-                         "status": code, "conn": self.conn_id, "auth": how, "fault": fault,
-                         "query": self.query})
+        entry = {"t": time.time(), "method": self.command, "path": path,
+                 "status": code, "conn": self.conn_id, "auth": how, "fault": fault,
+                 "ua": self.headers.get("User-Agent", "")}
+        if "?" in self.path:
+            entry["query"] = self.path.split("?", 1)[1]
+        entry.update(extra)
+        self.server.log(entry)
+
+
+def field_selector(text):
+    """spec.nodeName=X (the only one multus uses) -> {"spec.nodeName": X}."""
+    out = {}
+    for part in filter(None, text.split(",")):
+        k, eq, v = part.partition("=")
+        if not eq or k not in ("spec.nodeName", "metadata.name", "metadata.namespace"):
+            raise ValueError('field label not supported: "%s"' % k)
+        out[k] = v
+    return out
+
+
+def selected(obj, sel):
+    for k, v in sel.items():
+        cur = obj
+        for part in k.split("."):
+            cur = cur.get(part) if isinstance(cur, dict) else None
+        if cur != v:
+            return False
+    return True
+
+
+class Watcher:
+    """The objects under objects/ as a stream of changes: started by the first list across
+    namespaces or watch, it looks at the files every SCAN_SECONDS and gives each change the
+    next resourceVersion (one counter for all, as etcd's). A file `watch.cut` cuts every
+    watch mid-stream (it is removed); `compacted` N makes watches from before N get 410, and
+    `watch.gone` (removed when used) the next watch, whatever its resourceVersion."""
+
+    def __init__(self, srv):
+        self.srv, self.rv, self.objs, self.history = srv, 1, {}, []
+        self.cond = threading.Condition()
+        self.started, self.cut_gen = False, 0
+
+    def start(self):
+        with self.cond:
+            if self.started:
+                return
+            self.started = True
+            self.scan(initial=True)
+        threading.Thread(target=self.run, daemon=True).start()
+
+    def run(self):
+        while not self.srv.stopping.wait(SCAN_SECONDS):
+            with self.cond:
+                self.scan()
+
+    def scan(self, initial=False):
+        seen = set()
+        for kind in ("pods", "nads"):
+            base = os.path.join(self.srv.dir, "objects", kind)
+            for ns in sorted(os.listdir(base)) if os.path.isdir(base) else []:
+                d = os.path.join(base, ns)
+                for fn in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+                    if not fn.endswith(".json") or fn.startswith("."):
+                        continue
+                    key = (kind, ns, fn[:-5])
+                    try:
+                        with open(os.path.join(d, fn)) as f:
+                            text = f.read()
+                        raw = json.loads(text)
+                    except (OSError, ValueError):
+                        if key in self.objs:
+                            seen.add(key)
+                        continue
+                    seen.add(key)
+                    old = self.objs.get(key)
+                    if old and old[0] == text:
+                        continue
+                    obj = with_defaults(raw, kind, ns, fn[:-5])
+                    if not initial:
+                        self.rv += 1
+                    obj["metadata"]["resourceVersion"] = str(self.rv)
+                    self.objs[key] = (text, obj)
+                    if not initial:
+                        self.history.append((self.rv, kind, "MODIFIED" if old else "ADDED", obj))
+        for key in [k for k in self.objs if k not in seen]:
+            _, obj = self.objs.pop(key)
+            self.rv += 1
+            obj = dict(obj, metadata=dict(obj["metadata"], resourceVersion=str(self.rv)))
+            self.history.append((self.rv, key[0], "DELETED", obj))
+        cut = os.path.join(self.srv.dir, "watch.cut")
+        if os.path.exists(cut):
+            os.unlink(cut)
+            self.cut_gen += 1
+        self.cond.notify_all()
+
+    def snapshot(self, kind, sel):
+        self.start()
+        with self.cond:
+            self.scan()
+            return self.rv, [o for (k, _, _), (_, o) in sorted(self.objs.items())
+                             if k == kind and selected(o, sel)]
+
+    def wait_events(self, kind, ns, sel, after, gen, timeout):
+        with self.cond:
+            if not any(e[0] > after for e in self.history) and self.cut_gen == gen:
+                self.cond.wait(timeout)
+            evs = [(rv, typ, o) for rv, k, typ, o in self.history
+                   if rv > after and k == kind and selected(o, sel)
+                   and (ns is None or o["metadata"]["namespace"] == ns)]
+            return evs, self.rv, self.cut_gen != gen
 
 
 class APIServer(http.server.ThreadingHTTPServer):
@@ -380,6 +559,7 @@ class APIServer(http.server.ThreadingHTTPServer):
         self.stopping = threading.Event()
         self.lock = threading.Lock()  # faults.json, object read-modify-write, requests.log
         self.conns = 0
+        self.watcher = Watcher(self)
         self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self.ctx.load_cert_chain(os.path.join(state_dir, "server.crt"),
                                  os.path.join(state_dir, "server.key"))
@@ -470,19 +650,28 @@ class APIServer(http.server.ThreadingHTTPServer):
             if method != "POST":
                 return t.error(405)
             return self.create(t, body, ctype)
-        if t.name is None:  # the NAD list
+        if t.name is None:  # a list: one namespace's NADs, or pods/NADs across namespaces
             if method != "GET":
                 return t.error(405)
-            d = os.path.join(self.dir, "objects", t.kind, t.ns)
-            items = []
-            for fn in sorted(os.listdir(d)) if os.path.isdir(d) else []:
-                if fn.endswith(".json") and not fn.startswith("."):
-                    try:
-                        items.append(with_defaults(self.load(t.kind, t.ns, fn[:-5]),
-                                                   t.kind, t.ns, fn[:-5]))
-                    except (OSError, ValueError):
-                        continue  # a file being written or a broken one: skip it
-            return self.list_page(t, items)
+            try:
+                sel = field_selector(t.query.get("fieldSelector", ""))
+            except ValueError as e:
+                return status(400, "BadRequest", str(e), {})
+            if t.ns is None:
+                rv, items = self.watcher.snapshot(t.kind, sel)
+            else:
+                rv, items = "1", []
+                d = os.path.join(self.dir, "objects", t.kind, t.ns)
+                for fn in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+                    if fn.endswith(".json") and not fn.startswith("."):
+                        try:
+                            items.append(with_defaults(self.load(t.kind, t.ns, fn[:-5]),
+                                                       t.kind, t.ns, fn[:-5]))
+                        except (OSError, ValueError):
+                            continue  # a file being written or a broken one: skip it
+            _, _, kind_name, api_version = KINDS[t.kind]
+            return 200, {"kind": kind_name + "List", "apiVersion": api_version,
+                         "metadata": {"resourceVersion": str(rv)}, "items": items}, {}
         if method == "GET":
             try:
                 return 200, with_defaults(self.load(t.kind, t.ns, t.name), t.kind, t.ns,
@@ -537,34 +726,6 @@ class APIServer(http.server.ThreadingHTTPServer):
             with open(os.path.join(self.dir, t.kind + ".log"), "a") as f:
                 f.write(json.dumps(new) + "\n")
             return 201, new, {}
-
-    def list_page(self, t, items):
-        """limit and continue as kube-apiserver: a page, and a token for the rest. The page
-        size is also capped by the file list.limit (tests make small pages with it)."""
-        meta = {"resourceVersion": "1"}
-        cont = (t.query.get("continue") or [""])[0]
-        if cont:
-            try:
-                after = base64.urlsafe_b64decode(cont.encode()).decode()
-            except (ValueError, UnicodeDecodeError):
-                return status(400, "BadRequest", "continue key is not valid", {})
-            items = [i for i in items if i["metadata"]["name"] > after]
-        limits = []
-        try:
-            limits.append(int((t.query.get("limit") or ["0"])[0]))
-        except ValueError:
-            return status(400, "BadRequest", "limit is not a number", {})
-        cap = read_lines(os.path.join(self.dir, "list.limit"))
-        if cap:
-            limits.append(int(cap[0]))
-        limit = min([l for l in limits if l > 0], default=0)
-        if limit and len(items) > limit:
-            items = items[:limit]
-            meta["continue"] = base64.urlsafe_b64encode(
-                items[-1]["metadata"]["name"].encode()).decode()
-            meta["remainingItemCount"] = 1
-        return 200, {"kind": "NetworkAttachmentDefinitionList",
-                     "apiVersion": NAD_GROUP + "/v1", "metadata": meta, "items": items}, {}
 
     def patch(self, t, body, ctype):
         if ctype.split(";")[0].strip().lower() != "application/merge-patch+json":
