@@ -49,7 +49,7 @@ ALL_CFLAGS = -std=gnu11 $(OPT) $(WARN) $(SAN) -D_GNU_SOURCE -DMULTUS_VERSION='"$
 ALL_LDFLAGS = $(SAN) $(LDFLAGS)
 
 # Rooms, lowest first. A room's archive may use only the rooms after it in its DEPS line.
-ROOMS := util cni netns netlink k8s multus install
+ROOMS := util cni netns netlink k8s multus install daemon
 DEPS_util := util
 DEPS_cni := cni util
 DEPS_netns := netns util
@@ -59,6 +59,8 @@ DEPS_multus := multus k8s netlink netns cni util
 # The installer is a second program: it checks a netconf with the plugin's own parser
 # (libnetconf.a: multus/netconf.c and the log levels it parses), never the plugin's verbs.
 DEPS_install := install netconf k8s cni util
+# `multus daemon` runs the installer and serves the node-local cache (k8s/cache_proto.c).
+DEPS_daemon := daemon install netconf k8s cni util
 
 # Generated sources: protobuf-c code from a room's .proto files (build/gen/<room>/x.pb-c.[ch],
 # included as "<room>/x.pb-c.h"), compiled into that room's archive.
@@ -104,7 +106,7 @@ $(B)/libnetconf.a: $(NETCONF_OBJ)
 # The libraries `multus install` copies beside the binary are found through this rpath, so
 # the binary runs on a node that has none of them installed. RPATH, not RUNPATH: the loader
 # applies RPATH to the libraries' own dependencies too (libcurl's libssl, ...).
-$(B)/multus: $(B)/obj/main.o $(call lib_of,multus) $(call lib_of,install)
+$(B)/multus: $(B)/obj/main.o $(call lib_of,multus) $(call lib_of,daemon)
 	$(CC) $(ALL_LDFLAGS) -Wl,--disable-new-dtags -Wl,-rpath,'$$ORIGIN/multus.libs' -o $@ $^ $(PKG_LIBS)
 
 # Unit tests: tests/unit/test_<room>_<what>.c links that room and the rooms below it.

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cni/version.h"
+#include "daemon/daemon.h"
 #include "install/install.h"
 #include "multus/cmd.h"
 #include "util/macro.h"
@@ -29,6 +30,8 @@ static const struct {
 	  "NETNS|--all [--json] [--cni-dir DIR]: check a pod netns, or every store entry, against the store (exit 0 ok, 1 drift, 2 error; `multus --verify --help`)" },
 	{ "install", multus_install_main,
 	  "[OPTIONS]: the DaemonSet's installer (`multus install --help`)" },
+	{ "daemon", multus_daemon_main,
+	  "[OPTIONS]: the DaemonSet's command: install, then the node-local API cache (`multus daemon --help`)" },
 	{ "--version", version_main, "print the version" },
 	{ "--help", help_main, "this text" },
 	{ "-h", help_main, NULL },

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What the daemon's files share. One thread: a curl multi handle carries every API transfer
+ * (the two watches, the daemon's own GETs, the queued writes) and its poll also waits on the
+ * signalfd, the listening socket and the clients (loop.c).
+ */
+#pragma once
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "k8s/cache_proto.h"
+#include "k8s/client.h"
+
+#define CLIENTS_MAX 128
+#define CLIENT_TIMEOUT_MS 2000 /* to send a whole request line */
+#define POD_WAIT_MS 10 /* a pod not in the cache yet: wait this long for the watch, then GET */
+
+struct daemon;
+struct xfer;
+
+/* api.c: transfers on the multi handle. */
+typedef void (*xfer_line_fn)(struct xfer *x, const char *line, size_t len);
+typedef void (*xfer_done_fn)(struct xfer *x, int res, long status);
+struct xfer {
+	struct daemon *d;
+	void *h; /* CURL * */
+	char *buf;
+	size_t len, size, max;
+	bool too_big, abort;
+	xfer_line_fn on_line; /* streaming: called per '\n'-terminated line; NULL: whole body */
+	xfer_done_fn on_done; /* res: 0 (status is the HTTP status) or -errno; then freed */
+	void *ud;
+	char *body;
+	struct xfer *next;
+};
+/* `body` (may be NULL) is copied; `max` bounds what is kept of the reply (a line, or the
+ * whole body). timeout_ms 0: none (a watch). */
+struct xfer *xfer_start(struct daemon *d, const char *method, const char *path, const char *body,
+			size_t max, long timeout_ms, xfer_line_fn on_line, xfer_done_fn on_done,
+			void *ud);
+/* Stops it without calling on_done. */
+void xfer_cancel(struct xfer *x);
+/* Runs what is due and calls on_done of every finished transfer. */
+void api_dispatch(struct daemon *d);
+
+/* watch.c: LIST then WATCH of one resource into a json object "ns/name" -> trimmed object. */
+struct watch {
+	const char *what; /* "pods", "nads" */
+	char *path; /* the collection, with its fieldSelector */
+	json_t *store;
+	json_t *(*trim)(json_t *obj);
+	char rv[128];
+	bool synced, gone;
+	struct xfer *x;
+	uint64_t retry_at; /* ms; 0: nothing to wait for */
+	long backoff_ms;
+	unsigned lists, watches, events;
+};
+int watch_init(struct watch *w, const char *what, const char *path, json_t *(*trim)(json_t *));
+void watch_done(struct watch *w);
+/* Starts what is due (a LIST, a WATCH after a backoff); returns the ms to the next due time
+ * or -1. */
+long watch_tick(struct daemon *d, struct watch *w);
+void watch_stop(struct watch *w);
+
+/* writer.c: the queue of status PATCHes and event POSTs, retried within api_timeout_ms. */
+int writer_queue(struct daemon *d, const char *method, const char *path, json_t *body,
+		 const char *what);
+long writer_tick(struct daemon *d);
+bool writer_idle(const struct daemon *d);
+
+/* server.c: the unix socket. */
+int server_open(const char *path, int *ret_fd, char *err, size_t errlen);
+void server_accept(struct daemon *d);
+/* Adds the clients' fds to `fds` (struct curl_waitfd), at most `max`; returns how many. */
+unsigned server_fds(struct daemon *d, void *fds, unsigned max);
+/* Handles readiness of the client fds as given back in `fds`; returns ms to the next
+ * deadline or -1. */
+long server_tick(struct daemon *d, void *fds, unsigned n);
+/* The watch added or changed a pod: a client waiting for it may be answered. */
+void server_pod_seen(struct daemon *d, const char *key);
+void server_close_all(struct daemon *d);
+
+struct client;
+struct daemon {
+	struct k8s_client *api;
+	void *multi; /* CURLM * */
+	struct xfer *xfers;
+	struct watch pods, nads;
+	struct client *clients;
+	unsigned n_clients;
+	struct job *jobs;
+	unsigned n_jobs;
+	long api_timeout_ms;
+	int listen_fd;
+	const char *socket_path;
+	bool stopping;
+	/* Counters, logged at exit and on SIGUSR1 (tests read them). */
+	unsigned served, fetched, stale, refused, written, dropped;
+};
+
+uint64_t now_ms(void);
+void dlog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,0 +1,182 @@
+#!/bin/sh
+# Issue 11: `multus daemon` against the test API server's LIST/WATCH. An ADD served from its
+# cache makes no API request of its own (the daemon's requests carry their own User-Agent in
+# requests.log) and maps no libcurl; the status and events are written by the daemon, with
+# retries, and flushed on SIGTERM; a pod created just before its ADD; a stale uid; a watch cut
+# mid-stream and a 410, both recovered; 50 parallel requests; non-root clients refused; a
+# stopped daemon: the ADD falls back within the bound.
+. "$SRC/tests/netns/lib.sh"
+setup_dirs
+. "$SRC/tests/netns/k8s_lib.sh"
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+SOCK=$T/run/multus/multus.sock DOUT=$T/daemon.out DPID=
+R=$API/requests.log
+faults() { printf '%s\n' "$1" >"$API/.faults.tmp" && mv "$API/.faults.tmp" "$API/faults.json"; }
+# npod NS NAME UID [ANNOTATION VALUE]...: a pod of node1.
+npod() {
+	_ns=$1 _name=$2 _uid=$3
+	shift 3
+	_obj=$(jq -nc --arg u "$_uid" '{metadata: {annotations: {}}, spec: {nodeName: "node1"}} | if $u != "" then .metadata.uid = $u else . end')
+	while [ $# -ge 2 ]; do
+		_obj=$(printf '%s' "$_obj" | jq -c --arg k "$1" --arg v "$2" '.metadata.annotations[$k] = $v')
+		shift 2
+	done
+	mkdir -p "$API/objects/pods/$_ns"
+	printf '%s\n' "$_obj" >"$API/objects/pods/$_ns/.$_name.tmp"
+	mv "$API/objects/pods/$_ns/.$_name.tmp" "$API/objects/pods/$_ns/$_name.json"
+}
+daemon_start() {
+	mkdir -p "$T/run"
+	NODE_NAME=node1 "$MULTUS" daemon --no-install --socket "$SOCK" --kubeconfig "$API/kubeconfig" \
+		--api-timeout-seconds 5 >"$DOUT" 2>&1 &
+	DPID=$!
+	i=0
+	while ! { grep -q "watch pods: listed" "$DOUT" && grep -q "watch nads: listed" "$DOUT"; } && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	grep -q "watch nads: listed" "$DOUT"
+}
+daemon_stop() { [ -n "$DPID" ] && kill "$DPID" 2>/dev/null; wait "$DPID" 2>/dev/null; DRC=$?; DPID=; }
+trap 'daemon_stop; api_stop' EXIT
+# counter NAME: the daemon's counter as it logs them on SIGUSR1.
+counter() {
+	n=$(grep -c "served " "$DOUT")
+	kill -USR1 "$DPID"
+	i=0
+	while [ "$(grep -c "served " "$DOUT")" -le "$n" ] && [ $i -lt 100 ]; do sleep 0.02; i=$((i + 1)); done
+	grep "served " "$DOUT" | tail -n 1 | sed -n "s/.*[ ,]$1 \([0-9]*\).*/\1/p"
+}
+# plugin requests: lines of requests.log since line $1 not made by the daemon.
+plugin_reqs() { tail -n +"$(($1 + 1))" "$R" | jq -c 'select(.ua | startswith("multus-daemon/") | not)' | wc -l; }
+lines() { wc -l <"$R"; }
+wait_for() { i=0; while ! "$@" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done; "$@"; }
+TLS_LIBS='libcurl|libssl|libcrypto|libgnutls|libnghttp2'
+# add ID NS NAME [UID]: ADD with the loader's log; $RC, $MS.
+add() {
+	rm -rf "$T/ld" && mkdir "$T/ld"
+	_a="$(kargs "$2" "$3")${4:+;K8S_POD_UID=$4}"
+	t0=$(now_ms)
+	CNI_COMMAND=ADD CNI_CONTAINERID=$1 CNI_IFNAME=eth0 CNI_NETNS=/run/netns/pod CNI_ARGS=$_a \
+		CNI_PATH=$CNI_PATH_TEST LD_DEBUG=libs LD_DEBUG_OUTPUT=$T/ld/log "$MULTUS" <"$T/nc" >"$T/out" 2>"$T/err"
+	RC=$?
+	MS=$(($(now_ms) - t0))
+	multus DEL "$1" eth0 /run/netns/pod "$_a" <"$T/nc" >/dev/null 2>&1
+}
+unmapped() { [ -n "$(ls "$T/ld")" ] && ! cat "$T"/ld/log.* | grep -Eq "calling init: .*($TLS_LIBS)"; }
+
+check "API server starts" api_start
+ip netns add pod
+nad default net-a "$(br_json net-a br-a 10.71.0.0/24)"
+nad kube-system tke-bridge "$(br_json tke-bridge br-t 10.72.0.0/24)"
+npod default web "" tke.cloud.tencent.com/networks net-a k8s.v1.cni.cncf.io/networks net-a@net1
+npod default other-node "" && jq '.spec.nodeName = "node2"' "$API/objects/pods/default/other-node.json" >"$T/x" && mv "$T/x" "$API/objects/pods/default/other-node.json"
+netconf m '"kubeconfig":"'"$API/kubeconfig"'","daemonSocket":"'"$SOCK"'","defaultDelegates":"tke-bridge","logLevel":"verbose"' >"$T/nc"
+
+check "daemon starts: LISTs pods and NADs" daemon_start
+check "daemon: pods listed with fieldSelector spec.nodeName=node1, across namespaces" sh -c "jq -s -e '[.[] | select(.path == \"/api/v1/pods\" and (.query | contains(\"fieldSelector=spec.nodeName%3Dnode1\")))] | length >= 1' '$R'"
+check "daemon: then WATCHes both from the list's resourceVersion, with bookmarks" wait_for sh -c "[ \$(jq -s '[.[] | select(.watch == true and (.query | contains(\"allowWatchBookmarks=true\")) and (.query | contains(\"resourceVersion=\")))] | length' '$R') -ge 2 ]"
+check "daemon: the pod of node2 is not cached" sh -c "[ \$(grep -c '\"other-node\"' '$R') -eq 0 ] && [ \"\$(/usr/bin/python3 '$SRC/tests/k8s/cache_client.py' --socket '$SOCK' --request '{\"v\":1,\"op\":\"pod\",\"namespace\":\"default\",\"name\":\"other-node\"}' 2>&1)\" != '' ]"
+check "socket: 0600 in a 0700 directory, root's" sh -c "[ \$(stat -c %a:%u '$SOCK') = 600:0 ] && [ \$(stat -c %a:%u '$T/run/multus') = 700:0 ]"
+
+# === served from the cache ===================================================================
+L=$(lines)
+add c1 default web
+check "cached ADD: succeeds with eth0 and net1" sh -c "[ $RC -eq 0 ] && jq -e '.interfaces | map(select(.sandbox)) | length >= 1' '$T/out'"
+check "cached ADD: zero API requests of its own (requests.log: only the daemon's)" [ "$(plugin_reqs "$L")" -eq 0 ]
+check "cached ADD: libcurl and TLS libraries never mapped" unmapped
+check "cached ADD: the daemon wrote the status (PATCH, its User-Agent)" wait_for sh -c "jq -e '.metadata.annotations[\"k8s.v1.cni.cncf.io/network-status\"] | fromjson | map(.interface) == [\"eth0\",\"net1\"]' '$API/objects/pods/default/web.json'"
+check "cached ADD: the daemon wrote 2 AddedInterface events" wait_for sh -c "[ \$(jq -s '[.[] | select(.reason == \"AddedInterface\" and .involvedObject.name == \"web\")] | length' '$API/events.log') -eq 2 ]"
+check "cached ADD: the writes were the daemon's, nothing else was asked (no GET)" sh -c "[ \"\$(tail -n +$((L + 1)) '$R' | jq -r 'select(.watch != true) | .method + \" \" + (.ua | split(\"/\")[0])' | sort | uniq -c | tr -s ' ' | tr '\n' ';')\" = ' 1 PATCH multus-daemon; 2 POST multus-daemon;' ]"
+
+# === a pod created just before its ADD =========================================================
+npod default fresh "" tke.cloud.tencent.com/networks net-a
+L=$(lines)
+add c2 default fresh
+check "pod created just before ADD: succeeds" [ "$RC" -eq 0 ]
+check "pod created just before ADD: no API request of the plugin's" [ "$(plugin_reqs "$L")" -eq 0 ]
+
+# === the watch cut mid-stream ==================================================================
+W0=$(jq -s '[.[] | select(.watch == true and .path == "/api/v1/pods")] | length' "$R")
+touch "$API/watch.cut"
+check "watch cut: the daemon watches again (from its resourceVersion, no new LIST)" wait_for sh -c "[ \$(jq -s '[.[] | select(.watch == true and .path == \"/api/v1/pods\")] | length' '$R') -gt $W0 ]"
+LISTS=$(jq -s '[.[] | select(.path == "/api/v1/pods" and .watch != true)] | length' "$R")
+npod default after-cut "" tke.cloud.tencent.com/networks net-a
+sleep 0.3
+F0=$(counter fetched)
+L=$(lines)
+add c3 default after-cut
+F1=$(counter fetched)
+check "watch cut: a pod made after the cut comes by the new watch (no GET, no LIST)" sh -c "[ $RC -eq 0 ] && [ $F1 -eq $F0 ] && [ \$(jq -s '[.[] | select(.path == \"/api/v1/pods\" and .watch != true)] | length' '$R') -eq $LISTS ] && [ $(plugin_reqs "$L") -eq 0 ]"
+
+# === 410 Gone ==================================================================================
+# Whichever watch comes back first gets the 410: pods or NADs.
+ALL=$(jq -s '[.[] | select((.path == "/api/v1/pods" or (.path | endswith("/network-attachment-definitions"))) and .watch != true)] | length' "$R")
+touch "$API/watch.gone" "$API/watch.cut"
+check "410: the daemon lists again" wait_for sh -c "[ \$(jq -s '[.[] | select((.path == \"/api/v1/pods\" or (.path | endswith(\"/network-attachment-definitions\"))) and .watch != true)] | length' '$R') -gt $ALL ] && grep -q 'is gone (410); listing again' '$DOUT'"
+check "410: and watches again" wait_for sh -c "[ \$(tail -n 1 '$R' | jq -r .watch) = true ] || jq -s -e '.[-3:] | any(.watch == true)' '$R'"
+npod default after-gone "" tke.cloud.tencent.com/networks net-a
+sleep 0.3
+F0=$(counter fetched)
+L=$(lines)
+add c4 default after-gone
+F1=$(counter fetched)
+check "410: recovered: a new pod comes by the watch" sh -c "[ $RC -eq 0 ] && [ $F1 -eq $F0 ] && [ $(plugin_reqs "$L") -eq 0 ]"
+
+# === 50 parallel requests ======================================================================
+check "50 parallel pod requests: all answered ok with the pod" sh -c "/usr/bin/python3 '$SRC/tests/k8s/cache_client.py' --socket '$SOCK' --parallel 50 --request '{\"v\":1,\"op\":\"pod\",\"namespace\":\"default\",\"name\":\"web\"}' >'$T/par' && [ \$(grep -c '\"name\":\"web\"' '$T/par') -eq 50 ]"
+check "50 parallel NAD requests: all answered" /usr/bin/python3 "$SRC/tests/k8s/cache_client.py" --socket "$SOCK" --parallel 50 --request '{"v":1,"op":"nads","namespace":"default","names":["net-a","none"]}'
+check "garbage request: an error answer, the daemon goes on" sh -c "! /usr/bin/python3 '$SRC/tests/k8s/cache_client.py' --socket '$SOCK' --request '{\"v\":1,\"op\":\"pod\",\"namespace\":\"../x\",\"name\":\"web\"}' | grep -q '^ok' && kill -0 $DPID"
+
+# === non-root clients ===========================================================================
+REQ='{"v":1,"op":"pod","namespace":"default","name":"web"}'
+check "non-root client (nobody): cannot connect" sh -c "setpriv --reuid=65534 --regid=65534 --clear-groups /usr/bin/python3 '$SRC/tests/k8s/cache_client.py' --socket '$SOCK' --request '$REQ' | grep -q '^refused'"
+RF=$(counter refused)
+setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps +dac_override,+dac_read_search --ambient-caps +dac_override,+dac_read_search /usr/bin/python3 "$SRC/tests/k8s/cache_client.py" --socket "$SOCK" --request "$REQ" >"$T/nobody" 2>&1
+RF1=$(counter refused)
+check "non-root client that may bypass file modes (nobody + CAP_DAC_OVERRIDE): connects, refused by SO_PEERCRED" sh -c "grep -q '^closed' '$T/nobody' && [ $RF1 -gt $RF ]"
+
+# === status writes retried =====================================================================
+faults '[{"method": "PATCH", "path": "/pods/fresh$", "action": {"status": 500}, "count": 2}]'
+L=$(lines)
+add c5 default fresh
+check "status retried: ADD succeeds at once" [ "$RC" -eq 0 ]
+check "status retried: 2 x 500, then written (3 PATCHes)" wait_for sh -c "[ \$(tail -n +$((L + 1)) '$R' | jq -s '[.[] | select(.method == \"PATCH\")] | length') -eq 3 ] && jq -e '.metadata.annotations | has(\"k8s.v1.cni.cncf.io/network-status\")' '$API/objects/pods/default/fresh.json'"
+rm -f "$API/faults.json"
+
+# === a stale uid ================================================================================
+# The pods watch held up (it hangs); the pod is made anew under another uid: the cache has the
+# old one, so the daemon fetches it.
+npod default re "uid-old" tke.cloud.tencent.com/networks net-a
+sleep 0.3
+faults '[{"method": "GET", "path": "^/api/v1/pods$", "action": {"hang": true}}]'
+touch "$API/watch.cut"
+sleep 0.3
+npod default re "uid-new" tke.cloud.tencent.com/networks net-a
+S0=$(counter stale) F0=$(counter fetched)
+L=$(lines)
+# Asked directly (the plugin's 50 ms would not wait for a GET on a new TLS connection here,
+# HTTP/1.1 with a hung watch holding one).
+/usr/bin/python3 "$SRC/tests/k8s/cache_client.py" --socket "$SOCK" --request '{"v":1,"op":"pod","namespace":"default","name":"re","uid":"uid-new"}' >"$T/re" 2>&1
+S1=$(counter stale) F1=$(counter fetched)
+check "stale uid: the daemon answers with the new pod" grep -q '^ok .*"uid":"uid-new"' "$T/re"
+check "stale uid: it saw the cached one stale and fetched the pod itself" sh -c "[ $S1 -gt $S0 ] && [ $F1 -gt $F0 ] && tail -n +$((L + 1)) '$R' | jq -s -e 'any(.[]; .path == \"/api/v1/namespaces/default/pods/re\" and .method == \"GET\" and (.ua | startswith(\"multus-daemon/\")))'"
+L=$(lines)
+add c6 default re uid-new
+check "stale uid: then the ADD is served from the cache" sh -c "[ $RC -eq 0 ] && [ $(plugin_reqs "$L") -eq 0 ]"
+rm -f "$API/faults.json"
+
+# === a stopped daemon ===========================================================================
+netconf m '"kubeconfig":"'"$API/kubeconfig"'","daemonSocket":""' >"$T/nc-off"
+cp "$T/nc" "$T/nc-on" && cp "$T/nc-off" "$T/nc" && add c7 default web && BASE=$MS && cp "$T/nc-on" "$T/nc"
+kill -STOP "$DPID"
+L=$(lines)
+add c8 default web
+kill -CONT "$DPID"
+check "daemon stopped: ADD falls back to the API within the bound ($MS ms, $BASE ms without)" sh -c "[ $RC -eq 0 ] && [ $(plugin_reqs "$L") -ge 2 ] && [ $MS -lt $((BASE + 400)) ]"
+
+# === SIGTERM flushes the queue ==================================================================
+faults '[{"method": "PATCH", "path": "/pods/after-cut$", "action": {"delay": 1}, "count": 1}]'
+add c9 default after-cut
+daemon_stop
+check "SIGTERM: exit 0 after flushing" sh -c "[ $DRC -eq 0 ] && grep -q 'terminated: flushing' '$DOUT'"
+check "SIGTERM: the delayed status write was finished first" sh -c "[ \$(jq -s '[.[] | select(.method == \"PATCH\" and .path == \"/api/v1/namespaces/default/pods/after-cut\" and .status == 200)] | length' '$R') -ge 2 ]"
+check "SIGTERM: the socket is removed" test ! -e "$SOCK"
+done_testing
