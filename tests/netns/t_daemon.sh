@@ -179,4 +179,21 @@ daemon_stop
 check "SIGTERM: exit 0 after flushing" sh -c "[ $DRC -eq 0 ] && grep -q 'terminated: flushing' '$DOUT'"
 check "SIGTERM: the delayed status write was finished first" sh -c "[ \$(jq -s '[.[] | select(.method == \"PATCH\" and .path == \"/api/v1/namespaces/default/pods/after-cut\" and .status == 200)] | length' '$R') -ge 2 ]"
 check "SIGTERM: the socket is removed" test ! -e "$SOCK"
+
+# === everything `multus install` does, with its flags; in-cluster API access ====================
+BIN=$T/host/bin HCONF=$T/host/net.d
+mkdir -p "$BIN" "$HCONF" "$T/cm"
+printf '{"cniVersion":"1.0.0","name":"node-cni-network","type":"multus","defaultDelegates":"tke-bridge"}\n' >"$T/cm/00-multus.conf"
+L=$(lines)
+KUBERNETES_SERVICE_HOST=127.0.0.1 KUBERNETES_SERVICE_PORT=$(cat "$API/port") \
+	"$MULTUS" daemon --node-name node1 --socket "$SOCK" --cni-bin-dir "$BIN" --cni-conf-dir "$HCONF" \
+	--netconf "$T/cm/00-multus.conf" --token-file "$API/token" --ca-file "$API/ca.crt" >"$DOUT" 2>&1 &
+DPID=$!
+check "daemon + install: the binary, the kubeconfig and 00-multus.conf installed" wait_for sh -c "cmp '$MULTUS' '$BIN/multus' && [ -s '$HCONF/multus.d/multus.kubeconfig' ] && jq -e '.kubeconfig == \"/etc/cni/net.d/multus.d/multus.kubeconfig\"' '$HCONF/00-multus.conf'"
+check "daemon + install: the installer says so" grep -q "multus install: multus .* installed in $BIN" "$DOUT"
+check "daemon + install: the cache LISTs in-cluster (token, service host)" wait_for sh -c "tail -n +$((L + 1)) '$R' | jq -s -e 'any(.[]; .path == \"/api/v1/pods\" and .auth == \"token\" and (.ua | startswith(\"multus-daemon/\")))' && test -S '$SOCK'"
+kill "$DPID"
+wait "$DPID"
+DRC=$? DPID=
+check "daemon + install: SIGTERM ends both, exit 0" sh -c "[ $DRC -eq 0 ] && grep -q 'multus install: terminated' '$DOUT'"
 done_testing
