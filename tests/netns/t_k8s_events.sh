@@ -102,15 +102,15 @@ rm -f "$API/faults.json"
 api_stop
 
 # === RBAC: the shipped ClusterRole grants exactly what the plugin uses ==========================
-check "deploy/: the ClusterRole is pods get+patch, events create, NADs get+list, nothing more" \
+check "deploy/: the ClusterRole is pods get+list+watch+patch, events create, NADs get+list+watch, nothing more" \
 	python3 -c '
 import sys, yaml
 docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d and d.get("kind") == "ClusterRole"]
 assert len(docs) == 1, docs
 got = sorted((g, r, tuple(sorted(x["verbs"]))) for x in docs[0]["rules"]
              for g in x["apiGroups"] for r in x["resources"])
-want = [("", "events", ("create",)), ("", "pods", ("get", "patch")),
-        ("k8s.cni.cncf.io", "network-attachment-definitions", ("get", "list"))]
+want = [("", "events", ("create",)), ("", "pods", ("get", "list", "patch", "watch")),
+        ("k8s.cni.cncf.io", "network-attachment-definitions", ("get", "list", "watch"))]
 assert got == want, got
 ' "$SRC/deploy/multus-daemonset.yml"
 done_testing
