@@ -176,6 +176,8 @@ void api_dispatch(struct daemon *d)
 		{
 			int r = res_errno(m->data.result, x);
 
+			if (r == 0 && status == 401)
+				d->reauth = true;
 			/* The callback may start new transfers; this one is freed after it. */
 			x->on_done(x, r, status);
 			xfer_free(x);

@@ -154,7 +154,9 @@ static int parse_args(int argc, char **argv, struct daemon_opts *o)
 	return 0;
 }
 
-static int api_open(struct daemon *d, const struct daemon_opts *o, struct err *e)
+static const struct daemon_opts *opts;
+
+static int client_new(const struct daemon_opts *o, struct k8s_client **ret, struct err *e)
 {
 	_cleanup_(k8s_config_freep) struct k8s_config *cfg = NULL;
 	int r;
@@ -166,7 +168,33 @@ static int api_open(struct daemon *d, const struct daemon_opts *o, struct err *e
 	if (r < 0)
 		return err_prefix(e, r, "API access");
 	/* The client's own bound is not used: every transfer has its own timeout. */
-	r = k8s_client_new(cfg, 24L * 3600 * 1000, &d->api, e);
+	return k8s_client_new(cfg, 24L * 3600 * 1000, ret, e);
+}
+
+void api_reload(struct daemon *d)
+{
+	struct k8s_client *c = NULL;
+	struct err e = { 0 };
+
+	d->reauth = false;
+	if (now_ms() < d->reauth_at)
+		return;
+	d->reauth_at = now_ms() + 10000;
+	if (client_new(opts, &c, &e) < 0) {
+		dlog("401 from the API server, and new credentials fail: %s", e.msg);
+		return;
+	}
+	dlog("401 from the API server: credentials read again");
+	/* The old client is not freed: transfers under way still use its headers. */
+	d->api = c;
+}
+
+static int api_open(struct daemon *d, const struct daemon_opts *o, struct err *e)
+{
+	int r;
+
+	opts = o;
+	r = client_new(o, &d->api, e);
 	if (r < 0)
 		return r;
 	{
@@ -226,6 +254,8 @@ static int loop(struct daemon *d, int sfd, pid_t child)
 			dlog("stopping with %u write(s) not done", d->n_jobs);
 			break;
 		}
+		if (d->reauth)
+			api_reload(d);
 		wait = min_wait(wait, watch_tick(d, &d->pods));
 		wait = min_wait(wait, watch_tick(d, &d->nads));
 		wait = min_wait(wait, writer_tick(d));

@@ -57,6 +57,8 @@ struct watch {
 	uint64_t retry_at; /* ms; 0: nothing to wait for */
 	long backoff_ms;
 	unsigned lists, watches, events;
+	uint64_t started; /* ms, of the current watch */
+	unsigned events_at_start;
 };
 int watch_init(struct watch *w, const char *what, const char *path, json_t *(*trim)(json_t *));
 void watch_done(struct watch *w);
@@ -94,12 +96,18 @@ struct daemon {
 	struct job *jobs;
 	unsigned n_jobs;
 	long api_timeout_ms;
+	bool reauth; /* a 401: make the client anew from the (rotated) credentials */
+	uint64_t reauth_at;
 	int listen_fd;
 	const char *socket_path;
 	bool stopping;
 	/* Counters, logged at exit and on SIGUSR1 (tests read them). */
 	unsigned served, fetched, stale, refused, written, dropped;
 };
+
+/* daemon.c: a new API client from the credentials, after a 401 (at most every 10 s; the old
+ * one stays, as transfers under way use it). */
+void api_reload(struct daemon *d);
 
 uint64_t now_ms(void);
 void dlog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

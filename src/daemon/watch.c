@@ -128,8 +128,12 @@ static void on_watch_done(struct xfer *x, int res, long status)
 		return;
 	}
 	if (res == 0 && status == 200) {
-		/* The server's timeoutSeconds, or it closed the stream cleanly: watch on. */
-		w->retry_at = 0;
+		/* The server's timeoutSeconds, or it closed the stream cleanly: watch on; but a
+		 * server that ends every watch at once gets the backoff, not a busy loop. */
+		if (now_ms() - w->started < 1000 && w->events == w->events_at_start)
+			failed(w, "the watch ended at once");
+		else
+			w->retry_at = 0;
 		return;
 	}
 	if (res == -ECANCELED || res == -EIO || res == 0)
@@ -208,8 +212,11 @@ long watch_tick(struct daemon *d, struct watch *w)
 			w->path, sep(w->path), w->rv, WATCH_SECONDS) < 0)
 			return -1;
 		w->x = xfer_start(d, "GET", path, NULL, EVENT_MAX, 0, on_event, on_watch_done, w);
-		if (w->x)
+		if (w->x) {
 			w->watches++;
+			w->started = now_ms();
+			w->events_at_start = w->events;
+		}
 	}
 	if (!w->x)
 		failed(w, "cannot start a transfer");

@@ -172,6 +172,13 @@ add c8 default web
 kill -CONT "$DPID"
 check "daemon stopped: ADD falls back to the API within the bound ($MS ms, $BASE ms without)" sh -c "[ $RC -eq 0 ] && [ $(plugin_reqs "$L") -ge 2 ] && [ $MS -lt $((BASE + 400)) ]"
 
+# === the token rotated: a 401, the credentials read again ======================================
+cp "$API/tokens" "$T/tokens.old"
+printf 'rotated-token\n' >"$API/.t" && mv "$API/.t" "$API/token"
+printf 'rotated-token\n' >"$API/.t" && mv "$API/.t" "$API/tokens"
+touch "$API/watch.cut"
+check "401: the daemon reads its credentials again and watches on" wait_for sh -c "grep -q 'credentials read again' '$DOUT' && tail -n 1 '$R' | jq -e '.status == 200 and .auth == \"token\"' >/dev/null && jq -s -e 'any(.[]; .status == 401)' '$R'"
+
 # === SIGTERM flushes the queue ==================================================================
 faults '[{"method": "PATCH", "path": "/pods/after-cut$", "action": {"delay": 1}, "count": 1}]'
 add c9 default after-cut
