@@ -11,6 +11,7 @@ See README.md next to this file for the layout.  Standard library only.
 """
 
 import argparse
+import base64
 import http.server
 import json
 import os
@@ -309,8 +310,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return "none", False
 
     def serve(self):
-        path = self.path.split("?", 1)[0]
+        path, _, query = self.path.partition("?")
         target = Target(self.command, path)
+        target.query = urllib.parse.parse_qs(query)
+        self.query = query
         body = self.read_body()
         how, forbidden = self.auth()
         fault = self.server.take_fault(self.command, path)
@@ -338,17 +341,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif forbidden:
             code, obj, headers = target.error(403)
         elif (self.command == "GET" and target.kind in ("pods", "nads") and target.name is None
-              and self.query().get("watch") in ("1", "true")):
+              and self.qargs().get("watch") in ("1", "true")):
             self.watch(target, path, how, fname)
             return
         else:
-            target.query = self.query()
             code, obj, headers = self.server.dispatch(self.command, target, body,
                                                     self.headers.get("Content-Type", ""))
         self.reply(code, obj, headers)
         self.log(path, code, how, fname)
 
-    def query(self):
+    def qargs(self):
         q = urllib.parse.parse_qs(self.path.split("?", 1)[1] if "?" in self.path else "")
         return {k: v[-1] for k, v in q.items()}
 
@@ -359,7 +361,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def watch(self, t, path, how, fname):
         """A watch: chunked JSON lines (ADDED, MODIFIED, DELETED, BOOKMARK, ERROR) after the
         given resourceVersion, until timeoutSeconds, the client leaving, or a cut."""
-        q = self.query()
+        q = self.qargs()
         w = self.server.watcher
         w.start()
         try:
@@ -441,9 +443,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         # Never the token: only how the client authenticated.
         entry = {"t": time.time(), "method": self.command, "path": path,
                  "status": code, "conn": self.conn_id, "auth": how, "fault": fault,
-                 "ua": self.headers.get("User-Agent", "")}
-        if "?" in self.path:
-            entry["query"] = self.path.split("?", 1)[1]
+                 "query": self.query, "ua": self.headers.get("User-Agent", "")}
         entry.update(extra)
         self.server.log(entry)
 
@@ -654,24 +654,24 @@ class APIServer(http.server.ThreadingHTTPServer):
             if method != "GET":
                 return t.error(405)
             try:
-                sel = field_selector(t.query.get("fieldSelector", ""))
+                sel = field_selector((t.query.get("fieldSelector") or [""])[0])
             except ValueError as e:
                 return status(400, "BadRequest", str(e), {})
-            if t.ns is None:
+            if t.ns is None:  # across namespaces: from the watcher, its resourceVersion
                 rv, items = self.watcher.snapshot(t.kind, sel)
-            else:
-                rv, items = "1", []
-                d = os.path.join(self.dir, "objects", t.kind, t.ns)
-                for fn in sorted(os.listdir(d)) if os.path.isdir(d) else []:
-                    if fn.endswith(".json") and not fn.startswith("."):
-                        try:
-                            items.append(with_defaults(self.load(t.kind, t.ns, fn[:-5]),
-                                                       t.kind, t.ns, fn[:-5]))
-                        except (OSError, ValueError):
-                            continue  # a file being written or a broken one: skip it
-            _, _, kind_name, api_version = KINDS[t.kind]
-            return 200, {"kind": kind_name + "List", "apiVersion": api_version,
-                         "metadata": {"resourceVersion": str(rv)}, "items": items}, {}
+                _, _, kind_name, api_version = KINDS[t.kind]
+                return 200, {"kind": kind_name + "List", "apiVersion": api_version,
+                             "metadata": {"resourceVersion": str(rv)}, "items": items}, {}
+            d = os.path.join(self.dir, "objects", t.kind, t.ns)
+            items = []
+            for fn in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+                if fn.endswith(".json") and not fn.startswith("."):
+                    try:
+                        items.append(with_defaults(self.load(t.kind, t.ns, fn[:-5]),
+                                                   t.kind, t.ns, fn[:-5]))
+                    except (OSError, ValueError):
+                        continue  # a file being written or a broken one: skip it
+            return self.list_page(t, items)
         if method == "GET":
             try:
                 return 200, with_defaults(self.load(t.kind, t.ns, t.name), t.kind, t.ns,
@@ -726,6 +726,34 @@ class APIServer(http.server.ThreadingHTTPServer):
             with open(os.path.join(self.dir, t.kind + ".log"), "a") as f:
                 f.write(json.dumps(new) + "\n")
             return 201, new, {}
+
+    def list_page(self, t, items):
+        """limit and continue as kube-apiserver: a page, and a token for the rest. The page
+        size is also capped by the file list.limit (tests make small pages with it)."""
+        meta = {"resourceVersion": "1"}
+        cont = (t.query.get("continue") or [""])[0]
+        if cont:
+            try:
+                after = base64.urlsafe_b64decode(cont.encode()).decode()
+            except (ValueError, UnicodeDecodeError):
+                return status(400, "BadRequest", "continue key is not valid", {})
+            items = [i for i in items if i["metadata"]["name"] > after]
+        limits = []
+        try:
+            limits.append(int((t.query.get("limit") or ["0"])[0]))
+        except ValueError:
+            return status(400, "BadRequest", "limit is not a number", {})
+        cap = read_lines(os.path.join(self.dir, "list.limit"))
+        if cap:
+            limits.append(int(cap[0]))
+        limit = min([l for l in limits if l > 0], default=0)
+        if limit and len(items) > limit:
+            items = items[:limit]
+            meta["continue"] = base64.urlsafe_b64encode(
+                items[-1]["metadata"]["name"].encode()).decode()
+            meta["remainingItemCount"] = 1
+        return 200, {"kind": "NetworkAttachmentDefinitionList",
+                     "apiVersion": NAD_GROUP + "/v1", "metadata": meta, "items": items}, {}
 
     def patch(self, t, body, ctype):
         if ctype.split(";")[0].strip().lower() != "application/merge-patch+json":
