@@ -12,6 +12,9 @@
 #            (tests/k8s/apiserver.py): the master from defaultDelegates (a NAD in
 #            multusNamespace), the others from the pod's networks annotation; pod GET, NAD
 #            GET/LIST, the status PATCH and the events are all part of it
+#   multus+daemon  the same with `multus daemon` running (its cache LISTed and WATCHed from
+#            the same API server): the plugin asks the daemon's socket and makes no API
+#            request (the daemon writes the status and events after the ADD)
 # Printed: medians of the wall time of ADD, of DEL and of both, the ratio and the absolute
 # overhead against direct, the overhead per extra attachment; then the peak RSS of multus
 # itself (not its delegates) at ADD and at DEL next to the largest delegate's, and its own CPU
@@ -39,7 +42,8 @@ mount -t tmpfs tmpfs /run/netns 2>/dev/null || { mkdir -p /run/netns && mount -t
 ip link set lo up
 D=$(mktemp -d /tmp/multus-bench.XXXXXX)
 APIPID=
-trap '[ -z "$APIPID" ] || kill "$APIPID" 2>/dev/null; rm -rf "$D"' EXIT
+DPID=
+trap '[ -z "$DPID" ] || kill "$DPID" 2>/dev/null; [ -z "$APIPID" ] || kill "$APIPID" 2>/dev/null; rm -rf "$D"' EXIT
 mkdir -p "$D/conf" "$D/ipam" "$D/res" "$D/api/objects/pods/default"
 CNIRUN=$B/bench/cnirun
 export CNI_PATH=$P
@@ -70,12 +74,21 @@ for K in $KS; do
 	mconf "$D/noapi-$K.conf" "$D/conf" "\"defaultDelegates\":\"$(seq -s, -f 'n%g' 1 "$K")\""
 	# With the API: n1 from defaultDelegates, n2..nK from the pod's annotation; an empty
 	# confDir, so that every network is a NAD.
-	mconf "$D/api-$K.conf" "$D/empty" "\"kubeconfig\":\"$D/api/kubeconfig\",\"defaultDelegates\":\"n1\""
+	mconf "$D/api-$K.conf" "$D/empty" "\"kubeconfig\":\"$D/api/kubeconfig\",\"defaultDelegates\":\"n1\",\"daemonSocket\":\"\""
+	mconf "$D/daemon-$K.conf" "$D/empty" "\"kubeconfig\":\"$D/api/kubeconfig\",\"defaultDelegates\":\"n1\",\"daemonSocket\":\"$D/run/multus.sock\""
 	ann=""
 	[ "$K" -gt 1 ] && ann=$(seq -s, -f 'n%g' 2 "$K")
-	jq -n --arg a "$ann" '{metadata: {annotations: (if $a == "" then {} else {"k8s.v1.cni.cncf.io/networks": $a} end)}}' \
+	jq -n --arg a "$ann" '{metadata: {annotations: (if $a == "" then {} else {"k8s.v1.cni.cncf.io/networks": $a} end)}, spec: {nodeName: "bench"}}' \
 		>"$D/api/objects/pods/default/bench-$K.json"
 done
+
+# The node-local cache, on the same API server.
+mkdir -p "$D/run"
+NODE_NAME=bench "$MULTUS" daemon --no-install --socket "$D/run/multus.sock" --kubeconfig "$D/api/kubeconfig" >"$D/daemon.out" 2>&1 &
+DPID=$!
+i=0
+while ! grep -q "watch pods: listed" "$D/daemon.out" && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+grep -q "watch pods: listed" "$D/daemon.out" || { echo "bench: multus daemon did not start" >&2; cat "$D/daemon.out" >&2; exit 1; }
 
 # steps CMD K: cnirun's steps for the direct way (DEL in reverse order).
 steps() {
@@ -97,9 +110,9 @@ sample() {
 			# shellcheck disable=SC2046
 			"$CNIRUN" "$out" $cmd "$3" /run/netns/b $(steps $cmd "$2") ;;
 		noapi) "$CNIRUN" ${4:-} "$out" $cmd "$3" /run/netns/b "$MULTUS,$D/noapi-$2.conf,eth0" ;;
-		api)
+		api|daemon)
 			"$CNIRUN" ${4:-} "$out" $cmd "$3" /run/netns/b \
-				"$MULTUS,$D/api-$2.conf,eth0,IgnoreUnknown=1;K8S_POD_NAMESPACE=default;K8S_POD_NAME=bench-$2;K8S_POD_INFRA_CONTAINER_ID=$3" ;;
+				"$MULTUS,$D/$1-$2.conf,eth0,IgnoreUnknown=1;K8S_POD_NAMESPACE=default;K8S_POD_NAME=bench-$2;K8S_POD_INFRA_CONTAINER_ID=$3" ;;
 		esac || { echo "bench: $1 $cmd K=$2 failed (CNIRUN_STDERR=1 shows why)" >&2; exit 1; }
 	done
 	ip netns del b
@@ -108,16 +121,16 @@ sample() {
 
 echo "bench: $RUNS samples per K and way, K in $KS, settle ${SETTLE}s; $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 # One warm-up of each (page cache, the API server's first TLS handshake).
-for K in $KS; do for w in direct noapi api; do sample $w "$K" warm-$w-$K; done; done
+for K in $KS; do for w in direct noapi api daemon; do sample $w "$K" warm-$w-$K; done; done
 rm -f "$D"/res/*
 for r in $(seq 1 "$RUNS"); do
 	for K in $KS; do
-		if [ $((r % 2)) -eq 1 ]; then order="direct noapi api"; else order="api noapi direct"; fi
+		if [ $((r % 2)) -eq 1 ]; then order="direct noapi api daemon"; else order="daemon api noapi direct"; fi
 		for w in $order; do sample $w "$K" "s$r-$w-$K"; done
 	done
 done
 for r in $(seq 1 "$RSS_RUNS"); do
-	for K in $KS; do for w in noapi api; do sample $w "$K" "rss$r-$w-$K" -t; done; done
+	for K in $KS; do for w in noapi api daemon; do sample $w "$K" "rss$r-$w-$K" -t; done; done
 done
 /usr/bin/python3 - "$D/res" "$KS" <<'EOF'
 import os, statistics as st, sys
@@ -126,9 +139,9 @@ def col(name, i):
     p = os.path.join(d, name)
     return [int(l.split()[i]) for l in open(p)] if os.path.exists(p) else []
 def med(v): return st.median(v) / 1000 if v else float("nan")
-ways = [("noapi", "multus"), ("api", "multus+API")]
+ways = [("noapi", "multus"), ("api", "multus+API"), ("daemon", "multus+daemon")]
 print("bench: wall time, medians in ms (overhead = multus - direct; ratio = multus / direct)")
-print("bench: %-4s %-8s %9s | %9s %9s %7s | %11s %9s %7s" % ("K", "op", "direct", "multus", "overhead", "ratio", "multus+API", "overhead", "ratio"))
+print("bench: %-4s %-8s %9s | %9s %9s %7s | %11s %9s %7s | %13s %9s %7s" % ("K", "op", "direct", "multus", "overhead", "ratio", "multus+API", "overhead", "ratio", "multus+daemon", "overhead", "ratio"))
 over = {}
 for k in ks:
     for op in ("add", "del", "add+del"):
@@ -143,7 +156,7 @@ for k in ks:
             mv = med(walls(w))
             over[(w, k, op)] = mv - dv
             row += [mv, mv - dv, mv / dv]
-        print("bench: %-4d %-8s %9.2f | %9.2f %9.2f %7.3f | %11.2f %9.2f %7.3f" % (k, op.upper(), dv, *row))
+        print("bench: %-4d %-8s %9.2f | %9.2f %9.2f %7.3f | %11.2f %9.2f %7.3f | %13.2f %9.2f %7.3f" % (k, op.upper(), dv, *row))
 if len(ks) > 1:
     k0 = ks[0]
     for w, label in ways:
