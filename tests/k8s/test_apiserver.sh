@@ -273,6 +273,45 @@ check "request log: fields, auth kinds, faults named" \
 	 (map(.fault)|map(select(.!=null))|length)==6" "$log" >/dev/null'
 check "request log never holds a token" '! grep -q -e test-token -e bad-token -e other-token "$log"'
 
+# ---- LIST and WATCH across namespaces (multus daemon) --------------------------------------
+mkdir -p "$S/objects/pods/other"
+printf '{"spec":{"nodeName":"n1"}}\n' >"$S/objects/pods/other/on-n1.json"
+printf '{"spec":{"nodeName":"n2"}}\n' >"$S/objects/pods/other/on-n2.json"
+tok GET "/api/v1/pods?fieldSelector=spec.nodeName%3Dn1"
+check "pods LIST across namespaces, fieldSelector spec.nodeName" \
+	'[ "$code" = 200 ] && body ".kind==\"PodList\" and ([.items[].metadata.name]==[\"on-n1\"]) and (.metadata.resourceVersion|test(\"^[0-9]+$\"))"'
+rv=$(jq -r .metadata.resourceVersion "$tmp/body")
+tok GET "/api/v1/pods?fieldSelector=bogus%3Dx"
+check "an unsupported field selector: 400" '[ "$code" = 400 ]'
+curl -sN --noproxy '*' --max-time 4 --cacert "$S/ca.crt" -H "Authorization: Bearer test-token" \
+	"https://127.0.0.1:$port/api/v1/pods?fieldSelector=spec.nodeName%3Dn1&watch=1&resourceVersion=$rv&allowWatchBookmarks=true&timeoutSeconds=2" \
+	>"$tmp/watch" 2>/dev/null &
+w=$!
+sleep 0.3
+printf '{"spec":{"nodeName":"n1"},"metadata":{"annotations":{"a":"b"}}}\n' >"$S/objects/pods/other/.x" && mv "$S/objects/pods/other/.x" "$S/objects/pods/other/on-n1.json"
+printf '{"spec":{"nodeName":"n2"},"metadata":{"annotations":{"a":"b"}}}\n' >"$S/objects/pods/other/.x" && mv "$S/objects/pods/other/.x" "$S/objects/pods/other/on-n2.json"
+sleep 0.3
+rm "$S/objects/pods/other/on-n1.json"
+wait "$w"
+check "WATCH: MODIFIED then DELETED of the selected pod only, a BOOKMARK, rising resourceVersions, ends at timeoutSeconds" \
+	'jq -se "(map(select(.type != \"BOOKMARK\") | .type) == [\"MODIFIED\", \"DELETED\"]) and
+	 all(.[]; .type == \"BOOKMARK\" or .object.metadata.name == \"on-n1\") and any(.[]; .type == \"BOOKMARK\") and
+	 (map(.object.metadata.resourceVersion | tonumber) | . == sort)" "$tmp/watch" >/dev/null'
+touch "$S/watch.gone"
+curl -sN --noproxy '*' --max-time 4 --cacert "$S/ca.crt" -H "Authorization: Bearer test-token" \
+	"https://127.0.0.1:$port/api/v1/pods?watch=1&resourceVersion=$rv" >"$tmp/watch" 2>/dev/null
+check "watch.gone: the next watch gets an ERROR event, a 410 Expired Status, and ends" \
+	'jq -se "length == 1 and .[0].type == \"ERROR\" and .[0].object.code == 410" "$tmp/watch" >/dev/null && [ ! -e "$S/watch.gone" ]'
+curl -sN --noproxy '*' --max-time 4 --cacert "$S/ca.crt" -H "Authorization: Bearer test-token" \
+	"https://127.0.0.1:$port/api/v1/pods?watch=1&resourceVersion=$rv&timeoutSeconds=3" >"$tmp/watch" 2>/dev/null &
+w=$!
+sleep 0.3
+touch "$S/watch.cut"
+wait "$w"
+wrc=$?
+check "watch.cut: the stream ends without its last chunk (curl 18), the file is consumed" \
+	'[ "$wrc" = 18 ] && [ ! -e "$S/watch.cut" ]'
+
 # ---- shutdown ----------------------------------------------------------------------------
 kill "$srv"
 i=0
