@@ -231,12 +231,13 @@ ds = [d for d in docs if d["kind"] == "DaemonSet"][0]
 c = ds["spec"]["template"]["spec"]["containers"][0]
 open(sys.argv[2], "w").write("\n".join(c["command"] + c["args"]) + "\n")
 EOF
-	check "the DaemonSet runs /usr/bin/multus install --multus-conf-file=auto" sh -c \
-		"[ \"\$(head -n2 '$T/ds.args' | tr '\n' ' ')\" = '/usr/bin/multus install ' ] && grep -qx -- '--multus-conf-file=auto' '$T/ds.args'"
+	check "the DaemonSet runs /usr/bin/multus daemon --multus-conf-file=auto" sh -c \
+		"[ \"\$(head -n2 '$T/ds.args' | tr '\n' ' ')\" = '/usr/bin/multus daemon ' ] && grep -qx -- '--multus-conf-file=auto' '$T/ds.args'"
 	rm -f "$NC"
 	# Its flags, then ours for the paths (later flags win); --once as a stand-in for the pod.
 	# shellcheck disable=SC2046
-	"$MULTUS" $(tail -n +2 "$T/ds.args") \
+	# The daemon's own flags are not the installer's (t_daemon.sh runs the daemon whole).
+	"$MULTUS" install $(tail -n +3 "$T/ds.args" | grep -Ev '^--(socket|api-timeout-seconds|node-name|kubeconfig)=') \
 		--cni-bin-dir "$BIN" --cni-conf-dir "$CONF" --host-conf-dir "$CONF" \
 		--token-file "$API/token" --ca-file "$API/ca.crt" --once >"$T/out1" 2>&1
 	check "the DaemonSet's flags generate the netconf from the node's primary" sh -c \
