@@ -67,8 +67,9 @@ DEPS_daemon := daemon install netconf k8s cni util
 PROTO_k8s := src/k8s/podresources.proto
 gen_c_of = $(patsubst src/%.proto,$(B)/gen/%.pb-c.c,$(PROTO_$(1)))
 gen_h_of = $(patsubst src/%.proto,$(B)/gen/%.pb-c.h,$(PROTO_$(1)))
-# "netconf" is no room of its own: multus/netconf.c and the log levels (libnetconf.a below).
-src_of = $(if $(filter netconf,$(1)),src/multus/netconf.c src/multus/log.c,$(sort $(wildcard src/$(1)/*.c)))
+# "netconf" is no room of its own: multus/netconf.c and the log it sets up (libnetconf.a below).
+NETCONF_SRC := src/multus/netconf.c src/multus/log.c src/multus/logrotate.c
+src_of = $(if $(filter netconf,$(1)),$(NETCONF_SRC),$(sort $(wildcard src/$(1)/*.c)))
 obj_of = $(patsubst src/%.c,$(B)/obj/%.o,$(call src_of,$(1))) \
 	$(patsubst $(B)/gen/%.c,$(B)/obj/gen/%.o,$(call gen_c_of,$(1)))
 lib_of = $(foreach r,$(DEPS_$(1)),$(B)/lib$(r).a)
@@ -98,7 +99,7 @@ $(B)/lib$(1).a: $(call obj_of,$(1))
 	$(AR) rcs $$@ $$^
 endef
 $(foreach r,$(ROOMS),$(eval $(call ROOM_RULE,$(r))))
-NETCONF_OBJ := $(B)/obj/multus/netconf.o $(B)/obj/multus/log.o $(B)/obj/multus/logrotate.o
+NETCONF_OBJ := $(patsubst src/%.c,$(B)/obj/%.o,$(NETCONF_SRC))
 $(B)/libnetconf.a: $(NETCONF_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
