@@ -15,6 +15,7 @@
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "daemon/daemon.h"
 #include "daemon/daemon_int.h"
@@ -389,6 +390,10 @@ int multus_daemon_main(int argc, char **argv)
 		kill(child, SIGTERM);
 		waitpid(child, NULL, 0);
 	}
+	/* As the CNI path does: the queue is flushed and the socket gone, so the process ends here
+	 * without tearing libcurl, GnuTLS and the cache down piece by piece; the kernel frees it
+	 * all at once. */
 	fflush(stdout);
-	return r;
+	fflush(stderr);
+	_exit(r);
 }
