@@ -19,33 +19,28 @@
 #include <unistd.h>
 
 #include "install/install_int.h"
+#include "testutil.h"
 #include "util/macro.h"
 #include "util/fileio.h"
 
-static char base[64];
+static char *base;
 
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(base, sizeof(base), "/tmp/multus-install-test.XXXXXX");
-	return mkdtemp(base) ? 0 : -1;
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
+	base = tu_scratch("install-test");
+	return base ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
+	int r;
+
 	(void)state;
-	/* Only ever our own mkdtemp directory. */
-	if (strncmp(base, "/tmp/multus-install-test.", 25) != 0)
-		return -1;
-	return nftw(base, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+	r = tu_rm_rf(base);
+	free(base);
+	base = NULL;
+	return r;
 }
 
 static size_t count_entries(const char *dir, const char *prefix)
