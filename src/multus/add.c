@@ -171,7 +171,10 @@ int multus_cmd_add(struct multus_ctx *ctx, struct err *e)
 			rollback(ctx, p, ran ? i + 1 : i);
 			goto out;
 		}
-		r = store_save(ctx->nc.cni_dir, p, e);
+		/* The last one's result goes into the entry itself, after netcheck_finish. */
+		if (i + 1 == p->n)
+			break;
+		r = store_note(ctx->nc.cni_dir, p, e);
 		if (r < 0) {
 			rollback(ctx, p, i + 1);
 			goto out;

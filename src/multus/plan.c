@@ -164,6 +164,7 @@ json_t *plan_to_json(const struct plan *p)
 	bad |= json_object_set_new(j, "podNamespace", str_or_null(p->pod_namespace));
 	bad |= json_object_set_new(j, "podName", str_or_null(p->pod_name));
 	bad |= json_object_set_new(j, "podUID", str_or_null(p->pod_uid));
+	bad |= json_object_set_new(j, "generation", json_integer((json_int_t)p->generation));
 	for (size_t i = 0; i < p->n; i++) {
 		const struct attachment *a = &p->att[i];
 		json_t *links = links_to_json(a->links, a->n_links, &bad);
@@ -281,6 +282,10 @@ int plan_from_json(json_t *j, struct plan **ret, struct err *e)
 	    dup_opt(j, "podNamespace", &p->pod_namespace) < 0 ||
 	    dup_opt(j, "podName", &p->pod_name) < 0 || dup_opt(j, "podUID", &p->pod_uid) < 0)
 		return err_setc(e, CNI_ERR_DECODE, -EBADMSG, "bad string field");
+	o = json_object_get(j, "generation");
+	if (o && (!json_is_integer(o) || json_integer_value(o) < 0))
+		return err_setc(e, CNI_ERR_DECODE, -EBADMSG, "bad generation");
+	p->generation = o ? (unsigned long)json_integer_value(o) : 0;
 	arr = json_object_get(j, "attachments");
 	if (!json_is_array(arr) || json_array_size(arr) > PLAN_MAX_ATTACHMENTS)
 		return err_setc(e, CNI_ERR_DECODE, -EBADMSG, "bad attachments");

@@ -55,6 +55,9 @@ struct plan {
 	/* The links the pod netns had before the first delegate ran (--verify explains them). */
 	struct owned_link *pre;
 	size_t n_pre;
+	/* Which write of the entry this is (store.c: an entry and its journal's records are
+	 * ordered by it); 0 in an entry written before it existed. */
+	unsigned long generation;
 	/* Read from a Go plugin's entry (legacy.c): the files it came from, never stored. */
 	char **legacy_files;
 	size_t n_legacy_files;

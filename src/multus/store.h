@@ -2,7 +2,8 @@
 /*
  * The on-disk store: one file per container, `DIR/ID.json` (dir 0700, files 0600), replaced
  * atomically, guarded by a per-container lock file `DIR/ID.lock` so that concurrent calls
- * for one container serialize. Temporary files are `DIR/.ID.json.XXXXXX`, created exclusively.
+ * for one container serialize. Temporary files are `DIR/.ID.json.XXXXXX`, created exclusively;
+ * ADD's progress between delegates is appended to `DIR/.ID.journal` (store.c says why).
  */
 #pragma once
 
@@ -24,10 +25,18 @@ int store_load(const char *dir, const char *id, struct plan **ret, struct err *e
 int store_lookup(const struct legacy_where *w, const char *id, struct plan **ret, struct err *e);
 /* Parses an entry's bytes (exposed for fuzzing). */
 int store_parse(const char *buf, size_t len, struct plan **ret, struct err *e);
-/* The first write of an entry, fsynced (before any delegate runs). */
-int store_create(const char *dir, const struct plan *p, struct err *e);
-/* Every later one: replaced atomically, not synced (store.c says why). */
-int store_save(const char *dir, const struct plan *p, struct err *e);
+/* The newest whole record of a journal's bytes for container `id` with a generation above
+ * `after`; -ENOENT when there is none (torn and garbled lines are skipped). */
+int store_parse_journal(const char *buf, size_t len, const char *id, unsigned long after,
+			struct plan **ret);
+/* The first write of an entry, fsynced (before any delegate runs); any journal goes. Each
+ * write sets p->generation to the one it wrote. */
+int store_create(const char *dir, struct plan *p, struct err *e);
+/* Every later one: replaced atomically, not synced (store.c says why); the journal goes. */
+int store_save(const char *dir, struct plan *p, struct err *e);
+/* ADD's progress after a delegate that is not the last: appended to the journal (no rename,
+ * no sync); store_load reads it back. Falls back to store_save when the journal cannot. */
+int store_note(const char *dir, struct plan *p, struct err *e);
 /* No entry is not an error. */
 int store_remove(const char *dir, const char *id, struct err *e);
 /* The ids of every entry. */

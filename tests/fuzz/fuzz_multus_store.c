@@ -2,7 +2,9 @@
 /*
  * libFuzzer target for store entries (the files in cniDir): whatever parses obeys the
  * rules DEL and GC rely on (a container id that names a file, valid ifnames, link indexes
- * above 0) and survives plan_to_json and a second parse unchanged. No file is touched.
+ * above 0) and survives plan_to_json and a second parse unchanged; the same bytes read as an
+ * entry's journal (lines of entries, torn ones skipped) give a record that obeys them too. No
+ * file is touched.
  */
 #include <assert.h>
 #include <stddef.h>
@@ -26,20 +28,13 @@ static char *dump(const struct plan *p)
 	return text;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void check(struct plan *p)
 {
-	struct plan *p = NULL, *q = NULL;
+	struct plan *q = NULL;
 	struct err e = { 0 };
 	char *t1, *t2;
 	int r;
 
-	/* json_loadb takes a length: no copy needed. */
-	r = store_parse((const char *)data, size, &p, &e);
-	if (r < 0) {
-		assert(r == -ENOMEM || (r == -EBADMSG && e.code == CNI_ERR_DECODE && e.msg[0]));
-		assert(!p);
-		return 0;
-	}
 	assert(name_is_cni_id(p->container_id));
 	assert(p->n <= 128);
 	for (size_t i = 0; i < p->n; i++) {
@@ -70,6 +65,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(t2);
 	plan_free(q);
 	free(t1);
-	plan_free(p);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct plan *p = NULL;
+	struct err e = { 0 };
+	int r;
+
+	/* json_loadb takes a length: no copy needed. */
+	r = store_parse((const char *)data, size, &p, &e);
+	if (r < 0) {
+		assert(r == -ENOMEM || (r == -EBADMSG && e.code == CNI_ERR_DECODE && e.msg[0]));
+		assert(!p);
+	} else {
+		check(p);
+		plan_free(p);
+		p = NULL;
+	}
+	/* As a journal, for the id of its first record (or any). */
+	r = store_parse_journal((const char *)data, size, "c1", 0, &p);
+	assert(r == 0 || r == -ENOENT || r == -ENOMEM);
+	if (r == 0) {
+		assert(streq(p->container_id, "c1") && p->generation > 0);
+		check(p);
+		plan_free(p);
+	}
 	return 0;
 }

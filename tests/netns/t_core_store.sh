@@ -67,6 +67,45 @@ n=$(fsyncs DEL fs1)
 check "DEL succeeds" [ "$RC" -eq 0 ]
 check "DEL: no fsync (got $n)" [ "$n" -eq 0 ]
 
+# ADD's progress between delegates goes to the journal (.ID.journal, appended), not to
+# renames over the entry: a 3-network ADD renames twice (the first write, the entry after the
+# last delegate) and leaves no journal; DEL renames never when all goes well.
+renames() { # CMD ID: the rename calls of multus's own process
+	CNI_COMMAND=$1 CNI_CONTAINERID=$2 CNI_IFNAME=eth0 CNI_NETNS=/run/netns/s CNI_PATH=$CNI_PATH_TEST \
+		strace -f -qq -e trace=execve,rename,renameat,renameat2 -o "$T/strace" "$MULTUS" \
+		<"$T/nc3" >"$T/out" 2>"$T/err"
+	RC=$?
+	pid=$(grep -m1 "execve(\"$MULTUS\"" "$T/strace" | cut -d' ' -f1)
+	awk -v p="$pid" '$1 == p && $2 ~ /^rename/' "$T/strace" | wc -l
+}
+n=$(renames ADD jr1)
+check "3-network ADD: two renames of the entry, not four (got $n)" sh -c "[ $RC -eq 0 ] && [ $n -eq 2 ]"
+check "3-network ADD: the journal is gone, the entry has every result" sh -c "[ ! -e '$STORE/.jr1.journal' ] && jq -e '[.attachments[].state] == [\"added\",\"added\",\"added\"] and .generation == 4' '$STORE/jr1.json' >/dev/null"
+n=$(renames DEL jr1)
+check "3-network DEL: no rename (got $n), nothing left" sh -c "[ $RC -eq 0 ] && [ $n -eq 0 ] && [ -z \"\$(ls -A '$STORE')\" ]"
+
+# multus killed while the third delegate runs: the entry on disk still says what the first
+# write said, the journal holds the two done (with the links a leaky delegate made), and the
+# runtime's DEL reads it: the link the leaky delegate's DEL leaves is swept, nothing is left.
+printf '{"cniVersion":"1.0.0","name":"leaks","type":"leaky","inner":"bridge","bridge":"br-sl","ipam":{"type":"host-local","subnet":"10.24.0.0/24","dataDir":"%s"}}\n' "$IPAM" >"$CONF/leaks.conf"
+printf '{"cniVersion":"1.0.0","name":"slow-net","type":"slowpoke"}\n' >"$CONF/slow-net.conf"
+netconf m '"defaultDelegates":"good,leaks,slow-net"' >"$T/ncj"
+CNI_COMMAND=ADD CNI_CONTAINERID=jk1 CNI_IFNAME=eth0 CNI_NETNS=/run/netns/s CNI_PATH=$CNI_PATH_TEST \
+	"$MULTUS" <"$T/ncj" >"$T/out" 2>"$T/err" &
+pid=$!
+i=0
+while ! pgrep_here -x -f "sleep 997" >/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+check "killed mid-ADD: the entry is still its first write" jq -e '.generation == 1 and ([.attachments[].state] | all(. == "planned"))' "$STORE/jk1.json"
+check "killed mid-ADD: the journal's last record has the two networks done" sh -c "tail -n 1 '$STORE/.jk1.journal' | jq -e '.generation == 3 and [.attachments[].state] == [\"added\",\"added\",\"planned\"] and (.attachments[1].links | map(.name) | index(\"eth1\") != null)' >/dev/null"
+kill -KILL $pid
+wait $pid 2>/dev/null
+check "killed mid-ADD: eth1 (the leaky network) is there" has_link s eth1
+multus DEL jk1 eth0 /run/netns/s <"$T/ncj"
+check "killed mid-ADD: DEL succeeds" [ "$RC" -eq 0 ]
+check "killed mid-ADD: the leaky delegate's link was swept (its ownership came from the journal)" sh -c "! ip netns exec s ip link show eth1 >/dev/null 2>&1 && [ \$(ip netns exec s ip -o link | wc -l) -eq 1 ]"
+check "killed mid-ADD: no entry, journal, lock or lease left" sh -c "[ -z \"\$(ls -A '$STORE')\" ] && [ $(ipam_count good) -eq 0 ] && [ $(ipam_count leaks) -eq 0 ]"
+pkill --ns $$ --nslist net -x -f "sleep 997" 2>/dev/null
+
 # A read-only cniDir: DEL still tears the pod down, and says what it could not record.
 mount --bind "$STORE" "$STORE"
 netconf m '"defaultDelegates":"good"' >"$T/nc"

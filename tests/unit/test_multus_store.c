@@ -586,6 +586,180 @@ static void test_save_load_remove(void **state)
 	free(dir);
 }
 
+static void append_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+static char *record_of(const struct plan *p)
+{
+	json_t *j = plan_to_json(p);
+	char *text, *line = NULL;
+
+	assert_non_null(j);
+	text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(j);
+	assert_non_null(text);
+	assert_true(asprintf(&line, "%s\n", text) > 0);
+	free(text);
+	return line;
+}
+
+static unsigned long generation_on_disk(const char *path)
+{
+	json_error_t jerr;
+	json_t *j = json_load_file(path, 0, &jerr);
+	unsigned long g;
+
+	assert_non_null(j);
+	g = (unsigned long)json_integer_value(json_object_get(j, "generation"));
+	json_decref(j);
+	return g;
+}
+
+/* ADD's progress goes to the journal: the entry stays as written, store_load reads the newest
+ * whole record; torn, garbled and foreign lines are skipped; every replacement of the entry,
+ * a new entry and a removal take the journal away; an older journal never wins. */
+static void test_journal(void **state)
+{
+	char *dir = NULL, *path = NULL, *jpath = NULL, *names, *line;
+	struct plan *p = make_plan("j0b"), *back = NULL, *other = make_plan("j0c");
+	struct err e = { 0 };
+
+	(void)state;
+	assert_true(asprintf(&dir, "%s/store", scratch_dir) > 0);
+	assert_true(asprintf(&path, "%s/j0b.json", dir) > 0);
+	assert_true(asprintf(&jpath, "%s/.j0b.journal", dir) > 0);
+	p->att[1].state = ATT_PLANNED;
+	assert_int_equal(store_create(dir, p, &e), 0);
+	assert_int_equal(p->generation, 1);
+
+	p->att[1].state = ATT_ADDED;
+	assert_int_equal(store_note(dir, p, &e), 0);
+	assert_int_equal(p->generation, 2);
+	names = ls(dir);
+	assert_string_equal(names, ".j0b.journal j0b.json");
+	free(names);
+	/* The entry itself is untouched... */
+	assert_int_equal(generation_on_disk(path), 1);
+	/* ...and what loads is the journal's record. */
+	assert_int_equal(store_load(dir, "j0b", &back, &e), 0);
+	assert_int_equal(back->generation, 2);
+	assert_int_equal(back->att[1].state, ATT_ADDED);
+	assert_plan_eq(p, back);
+	plan_free(back);
+
+	assert_int_equal(attachment_own_link(&p->att[1], "net1", 9), 0);
+	assert_int_equal(store_note(dir, p, &e), 0);
+	/* A machine crash's leftovers after the last record: a torn line, zeros, garbage, a
+	 * record of another container with a higher generation. */
+	other->generation = 50;
+	line = record_of(other);
+	append_file(jpath, line);
+	free(line);
+	append_file(jpath, "not json\n");
+	append_file(jpath, "{\"formatVersion\":1,\"containerID\":\"j0b\",\"generation\":9");
+	assert_int_equal(store_load(dir, "j0b", &back, &e), 0);
+	assert_int_equal(back->generation, 3);
+	assert_int_equal(back->att[1].n_links, 3);
+	assert_plan_eq(p, back);
+	plan_free(back);
+
+	/* The entry replaced: the journal goes. */
+	assert_int_equal(store_save(dir, p, &e), 0);
+	assert_int_equal(p->generation, 4);
+	names = ls(dir);
+	assert_string_equal(names, "j0b.json");
+	free(names);
+	assert_int_equal(generation_on_disk(path), 4);
+
+	/* A journal a crash left between the rename and its removal is older: ignored. */
+	p->generation = 2;
+	p->att[1].state = ATT_PLANNED;
+	line = record_of(p);
+	append_file(jpath, line);
+	free(line);
+	assert_int_equal(store_load(dir, "j0b", &back, &e), 0);
+	assert_int_equal(back->generation, 4);
+	assert_int_equal(back->att[1].state, ATT_ADDED);
+	plan_free(back);
+
+	/* A new entry for the same id: a newer-looking journal of the old one must not win. */
+	p->generation = 99;
+	line = record_of(p);
+	append_file(jpath, line);
+	free(line);
+	assert_int_equal(store_create(dir, p, &e), 0);
+	assert_int_equal(p->generation, 1);
+	names = ls(dir);
+	assert_string_equal(names, "j0b.json");
+	free(names);
+
+	/* Someone else's file where the journal goes: not appended to; the entry is replaced
+	 * instead, and the planted name goes with the journal. */
+	append_file(jpath, "planted\n");
+	p->att[1].state = ATT_ADDED;
+	assert_int_equal(store_note(dir, p, &e), 0);
+	assert_int_equal(generation_on_disk(path), p->generation);
+	assert_int_equal(store_load(dir, "j0b", &back, &e), 0);
+	assert_int_equal(back->att[1].state, ATT_ADDED);
+	plan_free(back);
+	names = ls(dir);
+	assert_string_equal(names, "j0b.json");
+	free(names);
+
+	/* Removal takes both. */
+	assert_int_equal(store_note(dir, p, &e), 0);
+	assert_int_equal(store_remove(dir, "j0b", &e), 0);
+	names = ls(dir);
+	assert_string_equal(names, "");
+	free(names);
+	assert_int_equal(store_load(dir, "j0b", &back, &e), -ENOENT);
+
+	plan_free(other);
+	plan_free(p);
+	free(jpath);
+	free(path);
+	free(dir);
+}
+
+static void test_parse_journal(void **state)
+{
+	struct plan *p = make_plan("j1"), *back = NULL;
+	char *r2, *r3, *buf = NULL;
+
+	(void)state;
+	p->generation = 2;
+	r2 = record_of(p);
+	p->generation = 3;
+	r3 = record_of(p);
+	assert_true(asprintf(&buf, "%s%s%s", r2, r3, "{\"formatVers") > 0);
+	assert_int_equal(store_parse_journal(buf, strlen(buf), "j1", 2, &back), 0);
+	assert_int_equal(back->generation, 3);
+	plan_free(back);
+	assert_int_equal(store_parse_journal(buf, strlen(buf), "j1", 3, &back), -ENOENT);
+	assert_int_equal(store_parse_journal(buf, strlen(buf), "j2", 0, &back), -ENOENT);
+	/* The last whole line garbled: the one before it. */
+	free(buf);
+	buf = calloc(1, strlen(r2) + 8);
+	assert_non_null(buf);
+	memcpy(buf, r2, strlen(r2));
+	buf[strlen(r2) + 3] = '\n'; /* three zero bytes, then a newline */
+	assert_int_equal(store_parse_journal(buf, strlen(r2) + 4, "j1", 0, &back), 0);
+	assert_int_equal(back->generation, 2);
+	plan_free(back);
+	assert_int_equal(store_parse_journal("", 0, "j1", 0, &back), -ENOENT);
+	assert_int_equal(store_parse_journal("\n\n", 2, "j1", 0, &back), -ENOENT);
+	free(buf);
+	free(r2);
+	free(r3);
+	plan_free(p);
+}
+
 /* A rewrite with the bytes this process last wrote is skipped (the file keeps its inode);
  * different bytes, a removal, or a file gone behind our back are written again. */
 static void test_save_same_skipped(void **state)
@@ -1040,6 +1214,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_load_symlink, make_scratch, remove_scratch),
 		cmocka_unit_test_setup_teardown(test_save_not_utf8, make_scratch, remove_scratch),
 		cmocka_unit_test_setup_teardown(test_lock, make_scratch, remove_scratch),
+		cmocka_unit_test_setup_teardown(test_journal, make_scratch, remove_scratch),
+		cmocka_unit_test(test_parse_journal),
 		cmocka_unit_test_setup_teardown(test_lock_waiter_after_remove, make_scratch,
 						remove_scratch),
 	};
