@@ -254,44 +254,10 @@ class Target:
 
 # ---- the server --------------------------------------------------------------------------
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive: the plugin reuses one connection
-    server_version = "multus-test-apiserver"
-    sys_version = ""
-    # Buffered writes: status line, headers and body leave in one write (reply() flushes,
-    # handle_one_request flushes error replies), not headers then body. Two small writes
-    # on a keep-alive connection meet Nagle + the client's delayed ACK: ~40 ms a request.
-    wbufsize = 64 * 1024
-
-    def setup(self):
-        super().setup()
-        # Counted per TLS connection so tests can tell reuse from reconnects.
-        self.conn_id = self.server.next_conn_id()
-
-    def log_message(self, fmt, *args):
-        pass  # requests.log is the log; stderr stays quiet for the tests' output
-
-    def do_GET(self):
-        self.serve()
-
-    do_PATCH = do_POST = do_PUT = do_DELETE = do_GET
-
-    def read_body(self):
-        """Always drain the body first, or the next request on this connection is garbage."""
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            data = b""
-            while True:
-                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                if size == 0:
-                    while self.rfile.readline().strip():  # trailers
-                        pass
-                    return data
-                if len(data) + size > MAX_BODY:
-                    return None
-                data += self.rfile.read(size)
-                self.rfile.readline()
-        n = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(n) if 0 <= n <= MAX_BODY else None
+class Serving:
+    """What a request does, whatever carries it: HTTP/1.1 (Handler, below) or one HTTP/2
+    stream (h2server.Stream). The transport gives command, path, headers (.get), conn_id,
+    server, and read_body, peercert, reply, stream_begin, chunk, cut, drop, hang, proto."""
 
     def auth(self):
         """-> ("token"|"cert"|"none", forbidden)"""
@@ -305,7 +271,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return "token", False
         # CERT_OPTIONAL: the handshake already rejected certificates not signed by our CA,
         # so any peer certificate here is a valid one.
-        if self.connection.getpeercert():
+        if self.peercert():
             return "cert", False
         return "none", False
 
@@ -322,7 +288,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             fname, action = fault
             if action.get("close"):
                 self.log(path, None, how, fname)
-                self.close_connection = True
+                self.drop()
                 return
             if action.get("hang"):
                 self.log(path, None, how, fname)
@@ -354,10 +320,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
         q = urllib.parse.parse_qs(self.path.split("?", 1)[1] if "?" in self.path else "")
         return {k: v[-1] for k, v in q.items()}
 
-    def chunk(self, data):
-        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
-        self.wfile.flush()
-
     def watch(self, t, path, how, fname):
         """A watch: chunked JSON lines (ADDED, MODIFIED, DELETED, BOOKMARK, ERROR) after the
         given resourceVersion, until timeoutSeconds, the client leaving, or a cut."""
@@ -373,12 +335,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         timeout = float(q.get("timeoutSeconds") or 1800)
         bookmarks = q.get("allowWatchBookmarks") in ("1", "true")
-        self.close_connection = True
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Transfer-Encoding", "chunked")
-        self.end_headers()
-        self.wfile.flush()
+        self.stream_begin()
         self.log(path, 200, how, fname, watch=True, rv=rv)
         gone = os.path.join(self.server.dir, "watch.gone")
         compacted = int((read_lines(os.path.join(self.server.dir, "compacted")) or ["0"])[0])
@@ -398,7 +355,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         while not self.server.stopping.is_set():
             evs, cur, cut = w.wait_events(t.kind, t.ns, sel, rv, gen, 0.1)
             if cut:
-                return  # mid-stream: no last chunk, the connection just closes
+                self.cut()  # mid-stream: HTTP/1.1 no last chunk, HTTP/2 RST_STREAM
+                return
             for erv, typ, obj in evs:
                 self.chunk(json.dumps({"type": typ, "object": obj}).encode() + b"\n")
                 rv = erv
@@ -413,6 +371,79 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if now >= end:
                 self.chunk(b"")
                 return
+
+    def log(self, path, code, how, fault, **extra):
+        # Never the token: only how the client authenticated.
+        entry = {"t": time.time(), "method": self.command, "path": path,
+                 "status": code, "conn": self.conn_id, "auth": how, "fault": fault,
+                 "query": self.query, "ua": self.headers.get("User-Agent", ""),
+                 "proto": self.proto}
+        entry.update(extra)
+        self.server.log(entry)
+
+
+class Handler(Serving, http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive: the plugin reuses one connection
+    proto = "HTTP/1.1"
+    server_version = "multus-test-apiserver"
+    sys_version = ""
+    # Buffered writes: status line, headers and body leave in one write (reply() flushes,
+    # handle_one_request flushes error replies), not headers then body. Two small writes
+    # on a keep-alive connection meet Nagle + the client's delayed ACK: ~40 ms a request.
+    wbufsize = 64 * 1024
+
+    def setup(self):
+        super().setup()
+        # Counted per TLS connection so tests can tell reuse from reconnects.
+        self.conn_id = self.server.next_conn_id()
+        self.server.conn_log({"conn": self.conn_id, "proto": "HTTP/1.1", "event": "open"})
+
+    def log_message(self, fmt, *args):
+        pass  # requests.log is the log; stderr stays quiet for the tests' output
+
+    def do_GET(self):
+        self.serve()
+
+    do_PATCH = do_POST = do_PUT = do_DELETE = do_GET
+
+    def read_body(self):
+        """Always drain the body first, or the next request on this connection is garbage."""
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            data = b""
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline().strip():  # trailers
+                        pass
+                    return data
+                if len(data) + size > MAX_BODY:
+                    return None
+                data += self.rfile.read(size)
+                self.rfile.readline()
+        n = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(n) if 0 <= n <= MAX_BODY else None
+
+    def chunk(self, data):
+        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+        self.wfile.flush()
+
+    def peercert(self):
+        return self.connection.getpeercert()
+
+    def stream_begin(self):
+        """A 200 whose body follows in chunk()s; the connection is not reused after it."""
+        self.close_connection = True
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        self.wfile.flush()
+
+    def cut(self):
+        pass  # mid-stream: no last chunk, the connection just closes (close_connection)
+
+    def drop(self):
+        self.close_connection = True
 
     def reply(self, code, obj, headers):
         data = (json.dumps(obj, separators=(",", ":")) + "\n").encode()
@@ -438,14 +469,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 continue
             except (OSError, ssl.SSLError):
                 return
-
-    def log(self, path, code, how, fault, **extra):
-        # Never the token: only how the client authenticated.
-        entry = {"t": time.time(), "method": self.command, "path": path,
-                 "status": code, "conn": self.conn_id, "auth": how, "fault": fault,
-                 "query": self.query, "ua": self.headers.get("User-Agent", "")}
-        entry.update(extra)
-        self.server.log(entry)
 
 
 def field_selector(text):
@@ -554,8 +577,10 @@ class Watcher:
 class APIServer(http.server.ThreadingHTTPServer):
     daemon_threads = True  # idle keep-alive connections must not hold up exit
 
-    def __init__(self, addr, state_dir):
+    def __init__(self, addr, state_dir, http2=False):
         self.dir = state_dir
+        self.max_body = MAX_BODY
+        self.h2_conns, self.h2_stream = set(), None
         self.stopping = threading.Event()
         self.lock = threading.Lock()  # faults.json, object read-modify-write, requests.log
         self.conns = 0
@@ -565,6 +590,11 @@ class APIServer(http.server.ThreadingHTTPServer):
                                  os.path.join(state_dir, "server.key"))
         self.ctx.load_verify_locations(os.path.join(state_dir, "ca.crt"))
         self.ctx.verify_mode = ssl.CERT_OPTIONAL  # accept tokens and client certs alike
+        if http2:  # h2 by ALPN (h2server.py); a client that asks for HTTP/1.1 gets it
+            import h2server
+            self.h2server = h2server
+            self.h2_stream = h2server.make_stream_class(Serving)
+            self.ctx.set_alpn_protocols(["h2", "http/1.1"])
         super().__init__(addr, Handler)
 
     def server_bind(self):
@@ -586,6 +616,9 @@ class APIServer(http.server.ThreadingHTTPServer):
             return
         try:
             tls.settimeout(None)
+            if self.h2_stream and tls.selected_alpn_protocol() == "h2":
+                self.h2server.Conn(self, tls, self.next_conn_id(), self.h2_stream).run()
+                return
             self.RequestHandlerClass(tls, client_address, self)
         except (OSError, ssl.SSLError):
             pass  # client went away mid-request
@@ -601,6 +634,34 @@ class APIServer(http.server.ThreadingHTTPServer):
         with self.lock, open(os.path.join(self.dir, "requests.log"), "a") as f:
             f.write(json.dumps(entry) + "\n")
             f.flush()
+
+    def conn_log(self, entry):
+        """connections.log: the TLS connections opened (and HTTP/2's closed, and how)."""
+        entry = dict({"t": time.time()}, **entry)
+        with self.lock, open(os.path.join(self.dir, "connections.log"), "a") as f:
+            f.write(json.dumps(entry) + "\n")
+
+    def h2_conns_add(self, c):
+        with self.lock:
+            self.h2_conns.add(c)
+
+    def h2_conns_remove(self, c):
+        with self.lock:
+            self.h2_conns.discard(c)
+
+    def h2_files(self):
+        """h2.goaway, h2.drop: every HTTP/2 connection ends (the file is consumed)."""
+        for how in ("goaway", "drop"):
+            f = os.path.join(self.dir, "h2." + how)
+            if os.path.exists(f):
+                with self.lock:
+                    try:
+                        os.unlink(f)
+                    except FileNotFoundError:
+                        continue
+                    conns = list(self.h2_conns)
+                for c in conns:
+                    c.stop(how)
 
     def take_fault(self, method, path):
         """First matching rule with count left wins; its count goes down on disk."""
@@ -791,6 +852,8 @@ def main():
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--bind", default="127.0.0.1")
     ap.add_argument("--max-seconds", type=float, default=3600)
+    ap.add_argument("--http2", action="store_true",
+                    help="offer h2 by ALPN (python3-h2), next to HTTP/1.1")
     a = ap.parse_args()
 
     d = os.path.abspath(a.dir)
@@ -804,7 +867,7 @@ def main():
     first = (read_lines(os.path.join(d, "tokens")) or [""])[0]
     write_atomic(os.path.join(d, "token"), first + "\n", 0o600)
 
-    srv = APIServer((a.bind, a.port), d)
+    srv = APIServer((a.bind, a.port), d, a.http2)
     port = srv.server_address[1]
     host = "[%s]" % a.bind if ":" in a.bind else a.bind
     write_atomic(os.path.join(d, "pid"), "%d\n" % os.getpid())

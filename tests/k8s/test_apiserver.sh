@@ -337,5 +337,78 @@ check "--max-seconds: exits by itself, reuses existing certs" \
 	 openssl verify -CAfile "$S2/ca.crt" "$S2/client.crt" >/dev/null'
 srv2=""
 
+# ---- --http2: the same routes over h2 (ALPN), many streams on one connection ----------------
+S3=$tmp/state3
+mkdir -p "$S3/objects/pods/default" "$S3/objects/nads/default"
+cp "$S"/ca.crt "$S"/ca.key "$S"/server.crt "$S"/server.key "$S3"/
+printf '{"metadata":{"annotations":{}},"spec":{"nodeName":"n1"}}\n' >"$S3/objects/pods/default/p1.json"
+printf '{"spec":{"config":"{}"}}\n' >"$S3/objects/nads/default/n1.json"
+$PY "$here/apiserver.py" --dir "$S3" --http2 --max-seconds 60 2>>"$tmp/stderr" &
+srv2=$!
+wait_file "$S3/ready"
+port3=$(cat "$S3/port")
+h2c() { # h2c [curl args] URL...: h2 with the valid token; "%{http_version} %{http_code}" a line
+	curl -sS --noproxy '*' --max-time 6 --cacert "$S3/ca.crt" -H "Authorization: Bearer test-token" "$@"
+}
+u3=https://127.0.0.1:$port3
+v=$(h2c -o /dev/null -w '%{http_version} %{http_code}' "$u3$pod")
+v1=$(h2c --http1.1 -o /dev/null -w '%{http_version} %{http_code}' "$u3$pod")
+check "--http2: a GET is answered over h2, and HTTP/1.1 still to a client that asks for it" \
+	'[ "$v" = "2 200" ] && [ "$v1" = "1.1 200" ] &&
+	 [ "$(jq -sc "map(.proto)" "$S3/requests.log")" = "[\"h2\",\"HTTP/1.1\"]" ]'
+: >"$S3/requests.log"
+: >"$S3/connections.log"
+h2c -Z -w '%{http_version} %{http_code}\n' -o "$tmp/w1" \
+	"$u3/api/v1/pods?watch=1&resourceVersion=1&allowWatchBookmarks=true&timeoutSeconds=2&fieldSelector=spec.nodeName%3Dn1" \
+	-o "$tmp/w2" "$u3/apis/k8s.cni.cncf.io/v1/network-attachment-definitions?watch=1&resourceVersion=1&timeoutSeconds=2" \
+	-o "$tmp/g1" "$u3/api/v1/pods?fieldSelector=spec.nodeName%3Dn1" \
+	-o "$tmp/g2" "$u3$pod" -o "$tmp/g3" "$u3/api/v1/namespaces/default/pods/none" >"$tmp/vers" 2>/dev/null &
+w=$!
+sleep 0.5
+printf '{"metadata":{"annotations":{"x":"y"}},"spec":{"nodeName":"n1"}}\n' >"$S3/objects/pods/default/p2.json.tmp"
+mv "$S3/objects/pods/default/p2.json.tmp" "$S3/objects/pods/default/p2.json"
+wait "$w"
+check "--http2: two watches, a LIST, a GET and a 404 at once: all h2, on ONE connection" \
+	'[ "$(sort "$tmp/vers" | uniq -c | tr -s " ")" = " 4 2 200
+ 1 2 404" ] && [ "$(jq -s "map(.conn) | unique | length" "$S3/requests.log")" -eq 1 ] &&
+	 [ "$(jq -s "map(select(.proto == \"h2\")) | length" "$S3/requests.log")" -eq 5 ] &&
+	 [ "$(jq -s "map(select(.event == \"open\")) | length" "$S3/connections.log")" -eq 1 ]'
+check "--http2: the watch streams an ADDED event and a bookmark, the 404 is a Status" \
+	'jq -se "any(.[]; .type == \"ADDED\" and .object.metadata.name == \"p2\") and any(.[]; .type == \"BOOKMARK\")" "$tmp/w1" >/dev/null &&
+	 jq -e ".items | length == 1" "$tmp/g1" >/dev/null && jq -e ".kind == \"Status\" and .code == 404" "$tmp/g3" >/dev/null'
+v=$(h2c -o "$tmp/body" -w '%{http_version} %{http_code}' -X PATCH -H 'Content-Type: application/merge-patch+json' \
+	--data '{"metadata":{"annotations":{"k":"v"}}}' "$u3$pod")
+v2=$(h2c -o /dev/null -w '%{http_version} %{http_code}' -H 'Content-Type: application/json' \
+	--data '{"kind":"Event","apiVersion":"v1","metadata":{"name":"e1"}}' "$u3/api/v1/namespaces/default/events")
+check "--http2: PATCH (merge) and POST of an event" \
+	'[ "$v" = "2 200" ] && [ "$v2" = "2 201" ] && jq -e ".metadata.annotations.k == \"v\"" "$S3/objects/pods/default/p1.json" >/dev/null &&
+	 [ "$(jq -r .metadata.name "$S3/events.log")" = e1 ]'
+printf '[{"method": "GET", "path": "/pods/p1$", "action": {"status": 503}, "count": 1}]\n' >"$S3/faults.json"
+v=$(h2c -o "$tmp/body" -w '%{http_version} %{http_code}' "$u3$pod")
+touch "$S3/watch.gone"
+h2c -N "$u3/api/v1/pods?watch=1&resourceVersion=2" >"$tmp/w1" 2>/dev/null
+check "--http2: an injected 503 Status, and watch.gone: an ERROR 410 event" \
+	'[ "$v" = "2 503" ] && body ".kind == \"Status\" and .code == 503" &&
+	 jq -se "length == 1 and .[0].object.code == 410" "$tmp/w1" >/dev/null'
+h2c -N "$u3/api/v1/pods?watch=1&resourceVersion=2&timeoutSeconds=4" >/dev/null 2>&1 &
+w=$!
+sleep 0.5
+touch "$S3/watch.cut"
+wait "$w"
+wrc=$?
+check "--http2: watch.cut resets the stream (curl 92)" '[ "$wrc" = 92 ]'
+: >"$S3/connections.log"
+h2c -N "$u3/api/v1/pods?watch=1&resourceVersion=2&timeoutSeconds=4" >/dev/null 2>&1 &
+w=$!
+sleep 0.5
+touch "$S3/h2.goaway"
+wait "$w"
+wrc=$?
+check "--http2: h2.goaway: GOAWAY, the connection closes under the watch, the file is consumed" \
+	'[ "$wrc" != 0 ] && [ ! -e "$S3/h2.goaway" ] && jq -se "any(.[]; .event == \"close\" and .how == \"goaway\")" "$S3/connections.log" >/dev/null'
+kill "$srv2"
+wait "$srv2" 2>/dev/null
+srv2=""
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
