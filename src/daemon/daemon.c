@@ -67,7 +67,8 @@ static void usage(FILE *f)
 	    "  --socket PATH            the socket, 0600 in a 0700 dir [/run/multus/multus.sock]\n"
 	    "  --kubeconfig FILE        API access; in-cluster: $KUBERNETES_SERVICE_HOST, _PORT\n"
 	    "                           and the installer's --token-file, --ca-file [in-cluster]\n"
-	    "  --api-timeout-seconds N  how long a status or event write is retried [10]\n"
+	    "  --api-timeout-seconds N  how long a write is retried if the plugin does not say,\n"
+	    "                           and SIGTERM waits for the queued writes [10]\n"
 	    "  --no-install             only the cache (tests, or an install done otherwise)\n"
 	    "  -h, --help               this text\n"
 	    "Exit status: 0 SIGTERM (after the queued writes), 1 failure, 2 usage error\n");

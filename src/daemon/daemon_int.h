@@ -67,9 +67,10 @@ void watch_done(struct watch *w);
 long watch_tick(struct daemon *d, struct watch *w);
 void watch_stop(struct watch *w);
 
-/* writer.c: the queue of status PATCHes and event POSTs, retried within api_timeout_ms. */
+/* writer.c: the queue of status PATCHes and event POSTs, each retried within its timeout_ms
+ * (the plugin's apiTimeoutSeconds, or the daemon's api_timeout_ms). */
 int writer_queue(struct daemon *d, const char *method, const char *path, json_t *body,
-		 const char *what);
+		 const char *what, long timeout_ms);
 long writer_tick(struct daemon *d);
 bool writer_idle(const struct daemon *d);
 

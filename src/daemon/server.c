@@ -291,13 +291,15 @@ static void serve_writes(struct daemon *d, struct client *c)
 			 c->req.name);
 		if (asprintf(&path, "/api/v1/namespaces/%s/pods/%s", c->req.ns, c->req.name) < 0)
 			path = NULL;
-		r = path && patch ? writer_queue(d, "PATCH", path, patch, what) : -ENOMEM;
+		r = path && patch ? writer_queue(d, "PATCH", path, patch, what, c->req.timeout_ms)
+				  : -ENOMEM;
 	} else {
 		if (asprintf(&path, "/api/v1/namespaces/%s/events", c->req.ns) < 0)
 			path = NULL;
 		json_array_foreach (c->req.events, i, v) {
 			snprintf(what, sizeof(what), "an AddedInterface event in %s", c->req.ns);
-			r = path ? writer_queue(d, "POST", path, v, what) : -ENOMEM;
+			r = path ? writer_queue(d, "POST", path, v, what, c->req.timeout_ms)
+				 : -ENOMEM;
 			if (r < 0)
 				break;
 		}

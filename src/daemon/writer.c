@@ -2,7 +2,9 @@
 /*
  * What the plugin handed over to write: status PATCHes and AddedInterface event POSTs. Each
  * is tried at once and again with backoff (100 ms doubling to 2 s) on connection failures,
- * 429 and 5xx, until api_timeout_ms after it was queued; what could not be written is logged.
+ * 429 and 5xx, until its timeout after it was queued (the plugin's apiTimeoutSeconds, which
+ * it sends along, or the daemon's --api-timeout-seconds); what could not be written is
+ * logged. SIGTERM's flush waits at most --api-timeout-seconds.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +43,7 @@ static void job_free(struct daemon *d, struct job *j)
 }
 
 int writer_queue(struct daemon *d, const char *method, const char *path, json_t *body,
-		 const char *what)
+		 const char *what, long timeout_ms)
 {
 	struct job *j, **pp;
 
@@ -62,7 +64,9 @@ int writer_queue(struct daemon *d, const char *method, const char *path, json_t 
 		free(j);
 		return -ENOMEM;
 	}
-	j->deadline = now_ms() + (uint64_t)d->api_timeout_ms;
+	if (timeout_ms <= 0 || timeout_ms > CACHE_TIMEOUT_MS_MAX)
+		timeout_ms = d->api_timeout_ms;
+	j->deadline = now_ms() + (uint64_t)timeout_ms;
 	j->backoff_ms = BACKOFF_FIRST_MS;
 	/* In order: a pod's status before its events, and the plugin's order kept. */
 	for (pp = &d->jobs; *pp; pp = &(*pp)->next)

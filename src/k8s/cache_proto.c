@@ -104,6 +104,21 @@ static json_t *load_line(const char *line, size_t len, struct err *e, int *ret_r
 	return root;
 }
 
+/* "timeoutMs" of a write request: optional, an integer in 1..CACHE_TIMEOUT_MS_MAX. */
+static int parse_timeout(struct cache_req *q, struct err *e)
+{
+	json_t *t = json_object_get(q->root, "timeoutMs");
+
+	if (!t)
+		return 0;
+	if (!json_is_integer(t) || json_integer_value(t) < 1 ||
+	    json_integer_value(t) > CACHE_TIMEOUT_MS_MAX)
+		return err_set(e, -EPROTO, "cache request: timeoutMs must be 1-%ld",
+			       CACHE_TIMEOUT_MS_MAX);
+	q->timeout_ms = (long)json_integer_value(t);
+	return 0;
+}
+
 static int parse_fields(struct cache_req *q, struct err *e)
 {
 	json_t *root = q->root;
@@ -130,6 +145,7 @@ static int parse_fields(struct cache_req *q, struct err *e)
 			q->annotations = json_object_get(root, "annotations");
 			if (!annotations_ok(q->annotations) || !json_object_size(q->annotations))
 				return err_set(e, -EPROTO, "cache request: invalid annotations");
+			return parse_timeout(q, e);
 		}
 		return 0;
 	}
@@ -155,7 +171,7 @@ static int parse_fields(struct cache_req *q, struct err *e)
 		json_array_foreach (q->events, i, v)
 			if (!json_is_object(v))
 				return err_set(e, -EPROTO, "cache request: an event is no object");
-		return 0;
+		return parse_timeout(q, e);
 	}
 	return err_set(e, -EPROTO, "cache request: unknown op");
 }
@@ -253,6 +269,16 @@ json_t *cache_req_events(const char *ns, json_t *events)
 	if (!o || json_object_set(o, "events", events) < 0)
 		return NULL;
 	return TAKE_PTR(o);
+}
+
+int cache_req_set_timeout(json_t *req, long timeout_ms)
+{
+	const char *op = member(req, "op");
+
+	if (!op || (!streq(op, "status") && !streq(op, "events")) || timeout_ms < 1 ||
+	    timeout_ms > CACHE_TIMEOUT_MS_MAX)
+		return -EINVAL;
+	return json_object_set_new(req, "timeoutMs", json_integer(timeout_ms)) < 0 ? -ENOMEM : 0;
 }
 
 int cache_line_encode(json_t *msg, char **ret, size_t *ret_len)

@@ -9,6 +9,9 @@
  *   {"op":"nads","namespace":NS,"names":[N,...]}        (1..CACHE_NAMES_MAX names)
  *   {"op":"status","namespace":NS,"name":N,"uid":U,"annotations":{K:V,...}}
  *   {"op":"events","namespace":NS,"events":[EVENT,...]} (core/v1 Event objects)
+ * status and events may carry "timeoutMs": T (1..CACHE_TIMEOUT_MS_MAX), the plugin's
+ * apiTimeoutSeconds: how long the daemon retries the writes; without it, the daemon's own
+ * --api-timeout-seconds (a daemon that predates the field ignores it, as any unknown member).
  * Answers: {"v":1,"ok":true,...} with, per op,
  *   pod:    "pod": {"metadata":{"namespace","name","uid","annotations"}}
  *   nads:   "nads": {N: {"metadata":{...,"annotations"},"spec":{"config":TEXT}} or null, ...}
@@ -28,6 +31,7 @@
 #define CACHE_LINE_MAX (1 << 20)
 #define CACHE_NAMES_MAX 64
 #define CACHE_EVENTS_MAX 64
+#define CACHE_TIMEOUT_MS_MAX (86400L * 1000) /* netconf's apiTimeoutSeconds at most */
 
 enum cache_op {
 	CACHE_OP_POD = 1,
@@ -44,6 +48,7 @@ struct cache_req {
 	json_t *names; /* nads: array of DNS-1123 subdomain strings */
 	json_t *annotations; /* status: object of string values */
 	json_t *events; /* events: array of objects */
+	long timeout_ms; /* status, events: "timeoutMs", 0 when not given */
 };
 
 const char *cache_op_name(enum cache_op op);
@@ -58,6 +63,8 @@ json_t *cache_req_pod(const char *ns, const char *name, const char *uid);
 json_t *cache_req_nads(const char *ns, const char *const *names, size_t n);
 json_t *cache_req_status(const char *ns, const char *name, const char *uid, json_t *annotations);
 json_t *cache_req_events(const char *ns, json_t *events);
+/* Adds "timeoutMs" to a status or events request: -EINVAL outside 1..CACHE_TIMEOUT_MS_MAX. */
+int cache_req_set_timeout(json_t *req, long timeout_ms);
 
 /* A line: compact JSON and '\n' (malloc'd). -EMSGSIZE past CACHE_LINE_MAX, -ENOMEM. */
 int cache_line_encode(json_t *msg, char **ret, size_t *ret_len);

@@ -109,6 +109,15 @@ int multus_nad_get(struct multus_ctx *ctx, struct nad_cache *nads, const char *n
 	return nad_cache_get(nads, ctx->api, ns, name, ret_nad, e);
 }
 
+/* The daemon retries a write within the plugin's own apiTimeoutSeconds, as the plugin would. */
+static void write_timeout(const struct multus_ctx *ctx, json_t *req)
+{
+	double ms = ctx->nc.api_timeout_seconds * 1000;
+
+	if (req)
+		cache_req_set_timeout(req, ms < 1 ? 1 : (long)ms);
+}
+
 /* The status annotations and the AddedInterface events, handed to the daemon: it writes them
  * (with retries, within apiTimeoutSeconds) after the ADD has returned. */
 static bool cache_status(struct multus_ctx *ctx, const struct plan *p)
@@ -117,6 +126,7 @@ static bool cache_status(struct multus_ctx *ctx, const struct plan *p)
 	struct err e2 = { 0 };
 
 	req = ann ? cache_req_status(p->pod_namespace, p->pod_name, p->pod_uid, ann) : NULL;
+	write_timeout(ctx, req);
 	if (k8s_cache_ask(ctx->nc.daemon_socket, &ctx->cache_budget_ns, req, CACHE_OP_STATUS, NULL,
 			  &e2) == 0)
 		return true;
@@ -138,6 +148,7 @@ static bool cache_events(struct multus_ctx *ctx, const struct plan *p)
 			evs, multus_added_event(ctx->pod, &p->att[i], &now, (unsigned)i)) < 0)
 			return false;
 	req = cache_req_events(p->pod_namespace, evs);
+	write_timeout(ctx, req);
 	if (k8s_cache_ask(ctx->nc.daemon_socket, &ctx->cache_budget_ns, req, CACHE_OP_EVENTS, NULL,
 			  &e2) == 0)
 		return true;

@@ -141,6 +141,25 @@ check "status retried: ADD succeeds at once" [ "$RC" -eq 0 ]
 check "status retried: 2 x 500, then written (3 PATCHes)" wait_for sh -c "[ \$(tail -n +$((L + 1)) '$R' | jq -s '[.[] | select(.method == \"PATCH\")] | length') -eq 3 ] && jq -e '.metadata.annotations | has(\"k8s.v1.cni.cncf.io/network-status\")' '$API/objects/pods/default/fresh.json'"
 rm -f "$API/faults.json"
 
+# === the plugin's apiTimeoutSeconds bounds the daemon's retries ================================
+# 2.5 s in the netconf (the daemon's own is 5 s): tries at about 0, 0.1, 0.3, 0.7 and 1.5 s, the
+# next would be at 3.1 s. Four failures: written by the fifth; five: given up and logged, where
+# the daemon's 5 s would have tried a sixth time.
+netconf m '"kubeconfig":"'"$API/kubeconfig"'","daemonSocket":"'"$SOCK"'","defaultDelegates":"tke-bridge","apiTimeoutSeconds":2.5' >"$T/nc-t"
+cp "$T/nc" "$T/nc-on" && cp "$T/nc-t" "$T/nc"
+faults '[{"method": "PATCH", "path": "/pods/fresh$", "action": {"status": 500}, "count": 4}]'
+L=$(lines)
+add c5t default fresh
+check "apiTimeoutSeconds 2.5: 4 x 500, then written within it (the fifth PATCH)" wait_for sh -c "[ \"\$(tail -n +$((L + 1)) '$R' | jq -s -c '[.[] | select(.method == \"PATCH\" and .path == \"/api/v1/namespaces/default/pods/fresh\") | .status]')\" = '[500,500,500,500,200]' ]"
+faults '[{"method": "PATCH", "path": "/pods/fresh$", "action": {"status": 500}, "count": 5}]'
+L=$(lines)
+add c5u default fresh
+check "apiTimeoutSeconds 2.5: 5 x 500: given up and logged" wait_for grep -q "cannot write the network-status of pod default/fresh after 5 attempts: HTTP 500" "$DOUT"
+sleep 2
+check "apiTimeoutSeconds 2.5: no sixth try (the daemon's own 5 s would have made one at 3.1 s)" sh -c "[ \"\$(tail -n +$((L + 1)) '$R' | jq -s -c '[.[] | select(.method == \"PATCH\" and .path == \"/api/v1/namespaces/default/pods/fresh\") | .status]')\" = '[500,500,500,500,500]' ]"
+cp "$T/nc-on" "$T/nc"
+rm -f "$API/faults.json"
+
 # === a stale uid ================================================================================
 # The pods watch held up (it hangs); the pod is made anew under another uid: the cache has the
 # old one, so the daemon fetches it.

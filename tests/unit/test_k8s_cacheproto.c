@@ -162,6 +162,63 @@ static int parse_resp(json_t *msg, enum cache_op op, json_t **ret)
 	return r;
 }
 
+/* The plugin's apiTimeoutSeconds rides along on writes: optional, bounded, writes only. */
+static void test_write_timeout(void **state)
+{
+	json_auto_t *ann = json_pack("{s:s}", "k", "v");
+	json_auto_t *evs = json_pack("[{s:s}]", "reason", "AddedInterface");
+	json_t *m;
+	struct cache_req q;
+
+	(void)state;
+	m = cache_req_status("default", "web", "", ann);
+	assert_int_equal(cache_req_set_timeout(m, 2500), 0);
+	roundtrip(m, &q);
+	assert_int_equal(q.op, CACHE_OP_STATUS);
+	assert_int_equal(q.timeout_ms, 2500);
+	cache_req_done(&q);
+	m = cache_req_events("default", evs);
+	assert_int_equal(cache_req_set_timeout(m, CACHE_TIMEOUT_MS_MAX), 0);
+	roundtrip(m, &q);
+	assert_int_equal(q.timeout_ms, CACHE_TIMEOUT_MS_MAX);
+	cache_req_done(&q);
+	/* Without it: 0, the daemon's own. */
+	roundtrip(cache_req_status("default", "web", "", ann), &q);
+	assert_int_equal(q.timeout_ms, 0);
+	cache_req_done(&q);
+
+	m = cache_req_status("default", "web", "", ann);
+	assert_int_equal(cache_req_set_timeout(m, 0), -EINVAL);
+	assert_int_equal(cache_req_set_timeout(m, CACHE_TIMEOUT_MS_MAX + 1), -EINVAL);
+	json_decref(m);
+	m = cache_req_pod("default", "web", "");
+	assert_int_equal(cache_req_set_timeout(m, 1000), -EINVAL);
+	json_decref(m);
+
+	assert_int_equal(parse_req_text("{\"v\":1,\"op\":\"status\",\"namespace\":\"d\",\"name\":"
+					"\"p\",\"annotations\":{\"k\":\"v\"},\"timeoutMs\":0}",
+					&q),
+			 -EPROTO);
+	assert_int_equal(parse_req_text("{\"v\":1,\"op\":\"events\",\"namespace\":\"d\",\"events\":"
+					"[{}],\"timeoutMs\":86400001}",
+					&q),
+			 -EPROTO);
+	assert_int_equal(parse_req_text("{\"v\":1,\"op\":\"events\",\"namespace\":\"d\",\"events\":"
+					"[{}],\"timeoutMs\":\"5\"}",
+					&q),
+			 -EPROTO);
+	assert_int_equal(parse_req_text("{\"v\":1,\"op\":\"events\",\"namespace\":\"d\",\"events\":"
+					"[{}],\"timeoutMs\":1.5}",
+					&q),
+			 -EPROTO);
+	assert_int_equal(parse_req_text("{\"v\":1,\"op\":\"events\",\"namespace\":\"d\",\"events\":"
+					"[{}],\"timeoutMs\":1}",
+					&q),
+			 0);
+	assert_int_equal(q.timeout_ms, 1);
+	cache_req_done(&q);
+}
+
 static void test_answers(void **state)
 {
 	json_auto_t *api_pod =
@@ -223,6 +280,7 @@ int main(void)
 		cmocka_unit_test(test_builders_refuse_bad_names),
 		cmocka_unit_test(test_requests_refused),
 		cmocka_unit_test(test_too_many_names_and_too_long),
+		cmocka_unit_test(test_write_timeout),
 		cmocka_unit_test(test_answers),
 	};
 
