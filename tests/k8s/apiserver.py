@@ -458,10 +458,12 @@ class Handler(Serving, http.server.BaseHTTPRequestHandler):
         self.wfile.flush()
 
     def hang(self):
-        """Never answer, but notice the client leaving or the server stopping."""
+        """Never answer, but notice the client leaving, the server stopping, or a watch.cut
+        (which closes the connection)."""
         self.close_connection = True
         self.connection.settimeout(0.2)
-        while not self.server.stopping.is_set():
+        gen = self.server.watcher.cut_gen
+        while not self.server.stopping.is_set() and self.server.watcher.cut_gen == gen:
             try:
                 if not self.connection.recv(4096):
                     return

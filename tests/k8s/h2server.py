@@ -96,7 +96,10 @@ def make_stream_class(serving):
             self.conn.stop("drop")
 
         def hang(self):
+            """As HTTP/1.1's: until the client or the server leaves, or a watch.cut (then
+            the stream is reset)."""
             self.conn.wait_gone(self)
+            self.cut()
 
     return Stream
 
@@ -165,8 +168,10 @@ class Conn:
             self.wake()
 
     def wait_gone(self, st):
+        gen = self.srv.watcher.cut_gen
         with self.cond:
-            while not (st.reset or self.closed or self.srv.stopping.is_set()):
+            while not (st.reset or self.closed or self.srv.stopping.is_set()
+                       or self.srv.watcher.cut_gen != gen):
                 self.cond.wait(POLL_SECONDS)
 
     def stream_done(self, st):
