@@ -61,8 +61,50 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
 	return n;
 }
 
+struct retired {
+	struct k8s_client *c;
+	struct retired *next;
+};
+
+/* Frees the retired clients that no transfer uses any more. */
+static void api_gc(struct daemon *d)
+{
+	struct retired **pp = &d->retired;
+
+	while (*pp) {
+		struct retired *r = *pp;
+		bool used = false;
+
+		for (struct xfer *x = d->xfers; x && !used; x = x->next)
+			used = x->api == r->c;
+		if (used) {
+			pp = &r->next;
+			continue;
+		}
+		*pp = r->next;
+		k8s_client_free(r->c);
+		free(r);
+		d->clients_freed++;
+	}
+}
+
+void api_retire(struct daemon *d, struct k8s_client *old)
+{
+	struct retired *r = calloc(1, sizeof(*r));
+
+	if (!r) {
+		dlog("out of memory: an old API client is kept for good");
+		return;
+	}
+	r->c = old;
+	r->next = d->retired;
+	d->retired = r;
+	api_gc(d);
+}
+
 static void xfer_free(struct xfer *x)
 {
+	struct daemon *d = x->d;
 	struct xfer **pp;
 
 	for (pp = &x->d->xfers; *pp; pp = &(*pp)->next)
@@ -77,6 +119,7 @@ static void xfer_free(struct xfer *x)
 	free(x->buf);
 	free(x->body);
 	free(x);
+	api_gc(d);
 }
 
 void xfer_cancel(struct xfer *x)
@@ -99,6 +142,7 @@ struct xfer *xfer_start(struct daemon *d, const char *method, const char *path, 
 	x->on_line = on_line;
 	x->on_done = on_done;
 	x->ud = ud;
+	x->api = d->api;
 	x->h = k8s_client_easy_dup(d->api, method, path);
 	if (!x->h || (body && !(x->body = strdup(body)))) {
 		if (x->h)

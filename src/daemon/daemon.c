@@ -186,8 +186,11 @@ void api_reload(struct daemon *d)
 		return;
 	}
 	dlog("401 from the API server: credentials read again");
-	/* The old client is not freed: transfers under way still use its headers. */
+	/* Transfers under way use the old client's headers and TLS files: it goes when they
+	 * are done. */
+	api_retire(d, d->api);
 	d->api = c;
+	d->clients_made++;
 }
 
 static int api_open(struct daemon *d, const struct daemon_opts *o, struct err *e)
@@ -198,6 +201,7 @@ static int api_open(struct daemon *d, const struct daemon_opts *o, struct err *e
 	r = client_new(o, &d->api, e);
 	if (r < 0)
 		return r;
+	d->clients_made++;
 	{
 		struct curl_dl_fds before;
 
@@ -227,10 +231,11 @@ static void counters(const struct daemon *d)
 {
 	dlog("served %u, fetched %u, stale %u, refused %u, written %u, dropped %u; "
 	     "pods %zu (lists %u, watches %u, events %u), nads %zu (lists %u, watches %u, "
-	     "events %u)",
+	     "events %u); API clients made %u, freed %u",
 	     d->served, d->fetched, d->stale, d->refused, d->written, d->dropped,
 	     json_object_size(d->pods.store), d->pods.lists, d->pods.watches, d->pods.events,
-	     json_object_size(d->nads.store), d->nads.lists, d->nads.watches, d->nads.events);
+	     json_object_size(d->nads.store), d->nads.lists, d->nads.watches, d->nads.events,
+	     d->clients_made, d->clients_freed);
 }
 
 static long min_wait(long a, long b)

@@ -33,6 +33,7 @@ struct xfer {
 	xfer_done_fn on_done; /* res: 0 (status is the HTTP status) or -errno; then freed */
 	void *ud;
 	char *body;
+	struct k8s_client *api; /* the client it was made from (its headers, its TLS files) */
 	struct xfer *next;
 };
 /* `body` (may be NULL) is copied; `max` bounds what is kept of the reply (a line, or the
@@ -44,6 +45,8 @@ struct xfer *xfer_start(struct daemon *d, const char *method, const char *path, 
 void xfer_cancel(struct xfer *x);
 /* Runs what is due and calls on_done of every finished transfer. */
 void api_dispatch(struct daemon *d);
+/* d->api is replaced (after a 401): the old client is freed when its last transfer ends. */
+void api_retire(struct daemon *d, struct k8s_client *old);
 
 /* watch.c: LIST then WATCH of one resource into a json object "ns/name" -> trimmed object. */
 struct watch {
@@ -87,8 +90,10 @@ void server_pod_seen(struct daemon *d, const char *key);
 void server_close_all(struct daemon *d);
 
 struct client;
+struct retired;
 struct daemon {
 	struct k8s_client *api;
+	struct retired *retired; /* older clients that transfers still use */
 	void *multi; /* CURLM * */
 	struct xfer *xfers;
 	struct watch pods, nads;
@@ -104,10 +109,11 @@ struct daemon {
 	bool stopping;
 	/* Counters, logged at exit and on SIGUSR1 (tests read them). */
 	unsigned served, fetched, stale, refused, written, dropped;
+	unsigned clients_made, clients_freed;
 };
 
 /* daemon.c: a new API client from the credentials, after a 401 (at most every 10 s; the old
- * one stays, as transfers under way use it). */
+ * one is retired: freed when the transfers under way that use it are done). */
 void api_reload(struct daemon *d);
 
 uint64_t now_ms(void);

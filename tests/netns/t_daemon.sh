@@ -197,6 +197,11 @@ printf 'rotated-token\n' >"$API/.t" && mv "$API/.t" "$API/token"
 printf 'rotated-token\n' >"$API/.t" && mv "$API/.t" "$API/tokens"
 touch "$API/watch.cut"
 check "401: the daemon reads its credentials again and watches on" wait_for sh -c "grep -q 'credentials read again' '$DOUT' && tail -n 1 '$R' | jq -e '.status == 200 and .auth == \"token\"' >/dev/null && jq -s -e 'any(.[]; .status == 401)' '$R'"
+# The transfers under way used the old client (its headers, its TLS files): it is freed once
+# they are done, not kept for good (one leaked client a rotation).
+i=0
+while [ "$(counter freed)" != 1 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+check "401: the old API client is freed once its last transfer is done (made 2, freed 1)" sh -c "[ '$(counter made)' = 2 ] && [ '$(counter freed)' = 1 ]"
 
 # === SIGTERM flushes the queue ==================================================================
 faults '[{"method": "PATCH", "path": "/pods/after-cut$", "action": {"delay": 1}, "count": 1}]'
