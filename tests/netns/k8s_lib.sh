@@ -3,9 +3,10 @@
 API=$T/api
 APIPID=
 mkdir -p "$API/objects/pods" "$API/objects/nads"
+# api_start [ARGS...]: apiserver.py's own flags after ours (--http2).
 api_start() {
 	rm -f "$API/ready"
-	/usr/bin/python3 "$SRC/tests/k8s/apiserver.py" --dir "$API" --max-seconds 600 2>>"$T/api.err" &
+	/usr/bin/python3 "$SRC/tests/k8s/apiserver.py" --dir "$API" --max-seconds 600 "$@" 2>>"$T/api.err" &
 	APIPID=$!
 	i=0
 	while [ ! -e "$API/ready" ] && [ $i -lt 300 ]; do sleep 0.05; i=$((i + 1)); done

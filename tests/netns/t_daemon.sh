@@ -8,60 +8,8 @@
 . "$SRC/tests/netns/lib.sh"
 setup_dirs
 . "$SRC/tests/netns/k8s_lib.sh"
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-SOCK=$T/run/multus/multus.sock DOUT=$T/daemon.out DPID=
-R=$API/requests.log
-faults() { printf '%s\n' "$1" >"$API/.faults.tmp" && mv "$API/.faults.tmp" "$API/faults.json"; }
-# npod NS NAME UID [ANNOTATION VALUE]...: a pod of node1.
-npod() {
-	_ns=$1 _name=$2 _uid=$3
-	shift 3
-	_obj=$(jq -nc --arg u "$_uid" '{metadata: {annotations: {}}, spec: {nodeName: "node1"}} | if $u != "" then .metadata.uid = $u else . end')
-	while [ $# -ge 2 ]; do
-		_obj=$(printf '%s' "$_obj" | jq -c --arg k "$1" --arg v "$2" '.metadata.annotations[$k] = $v')
-		shift 2
-	done
-	mkdir -p "$API/objects/pods/$_ns"
-	printf '%s\n' "$_obj" >"$API/objects/pods/$_ns/.$_name.tmp"
-	mv "$API/objects/pods/$_ns/.$_name.tmp" "$API/objects/pods/$_ns/$_name.json"
-}
-daemon_start() {
-	mkdir -p "$T/run"
-	NODE_NAME=node1 "$MULTUS" daemon --no-install --socket "$SOCK" --kubeconfig "$API/kubeconfig" \
-		--api-timeout-seconds 5 >"$DOUT" 2>&1 &
-	DPID=$!
-	i=0
-	while ! { grep -q "watch pods: listed" "$DOUT" && grep -q "watch nads: listed" "$DOUT"; } && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
-	grep -q "watch nads: listed" "$DOUT"
-}
-daemon_stop() { [ -n "$DPID" ] && kill "$DPID" 2>/dev/null; wait "$DPID" 2>/dev/null; DRC=$?; DPID=; }
+. "$SRC/tests/netns/daemon_lib.sh"
 trap 'daemon_stop; api_stop' EXIT
-# counter NAME: the daemon's counter as it logs them on SIGUSR1.
-counter() {
-	n=$(grep -c "served " "$DOUT")
-	kill -USR1 "$DPID"
-	i=0
-	while [ "$(grep -c "served " "$DOUT")" -le "$n" ] && [ $i -lt 100 ]; do sleep 0.02; i=$((i + 1)); done
-	grep "served " "$DOUT" | tail -n 1 | sed -n "s/.*[ ,]$1 \([0-9]*\).*/\1/p"
-}
-# plugin requests: lines of requests.log since line $1 not made by the daemon.
-plugin_reqs() { tail -n +"$(($1 + 1))" "$R" | jq -c 'select(.ua | startswith("multus-daemon/") | not)' | wc -l; }
-lines() { wc -l <"$R"; }
-wait_for() { i=0; while ! "$@" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done; "$@"; }
-TLS_LIBS='libcurl|libssl|libcrypto|libgnutls|libnghttp2'
-# add ID NS NAME [UID]: ADD with the loader's log; $RC, $MS.
-add() {
-	rm -rf "$T/ld" && mkdir "$T/ld"
-	_a="$(kargs "$2" "$3")${4:+;K8S_POD_UID=$4}"
-	t0=$(now_ms)
-	CNI_COMMAND=ADD CNI_CONTAINERID=$1 CNI_IFNAME=eth0 CNI_NETNS=/run/netns/pod CNI_ARGS=$_a \
-		CNI_PATH=$CNI_PATH_TEST LD_DEBUG=libs LD_DEBUG_OUTPUT=$T/ld/log "$MULTUS" <"$T/nc" >"$T/out" 2>"$T/err"
-	RC=$?
-	MS=$(($(now_ms) - t0))
-	multus DEL "$1" eth0 /run/netns/pod "$_a" <"$T/nc" >/dev/null 2>&1
-}
-unmapped() { [ -n "$(ls "$T/ld")" ] && ! cat "$T"/ld/log.* | grep -Eq "calling init: .*($TLS_LIBS)"; }
-
 check "API server starts" api_start
 ip netns add pod
 nad default net-a "$(br_json net-a br-a 10.71.0.0/24)"
@@ -70,7 +18,7 @@ npod default web "" tke.cloud.tencent.com/networks net-a k8s.v1.cni.cncf.io/netw
 npod default other-node "" && jq '.spec.nodeName = "node2"' "$API/objects/pods/default/other-node.json" >"$T/x" && mv "$T/x" "$API/objects/pods/default/other-node.json"
 netconf m '"kubeconfig":"'"$API/kubeconfig"'","daemonSocket":"'"$SOCK"'","defaultDelegates":"tke-bridge","logLevel":"verbose"' >"$T/nc"
 
-check "daemon starts: LISTs pods and NADs" daemon_start
+check "daemon starts: LISTs pods and NADs" daemon_start --api-timeout-seconds 5
 check "daemon: pods listed with fieldSelector spec.nodeName=node1, across namespaces" sh -c "jq -s -e '[.[] | select(.path == \"/api/v1/pods\" and (.query | contains(\"fieldSelector=spec.nodeName%3Dnode1\")))] | length >= 1' '$R'"
 check "daemon: then WATCHes both from the list's resourceVersion, with bookmarks" wait_for sh -c "[ \$(jq -s '[.[] | select(.watch == true and (.query | contains(\"allowWatchBookmarks=true\")) and (.query | contains(\"resourceVersion=\")))] | length' '$R') -ge 2 ]"
 check "daemon: the pod of node2 is not cached" sh -c "[ \$(grep -c '\"other-node\"' '$R') -eq 0 ] && [ \"\$(/usr/bin/python3 '$SRC/tests/k8s/cache_client.py' --socket '$SOCK' --request '{\"v\":1,\"op\":\"pod\",\"namespace\":\"default\",\"name\":\"other-node\"}' 2>&1)\" != '' ]"

@@ -1,0 +1,56 @@
+# Helpers of the `multus daemon` tests (t_daemon*.sh), sourced after lib.sh, setup_dirs and
+# k8s_lib.sh: the daemon against the test API server, and what its log and counters say.
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+SOCK=$T/run/multus/multus.sock DOUT=$T/daemon.out DPID=
+R=$API/requests.log
+faults() { printf '%s\n' "$1" >"$API/.faults.tmp" && mv "$API/.faults.tmp" "$API/faults.json"; }
+# npod NS NAME UID [ANNOTATION VALUE]...: a pod of node1.
+npod() {
+	_ns=$1 _name=$2 _uid=$3
+	shift 3
+	_obj=$(jq -nc --arg u "$_uid" '{metadata: {annotations: {}}, spec: {nodeName: "node1"}} | if $u != "" then .metadata.uid = $u else . end')
+	while [ $# -ge 2 ]; do
+		_obj=$(printf '%s' "$_obj" | jq -c --arg k "$1" --arg v "$2" '.metadata.annotations[$k] = $v')
+		shift 2
+	done
+	mkdir -p "$API/objects/pods/$_ns"
+	printf '%s\n' "$_obj" >"$API/objects/pods/$_ns/.$_name.tmp"
+	mv "$API/objects/pods/$_ns/.$_name.tmp" "$API/objects/pods/$_ns/$_name.json"
+}
+# daemon_start [ARGS...]: the cache only, for node1, until both LISTs are done.
+daemon_start() {
+	mkdir -p "$T/run"
+	NODE_NAME=node1 "$MULTUS" daemon --no-install --socket "$SOCK" --kubeconfig "$API/kubeconfig" \
+		"$@" >"$DOUT" 2>&1 &
+	DPID=$!
+	i=0
+	while ! { grep -q "watch pods: listed" "$DOUT" && grep -q "watch nads: listed" "$DOUT"; } && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	grep -q "watch nads: listed" "$DOUT"
+}
+daemon_stop() { [ -n "$DPID" ] && kill "$DPID" 2>/dev/null; wait "$DPID" 2>/dev/null; DRC=$?; DPID=; }
+# counter NAME: the daemon's counter as it logs them on SIGUSR1.
+counter() {
+	n=$(grep -c "served " "$DOUT")
+	kill -USR1 "$DPID"
+	i=0
+	while [ "$(grep -c "served " "$DOUT")" -le "$n" ] && [ $i -lt 100 ]; do sleep 0.02; i=$((i + 1)); done
+	grep "served " "$DOUT" | tail -n 1 | sed -n "s/.*[ ,]$1 \([0-9]*\).*/\1/p"
+}
+# plugin_reqs N: lines of requests.log after line N not made by the daemon.
+plugin_reqs() { tail -n +"$(($1 + 1))" "$R" | jq -c 'select(.ua | startswith("multus-daemon/") | not)' | wc -l; }
+lines() { wc -l <"$R"; }
+wait_for() { i=0; while ! "$@" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done; "$@"; }
+TLS_LIBS='libcurl|libssl|libcrypto|libgnutls|libnghttp2'
+# add ID NS NAME [UID]: ADD (netns "pod", netconf $T/nc) with the loader's log, then its
+# DEL; $RC, $MS (the ADD's), $T/out.
+add() {
+	rm -rf "$T/ld" && mkdir "$T/ld"
+	_a="$(kargs "$2" "$3")${4:+;K8S_POD_UID=$4}"
+	t0=$(now_ms)
+	CNI_COMMAND=ADD CNI_CONTAINERID=$1 CNI_IFNAME=eth0 CNI_NETNS=/run/netns/pod CNI_ARGS=$_a \
+		CNI_PATH=$CNI_PATH_TEST LD_DEBUG=libs LD_DEBUG_OUTPUT=$T/ld/log "$MULTUS" <"$T/nc" >"$T/out" 2>"$T/err"
+	RC=$?
+	MS=$(($(now_ms) - t0))
+	multus DEL "$1" eth0 /run/netns/pod "$_a" <"$T/nc" >/dev/null 2>&1
+}
+unmapped() { [ -n "$(ls "$T/ld")" ] && ! cat "$T"/ld/log.* | grep -Eq "calling init: .*($TLS_LIBS)"; }
