@@ -1,0 +1,91 @@
+#!/bin/sh
+# Issue 11: `multus daemon` keeps ONE HTTP/2 connection to the API server: against the test
+# API server with --http2 (ALPN h2), its LISTs and WATCHes of pods and NADs, the GET of a pod
+# not cached yet, the status PATCH and the event POSTs of a cached ADD all go as streams of
+# one TLS connection; the server's GOAWAY, and a connection dropped without one: the daemon
+# connects again (with its backoff), watches on from its resourceVersions, and the next ADD is
+# served from the cache with the data changed in between.
+. "$SRC/tests/netns/lib.sh"
+setup_dirs
+. "$SRC/tests/netns/k8s_lib.sh"
+. "$SRC/tests/netns/daemon_lib.sh"
+trap 'daemon_stop; api_stop' EXIT
+C=$API/connections.log
+# dreqs N: the daemon's requests after line N of requests.log, as "METHOD PATH proto conn".
+dreqs() { tail -n +"$(($1 + 1))" "$R" | jq -r 'select(.ua | startswith("multus-daemon/")) | "\(.method) \(.path) \(.proto) \(.conn)"'; }
+# pod_watches CONN: watches of pods that got their 200 on that connection.
+pod_watches() { jq -s --argjson c "$1" '[.[] | select(.watch == true and .path == "/api/v1/pods" and .status == 200 and .conn == $c)] | length' "$R"; }
+h2_opened() { jq -s '[.[] | select(.proto == "h2" and .event == "open")] | length' "$C"; }
+# watching CONN: both watches are (again) on that connection.
+watching() { [ "$(jq -s --argjson c "$1" '[.[] | select(.watch == true and .conn == $c) | .path] | unique | length' "$R")" -eq 2 ]; }
+
+check "API server starts with --http2" api_start --http2
+ip netns add pod
+nad default net-a "$(br_json net-a br-a 10.81.0.0/24)"
+nad default net-b "$(br_json net-b br-b 10.82.0.0/24)"
+nad kube-system tke-bridge "$(br_json tke-bridge br-t 10.83.0.0/24)"
+npod default web "" tke.cloud.tencent.com/networks net-a k8s.v1.cni.cncf.io/networks net-a@net1
+netconf m '"kubeconfig":"'"$API/kubeconfig"'","daemonSocket":"'"$SOCK"'","defaultDelegates":"tke-bridge"' >"$T/nc"
+
+check "daemon starts: LISTs pods and NADs" daemon_start --api-timeout-seconds 5
+check "daemon: both watches up" wait_for watching 1
+L=$(lines)
+add c1 default web
+check "cached ADD over h2: succeeds, zero API requests of the plugin's" sh -c "[ $RC -eq 0 ] && [ $(plugin_reqs "$L") -eq 0 ]"
+check "cached ADD: the daemon wrote the status and 2 AddedInterface events" wait_for sh -c "[ \"\$(jq -c '.metadata.annotations[\"k8s.v1.cni.cncf.io/network-status\"] | fromjson | map(.interface)' '$API/objects/pods/default/web.json')\" = '[\"eth0\",\"net1\"]' ] && [ \$(jq -s '[.[] | select(.reason == \"AddedInterface\" and .involvedObject.name == \"web\")] | length' '$API/events.log') -eq 2 ]"
+# A pod the watch has not brought: the daemon GETs it, on the same connection.
+faults '[{"method": "GET", "path": "^/api/v1/pods$", "action": {"hang": true}}]'
+touch "$API/watch.cut"
+sleep 0.3
+npod default late "" tke.cloud.tencent.com/networks net-a
+/usr/bin/python3 "$SRC/tests/k8s/cache_client.py" --socket "$SOCK" --request '{"v":1,"op":"pod","namespace":"default","name":"late"}' >"$T/late" 2>&1
+rm -f "$API/faults.json"
+PW=$(pod_watches 1)
+touch "$API/watch.cut" # releases the hung watch
+check "a pod not cached yet: the daemon's GET answers it" grep -q '^ok .*"name":"late"' "$T/late"
+dreqs 0 >"$T/d1"
+check "ONE connection, h2: LISTs, WATCHes, the GET, the PATCH and the POSTs (requests.log)" sh -c "
+	grep -q '^GET /api/v1/pods h2 ' '$T/d1' && grep -q '^GET /apis/k8s.cni.cncf.io/v1/network-attachment-definitions h2 ' '$T/d1' &&
+	grep -q '^GET /api/v1/namespaces/default/pods/late h2 ' '$T/d1' && grep -q '^PATCH /api/v1/namespaces/default/pods/web h2 ' '$T/d1' &&
+	[ \$(grep -c '^POST /api/v1/namespaces/default/events h2 ' '$T/d1') -eq 2 ] &&
+	[ \$(awk '{print \$3 \" \" \$4}' '$T/d1' | sort -u | wc -l) -eq 1 ] && [ \$(awk '{print \$3}' '$T/d1' | sort -u) = h2 ]"
+check "ONE TLS connection opened so far (connections.log), HTTP/2" sh -c "[ \$(wc -l <'$C') -eq 1 ] && [ $(h2_opened) -eq 1 ]"
+CONN=$(awk '{print $4}' "$T/d1" | sort -u)
+
+# === GOAWAY ======================================================================================
+check "the hung pods watch released: watched again on connection $CONN" wait_for sh -c "[ \$(jq -s --argjson c $CONN '[.[] | select(.watch == true and .path == \"/api/v1/pods\" and .status == 200 and .conn == \$c)] | length' '$R') -gt $PW ]"
+touch "$API/h2.goaway"
+check "GOAWAY: the server closed the connection" wait_for sh -c "jq -se 'any(.[]; .event == \"close\" and .how == \"goaway\")' '$C'"
+check "GOAWAY: the daemon connects again (one new h2 connection) and watches on it" wait_for sh -c "[ \$(jq -s '[.[] | select(.proto == \"h2\" and .event == \"open\")] | length' '$C') -eq 2 ]"
+CONN2=$(jq -s '[.[] | select(.event == "open")] | last | .conn' "$C")
+check "GOAWAY: both watches on the new connection, from their resourceVersions (no new LIST)" sh -c "
+	i=0; while [ \$(jq -s --argjson c $CONN2 '[.[] | select(.watch == true and .conn == \$c) | .path] | unique | length' '$R') -lt 2 ] && [ \$i -lt 100 ]; do sleep 0.05; i=\$((i + 1)); done
+	[ \$(jq -s --argjson c $CONN2 '[.[] | select(.watch == true and .conn == \$c) | .path] | unique | length' '$R') -eq 2 ] &&
+	[ \$(jq -s --argjson c $CONN2 '[.[] | select(.conn == \$c and .watch != true and .method == \"GET\")] | length' '$R') -eq 0 ]"
+check "GOAWAY: the daemon logged the cut and its backoff" grep -q "watch .*: the watch stream was cut; again in [0-9]* ms" "$DOUT"
+# Fresh data: web's second attachment is net-b now.
+npod default web "" tke.cloud.tencent.com/networks net-a k8s.v1.cni.cncf.io/networks net-b@net2
+sleep 0.3
+L=$(lines)
+add c2 default web
+check "after GOAWAY: the ADD is served from the cache with the new data (net2), no plugin request" sh -c "[ $RC -eq 0 ] && jq -e '.interfaces | map(.name) | index(\"net2\")' '$T/out' >/dev/null && [ $(plugin_reqs "$L") -eq 0 ]"
+check "after GOAWAY: its status and events written on the new connection" wait_for sh -c "
+	[ \"\$(jq -c '.metadata.annotations[\"k8s.v1.cni.cncf.io/network-status\"] | fromjson | map(.interface)' '$API/objects/pods/default/web.json')\" = '[\"eth0\",\"net2\"]' ] &&
+	tail -n +$((L + 1)) '$R' | jq -se 'map(select(.method != \"GET\")) | length == 3 and all(.[]; .conn == $CONN2 and .proto == \"h2\")'"
+
+# === the connection dropped without a GOAWAY =====================================================
+touch "$API/h2.drop"
+check "dropped: the daemon connects again (a third h2 connection)" wait_for sh -c "[ \$(jq -s '[.[] | select(.proto == \"h2\" and .event == \"open\")] | length' '$C') -eq 3 ]"
+CONN3=$(jq -s '[.[] | select(.event == "open")] | last | .conn' "$C")
+check "dropped: both watches on it" wait_for watching "$CONN3"
+npod default web "" tke.cloud.tencent.com/networks net-a k8s.v1.cni.cncf.io/networks net-a@net3
+sleep 0.3
+L=$(lines)
+add c3 default web
+check "after the drop: the ADD is served from the cache with the new data (net3), no plugin request" sh -c "[ $RC -eq 0 ] && jq -e '.interfaces | map(.name) | index(\"net3\")' '$T/out' >/dev/null && [ $(plugin_reqs "$L") -eq 0 ]"
+check "after the drop: its writes on the third connection" wait_for sh -c "tail -n +$((L + 1)) '$R' | jq -se 'map(select(.method != \"GET\")) | length == 3 and all(.[]; .conn == $CONN3 and .proto == \"h2\")'"
+check "three connections in all, every one h2" sh -c "[ \$(jq -s '[.[] | select(.event == \"open\")] | length' '$C') -eq 3 ] && [ $(h2_opened) -eq 3 ]"
+daemon_stop
+check "SIGTERM: exit 0" [ "$DRC" -eq 0 ]
+check "the API server logged no error" sh -c "! grep -q Traceback '$T/api.err'"
+done_testing
