@@ -72,6 +72,9 @@ in_pod() { ns=$1; shift; ip netns exec "$ns" "$@"; }
 # pgrep_here ARGS...: pgrep limited to the processes of this test's network namespace, so that
 # other tests running on the machine at the same time are never seen.
 pgrep_here() { pgrep --ns $$ --nslist net "$@"; }
+# none_here CMDLINE: no process of this test runs exactly that (a function for check: a
+# `sh -c` does not know pgrep_here, and "! pgrep_here" there could never fail).
+none_here() { ! pgrep_here -x -f "$1" >/dev/null; }
 has_link() { ip netns exec "$1" ip link show "$2" >/dev/null 2>&1; }
 # ipam_count NETWORK: addresses host-local still holds for that network.
 ipam_count() { ls "$IPAM/$1" 2>/dev/null | grep -c '^[0-9a-f.:]*[0-9a-f]$'; }

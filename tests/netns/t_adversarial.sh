@@ -138,17 +138,18 @@ for sig in KILL TERM; do
 		"$MULTUS" <"$T/nc" >"$T/out" 2>"$T/err" &
 	pid=$!
 	i=0
-	while ! pgrep -x -f "sleep 997" >/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	while ! pgrep_here -x -f "sleep 997" >/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 	check "SIG$sig mid-ADD: the entry was written and eth0 added first" sh -c "[ -e '$STORE/k$sig.json' ] && ip netns exec k ip link show eth0 >/dev/null"
 	kill -$sig $pid
 	wait $pid
 	sleep 0.3
-	check "SIG$sig mid-ADD: the running delegate died with multus" sh -c '! pgrep -x -f "sleep 997" >/dev/null'
+	check "SIG$sig mid-ADD: the running delegate died with multus" none_here "sleep 997"
 	multus DEL k$sig eth0 /run/netns/k <"$T/nc"
 	check "SIG$sig mid-ADD: DEL succeeds and leaves nothing" sh -c "[ $RC -eq 0 ] && ! ip netns exec k ip link show eth0 2>/dev/null && [ $(ipam_count good) = 0 ] && [ ! -e '$STORE/k$sig.json' ]" 
 	ip netns del k
 done
-pkill -x -f "sleep 997" 2>/dev/null
+# Only this test's own (its netns), never another test's on the same machine.
+pgrep_here -x -f "sleep 997" | xargs -r kill 2>/dev/null
 
 # A DEL racing an ADD of the same container: it waits for the ADD (the lock) and then tears
 # down what the ADD made; nothing is left either way.

@@ -32,7 +32,7 @@ took=$(($(date +%s) - start))
 check "hang: ADD fails" [ "$RC" -ne 0 ]
 check "hang: in bounded time (took ${took}s, timeout 2s)" [ "$took" -le 6 ]
 check "hang: the error says it was killed" jq_out '.msg | contains("did not finish within 2000 ms")'
-check "hang: no sleeping delegate left behind" sh -c '! pgrep_here -x -f "sleep 1000" >/dev/null'
+check "hang: no sleeping delegate left behind" none_here "sleep 1000"
 check "hang: rolled back" sh -c '! ip netns exec f ip link show eth0 2>/dev/null'
 
 netconf m '"defaultDelegates":"good,garbage-net"' >"$T/nc"
@@ -91,7 +91,7 @@ kill -9 "$mpid"
 wait "$mpid" 2>/dev/null
 i=0
 while pgrep_here -x -f "sleep 997" >/dev/null && [ $i -lt 40 ]; do sleep 0.05; i=$((i + 1)); done
-check "killing multus kills its delegate (parent-death signal)" sh -c '! pgrep_here -x -f "sleep 997"'
+check "killing multus kills its delegate (parent-death signal)" none_here "sleep 997"
 check "the store entry written before the delegate ran is there for DEL" [ -e "$STORE/k1.json" ]
 multus DEL k1 eth0 /run/netns/f <"$T/nc"
 check "DEL after the killed ADD succeeds and clears the entry" sh -c "[ $RC -eq 0 ] && [ ! -e '$STORE/k1.json' ]"
