@@ -118,23 +118,36 @@ static int hex_digit(char c)
 int mac_addr_parse(const char *s, uint8_t ret_mac[MAC_MAX_LEN])
 {
 	uint8_t m[MAC_MAX_LEN];
-	size_t n = 0;
+	size_t n = 0, group;
+	char sep;
 
 	if (!s)
 		return -EINVAL;
+	/* As Go's net.ParseMAC decides: the third character says ':'/'-' (one octet a group),
+	 * else the fifth '.' (two); that separator throughout, nothing else. */
+	if (s[0] && s[1] && (s[2] == ':' || s[2] == '-')) {
+		sep = s[2];
+		group = 1;
+	} else if (s[0] && s[1] && s[2] && s[3] && s[4] == '.') {
+		sep = '.';
+		group = 2;
+	} else
+		return -EINVAL;
 	for (;;) {
-		int hi = hex_digit(s[0]), lo = hi < 0 ? -1 : hex_digit(s[1]);
+		for (size_t g = 0; g < group; g++) {
+			int hi = hex_digit(s[0]), lo = hi < 0 ? -1 : hex_digit(s[1]);
 
-		if (lo < 0 || n == MAC_MAX_LEN)
-			return -EINVAL;
-		m[n++] = (uint8_t)(hi << 4 | lo);
-		s += 2;
+			if (lo < 0 || n == MAC_MAX_LEN)
+				return -EINVAL;
+			m[n++] = (uint8_t)(hi << 4 | lo);
+			s += 2;
+		}
 		if (*s == '\0')
 			break;
-		if (*s++ != ':')
+		if (*s++ != sep)
 			return -EINVAL;
 	}
-	if (n != MAC_ETH_LEN && n != MAC_IB_LEN)
+	if (n != MAC_ETH_LEN && n != MAC_EUI64_LEN && n != MAC_IB_LEN)
 		return -EINVAL;
 	memcpy(ret_mac, m, n);
 	return (int)n;

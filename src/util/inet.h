@@ -3,7 +3,7 @@
  * The one reader and printer of IP addresses, CIDRs and MAC addresses. Result parsing, the
  * annotation's "ips" and "mac", the address restore after a rename and --verify all read text
  * through these, so one string means the same thing everywhere. Strict: the forms the kernel,
- * iproute2 and the CNI plugins print, nothing looser.
+ * iproute2 and the CNI plugins print (for MACs, those Go's net.ParseMAC reads), nothing looser.
  */
 #pragma once
 
@@ -16,6 +16,7 @@
 #define IP_CIDR_STRLEN (IP_ADDR_STRLEN + 4)
 
 #define MAC_ETH_LEN 6
+#define MAC_EUI64_LEN 8
 #define MAC_IB_LEN 20
 #define MAC_MAX_LEN MAC_IB_LEN
 /* Room for any MAC mac_addr_fmt prints, NUL included. */
@@ -49,10 +50,13 @@ const char *ip_cidr_fmt(int family, const uint8_t addr[16], unsigned prefixlen, 
 			size_t len);
 
 /*
- * A hardware address as the kernel and the CNI plugins print it: pairs of hex digits (either
- * case) joined by ':', 6 octets (Ethernet) or 20 (IPoIB, as ib-sriov-cni reports it). Not the
- * '-' or '.' forms, no single digits, no white space. Returns the number of octets (6 or 20)
- * with the octets in ret_mac, else -EINVAL.
+ * A hardware address in the forms Go's net.ParseMAC takes (what upstream Multus and the Go
+ * plugins accept in an annotation's "mac" and in results): pairs of hex digits (either case)
+ * joined by ':' or by '-' ("0a:58:0a:f4:00:05", "0a-58-0a-f4-00-05"), or groups of four
+ * joined by '.' ("0a58.0af4.0005"); one separator throughout; 6 octets (Ethernet), 8
+ * (EUI-64) or 20 (IPoIB, as ib-sriov-cni reports it). No single digits, no bare hex, no white
+ * space. Returns the number of octets with the octets in ret_mac, else -EINVAL. Compare MACs
+ * by these octets, never by their text.
  */
 int mac_addr_parse(const char *s, uint8_t ret_mac[MAC_MAX_LEN]);
 

@@ -69,8 +69,9 @@ static void check_cidr(const char *text)
 
 static void check_mac(const char *text)
 {
-	char buf[MAC_STRLEN];
+	char buf[MAC_STRLEN], sep;
 	uint8_t m[MAC_MAX_LEN], m2[MAC_MAX_LEN];
+	size_t len = strlen(text), group, k = 0;
 	int n;
 
 	memset(m, 0x55, sizeof(m));
@@ -79,12 +80,26 @@ static void check_mac(const char *text)
 		assert(n == -EINVAL && m[0] == 0x55);
 		return;
 	}
-	assert(n == MAC_ETH_LEN || n == MAC_IB_LEN);
-	assert(strlen(text) == (size_t)n * 3 - 1);
+	assert(n == MAC_ETH_LEN || n == MAC_EUI64_LEN || n == MAC_IB_LEN);
+	/* Go's forms: "xx:" or "xx-" octets, or "xxxx." pairs, one separator throughout. */
+	group = text[2] == ':' || text[2] == '-' ? 1 : 2;
+	sep = text[group * 2];
+	assert(group == 1 || sep == '.');
+	assert(len == (size_t)n / group * (group * 2 + 1) - 1);
 	assert(mac_addr_fmt(m, (size_t)n, buf, sizeof(buf)));
-	/* the printed form is the input in lower case */
-	for (size_t i = 0; text[i]; i++)
-		assert(buf[i] == tolower((unsigned char)text[i]));
+	assert(strlen(buf) == (size_t)n * 3 - 1);
+	/* the printed form is the input's digits in lower case, joined by ':' */
+	for (size_t i = 0; text[i]; i++) {
+		if ((i + 1) % (group * 2 + 1) == 0) {
+			assert(text[i] == sep);
+			continue;
+		}
+		assert(isxdigit((unsigned char)text[i]));
+		if (buf[k] == ':')
+			k++;
+		assert(buf[k++] == tolower((unsigned char)text[i]));
+	}
+	assert(buf[k] == '\0');
 	assert(mac_addr_parse(buf, m2) == n && memcmp(m, m2, (size_t)n) == 0);
 }
 

@@ -211,6 +211,36 @@ check "mac and ips: MAC= before IP=, as upstream" [ "$(cat "$ARGS_LOG")" = "$(ka
 check "mac and ips: eth1 has both" sh -c "[ $RC -eq 0 ] && [ '$(addr_of pod eth1)' = 10.32.1.5/24 ] && ip netns exec pod ip -o link show eth1 | grep -q c2:b0:57:49:47:f3"
 up_del u12
 
+# Upstream validates "mac" with Go's net.ParseMAC: its '-' and '.' forms are requests too, and
+# the delegate gets the string as written (runtimeConfig.mac and MAC=), as upstream passes it.
+# `mac-dash` also records stdin and gives macvlan's result MAC back in upper-case '-' form:
+# network-status shows it as the delegate wrote it, CHECK and --verify compare it by value.
+cat >"$T/mac-dash" <<'SH'
+#!/bin/sh
+in=$(cat)
+[ "$CNI_COMMAND" = ADD ] && printf '%s\n' "$CNI_ARGS" >>"$ARGS_LOG" && printf '%s\n' "$in" >"$ARGS_LOG.stdin"
+out=$(printf '%s' "$in" | "$PLUGINS/macvlan") || { printf '%s\n' "$out"; exit 1; }
+[ "$CNI_COMMAND" = ADD ] || { printf '%s' "$out"; exit 0; }
+printf '%s' "$out" | jq -c '(.interfaces[] | select(.sandbox != null) | .mac) |= (ascii_upcase | gsub(":"; "-"))'
+SH
+chmod +x "$T/mac-dash"
+nad default mac-dash "$(printf '{"cniVersion":"1.0.0","name":"mac-dash","type":"mac-dash","capabilities":{"mac":true},"master":"up0","mode":"bridge","ipam":{"type":"host-local","subnet":"10.33.0.0/24","dataDir":"%s"}}' "$IPAM")"
+for form in c2-b0-57-49-47-f4 c2b0.5749.47F4; do
+	: >"$ARGS_LOG"
+	up_add u13 "[{\"name\":\"mac-dash\",\"mac\":\"$form\"}]"
+	check "mac $form: ADD succeeds, eth1 has c2:b0:57:49:47:f4" sh -c "[ $RC -eq 0 ] && ip netns exec pod ip -o link show eth1 | grep -q 'link/ether c2:b0:57:49:47:f4 ' || { cat '$T/out'; false; }"
+	check "mac $form: the delegate gets it as written, as runtimeConfig.mac and MAC=" \
+		sh -c "jq -e '.runtimeConfig.mac == \"$form\"' '$ARGS_LOG.stdin' >/dev/null && [ \"\$(cat '$ARGS_LOG')\" = '$(kargs default samplepod);MAC=$form' ]"
+	check "mac $form: network-status has the result's MAC as the delegate wrote it" \
+		jq -e '.metadata.annotations["k8s.v1.cni.cncf.io/network-status"] | fromjson | .[1].interface == "eth1" and .[1].mac == "C2-B0-57-49-47-F4"' "$API/objects/pods/default/samplepod.json"
+	multus CHECK u13 eth0 /run/netns/pod "$(kargs default samplepod)" <"$T/nc.up"
+	check "mac $form: CHECK passes (the result's C2-B0-57-49-47-F4 is eth1's MAC)" sh -c "[ $RC -eq 0 ] || cat '$T/out'"
+	"$MULTUS" --verify /run/netns/pod --cni-dir "$STORE" >"$T/v.out" 2>&1
+	VRC=$?
+	check "mac $form: --verify finds no drift" sh -c "[ $VRC -eq 0 ] || cat '$T/v.out'"
+	up_del u13
+done
+
 # clusterNetwork and defaultNetworks by NAD in multusNamespace; none in systemNamespaces.
 nad default macvlan-conf "$(mv_json macvlan-conf up0 10.30.0.0/24)"
 nad kube-system cluster-nad "$(br_json cluster-nad br-k 10.60.0.0/24)"
