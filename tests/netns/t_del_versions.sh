@@ -29,6 +29,23 @@ for v in 1.2.0 9.9.9; do
 	check "$v: DEL returns 0" sh -c "[ $RC -eq 0 ] || { cat '$T/out' '$T/err'; false; }"
 	check "$v: interfaces, leases and the entry are gone" gone d-$v
 done
+# A prevResult that is not an object (a runtime's cache gone wrong): CNI says DEL cleans up as
+# far as it can, and ours needs no prevResult, only the store entry. So DEL tears down from
+# it, with a warning; ADD and CHECK still refuse such a netconf (code 7).
+for bad in '"garbage"' '[1,2]' '42' 'true'; do
+	jq -c --argjson b "$bad" '.prevResult = $b' "$T/nc" >"$T/nc.bad"
+	multus ADD d-prev eth0 /run/netns/p <"$T/nc"
+	check "prevResult $bad: ADD (without it) works" [ "$RC" -eq 0 ]
+	multus CHECK d-prev eth0 /run/netns/p <"$T/nc.bad"
+	check "prevResult $bad: CHECK refuses it, code 7" sh -c "[ $RC -ne 0 ] && jq -e '.code == 7 and (.msg | contains(\"prevResult\"))' '$T/out' >/dev/null"
+	multus DEL d-prev eth0 /run/netns/p <"$T/nc.bad"
+	check "prevResult $bad: DEL returns 0" sh -c "[ $RC -eq 0 ] || { cat '$T/out' '$T/err'; false; }"
+	check "prevResult $bad: DEL tore everything down from the store" gone d-prev
+	check "prevResult $bad: DEL warned about it" grep -q 'prevResult is not an object' "$T/err"
+done
+multus ADD d-prev eth0 /run/netns/p <"$T/nc.bad"
+check "prevResult true: ADD refuses it, code 7, nothing added" \
+	sh -c "[ $RC -ne 0 ] && jq -e '.code == 7' '$T/out' >/dev/null && ! ip netns exec p ip link show eth0 2>/dev/null"
 # The same DEL under valgrind: no uninitialised read on this path (the old out.code).
 # (Not for the ASan build of asan-netns: valgrind cannot run a sanitized binary.)
 if grep -q __asan_init "$MULTUS"; then
