@@ -295,6 +295,7 @@ static int fill_plugin(const struct install_opts *o, json_t *m, json_t *caps, js
 static int check_with_parser(json_t *root, bool list, struct err *e)
 {
 	_cleanup_(multus_netconf_done) struct multus_netconf nc = { 0 };
+	int r;
 	_cleanup_free_ char *text = NULL;
 	json_auto_t *conf = NULL;
 	json_t *v;
@@ -312,7 +313,8 @@ static int check_with_parser(json_t *root, bool list, struct err *e)
 	text = json_dumps(conf, JSON_COMPACT);
 	if (!text)
 		return err_set(e, -ENOMEM, "out of memory");
-	return multus_netconf_parse(text, strlen(text), &nc, e);
+	r = multus_netconf_parse(text, strlen(text), &nc, e);
+	return r < 0 ? r : multus_netconf_prev_result_check(&nc, e);
 }
 
 int autoconf_generate(const struct install_opts *o, const char *path, json_t *primary,

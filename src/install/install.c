@@ -54,6 +54,8 @@ static int build_netconf(const struct install_opts *o, char **ret, struct err *e
 		return err_set(e, -ENOMEM, "out of memory");
 	}
 	r = multus_netconf_parse(text, strlen(text), &nc, e);
+	if (r >= 0)
+		r = multus_netconf_prev_result_check(&nc, e);
 	if (r >= 0 && !streq(nc.type, "multus"))
 		r = err_set(e, -EINVAL, "type is \"%.64s\", not \"multus\"", nc.type);
 	if (r < 0)

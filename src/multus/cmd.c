@@ -131,6 +131,11 @@ static int cni_run(struct multus_ctx *ctx)
 		log_warning("netconf: logLevel \"%.32s\" is not one of debug, verbose, info, "
 			    "warning, error, panic; using info",
 			    ctx->nc.log_level_unknown);
+	/* CNI: DEL cleans up as far as it can, and ours works from the store, not prevResult. */
+	if (ctx->nc.prev_result_invalid && ctx->env.cmd == CNI_CMD_DEL)
+		log_warning("netconf: prevResult is not an object; DEL goes on from the store");
+	else if ((r = multus_netconf_prev_result_check(&ctx->nc, &e)) < 0)
+		return fail(ctx->nc.cni_version, &e);
 	log_debug("%s: netconf %s, netns %s, ifname %s", ctx->env.command, ctx->nc.name,
 		  ctx->env.netns ? ctx->env.netns : "", ctx->env.ifname ? ctx->env.ifname : "");
 	switch (ctx->env.cmd) {

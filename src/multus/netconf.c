@@ -263,9 +263,15 @@ int multus_netconf_parse(const char *buf, size_t len, struct multus_netconf *ret
 	    (r = get_typed(nc.raw, "runtimeConfig", is_object, "an object", &nc.runtime_config,
 			   e)) < 0 ||
 	    (r = get_typed(nc.raw, "capabilities", is_object, "an object", &nc.capabilities, e)) <
-		0 ||
-	    (r = get_typed(nc.raw, "prevResult", is_object, "an object", &nc.prev_result, e)) < 0)
+		0)
 		goto fail;
+	/* Only flagged: DEL must clean up even then (it needs the store, not this); the command
+	 * layer refuses it for the others. */
+	v = json_object_get_ci(nc.raw, "prevResult");
+	if (v && !json_is_null(v) && !json_is_object(v))
+		nc.prev_result_invalid = true;
+	else
+		nc.prev_result = v && json_is_object(v) ? v : NULL;
 	/* Upstream ignores a level it does not know; so do we, with a warning (cmd.c). */
 	if (!level[0] || log_level_parse(level, &nc.log_level) < 0) {
 		nc.log_level = LOG_LEVEL_INFO;
@@ -294,6 +300,11 @@ int multus_netconf_parse(const char *buf, size_t len, struct multus_netconf *ret
 fail:
 	multus_netconf_done(&nc);
 	return r;
+}
+
+int multus_netconf_prev_result_check(const struct multus_netconf *nc, struct err *e)
+{
+	return nc->prev_result_invalid ? bad_type(e, "prevResult", "an object") : 0;
 }
 
 void multus_netconf_done(struct multus_netconf *nc)

@@ -41,6 +41,7 @@ struct multus_netconf {
 	json_t *runtime_config; /* object or NULL */
 	json_t *capabilities; /* object or NULL */
 	json_t *prev_result; /* object or NULL */
+	bool prev_result_invalid; /* prevResult is there but no object (prev_result is NULL) */
 };
 
 #define NETCONF_MAX_BYTES (4 << 20)
@@ -48,10 +49,13 @@ struct multus_netconf {
 /*
  * Parses stdin bytes. A missing or empty cniVersion is 0.1.0. Errors: code 6 (not JSON / not
  * an object), code 1 (a cniVersion we do not speak), code 7 (a key of the wrong type or value,
- * named).
+ * named). A prevResult that is no object is not an error here: prev_result_invalid says so,
+ * and the caller decides (DEL goes on; multus_netconf_prev_result_check refuses it).
  */
 int multus_netconf_parse(const char *buf, size_t len, struct multus_netconf *ret, struct err *e);
 void multus_netconf_done(struct multus_netconf *nc);
+/* Code 7 as for any key of the wrong type when prevResult is there but no object, else 0. */
+int multus_netconf_prev_result_check(const struct multus_netconf *nc, struct err *e);
 
 /* Case-insensitive key lookup on an object (exact match preferred), as the netconf keys are. */
 json_t *json_object_get_ci(json_t *obj, const char *key);

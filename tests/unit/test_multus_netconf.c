@@ -228,7 +228,6 @@ static void test_wrong_types(void **state)
 		{ "logToStderr", "\"yes\"", "key \"logToStderr\" must be a boolean" },
 		{ "runtimeConfig", "[]", "key \"runtimeConfig\" must be an object" },
 		{ "capabilities", "\"portMappings\"", "key \"capabilities\" must be an object" },
-		{ "prevResult", "[]", "key \"prevResult\" must be an object" },
 		{ "logOptions", "[]", "key \"logOptions\" must be an object" },
 		{ "logOptions", "\"maxSize=1\"", "key \"logOptions\" must be an object" },
 		{ "logOptions", "{\"maxSize\":\"10\"}",
@@ -251,6 +250,39 @@ static void test_wrong_types(void **state)
 
 		expect_error(text, -EINVAL, CNI_ERR_INVALID_NETCONF, cases[i].want);
 		free(text);
+	}
+}
+
+/* A prevResult that is no object is flagged, not fatal: DEL must go on (CNI), the rest
+ * refuse it with code 7 through multus_netconf_prev_result_check. */
+static void test_prev_result_not_object(void **state)
+{
+	static const char *const bad[] = { "[]", "\"x\"", "1", "true" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		_cleanup_free_ char *text = with_key("prevResult", bad[i]);
+		struct multus_netconf nc = { 0 };
+		struct err e = { 0 };
+
+		assert_int_equal(parse(text, &nc, &e), 0);
+		assert_true(nc.prev_result_invalid);
+		assert_null(nc.prev_result);
+		assert_int_equal(multus_netconf_prev_result_check(&nc, &e), -EINVAL);
+		assert_int_equal(e.code, CNI_ERR_INVALID_NETCONF);
+		assert_non_null(strstr(e.msg, "key \"prevResult\" must be an object"));
+		multus_netconf_done(&nc);
+	}
+	for (size_t i = 0; i < 2; i++) {
+		_cleanup_free_ char *text = with_key("prevResult", i ? "null" : "{\"ips\":[]}");
+		struct multus_netconf nc = { 0 };
+		struct err e = { 0 };
+
+		assert_int_equal(parse(text, &nc, &e), 0);
+		assert_false(nc.prev_result_invalid);
+		assert_true(i ? nc.prev_result == NULL : json_is_object(nc.prev_result));
+		assert_int_equal(multus_netconf_prev_result_check(&nc, &e), 0);
+		multus_netconf_done(&nc);
 	}
 }
 
@@ -696,6 +728,7 @@ int main(void)
 		cmocka_unit_test(test_every_key),
 		cmocka_unit_test(test_null_keeps_defaults),
 		cmocka_unit_test(test_wrong_types),
+		cmocka_unit_test(test_prev_result_not_object),
 		cmocka_unit_test(test_case_insensitive_keys),
 		cmocka_unit_test(test_json_object_get_ci),
 		cmocka_unit_test(test_log_levels),
