@@ -51,7 +51,8 @@ static int valid_list_check(json_t *valid, struct err *e)
 	return 0;
 }
 
-/* GC of one entry: torn down as DEL would when the runtime no longer knows it. */
+/* GC of one entry: torn down as DEL would when the runtime no longer knows it. Taking the
+ * lock removes the container's stale temp files (store.h). */
 static int gc_entry(struct multus_ctx *ctx, const char *id, json_t *valid, json_t *keep,
 		    struct err *e)
 {
@@ -139,9 +140,12 @@ int multus_cmd_gc(struct multus_ctx *ctx, struct err *e)
 		return r;
 	legacy_where_for(ctx, &w);
 	r = store_list(ctx->nc.cni_dir, &ids, &n, e);
-	/* And the containers the seed fork or upstream Multus added before an upgrade. */
+	/* And the containers the seed fork or upstream Multus added before an upgrade, and those
+	 * with temp files that a killed multus left (gc_entry's lock removes them). */
 	if (r == 0)
 		r = legacy_list_merge(&w, &ids, &n, e);
+	if (r == 0)
+		r = store_temps_merge(ctx->nc.cni_dir, &ids, &n, e);
 	if (r < 0) {
 		store_ids_free(ids, n);
 		return r;

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <ctype.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -62,6 +63,41 @@ static int ensure_dir(const char *dir, struct err *e)
 	return 0;
 }
 
+/*
+ * The length of ID when `name` is a temp file of the store, `.ID.json.XXXXXX` (atomic.c's
+ * name, mkostemp's six letters and digits), else 0.
+ */
+static size_t temp_id_len(const char *name)
+{
+	size_t len = strlen(name), idlen;
+
+	if (name[0] != '.' || len < 1 + 1 + 6 + 6)
+		return 0;
+	idlen = len - 1 - 6 - 6;
+	if (strncmp(name + 1 + idlen, ".json.", 6) != 0)
+		return 0;
+	for (size_t i = len - 6; i < len; i++)
+		if (!isalnum((unsigned char)name[i]))
+			return 0;
+	return idlen;
+}
+
+/* Removes the temp files of container `id` that a killed writer left. The caller holds its
+ * lock: every writer holds it, so none of them is being written. Best effort. */
+static void sweep_temps(const char *dir, const char *id)
+{
+	size_t idlen = strlen(id);
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return;
+	while ((de = readdir(d)))
+		if (temp_id_len(de->d_name) == idlen && strncmp(de->d_name + 1, id, idlen) == 0)
+			(void)unlinkat(dirfd(d), de->d_name, 0); /* a directory stays */
+	closedir(d);
+}
+
 int store_lock(const char *dir, const char *id, int *ret_fd, struct err *e)
 {
 	_cleanup_free_ char *path = NULL;
@@ -97,6 +133,7 @@ int store_lock(const char *dir, const char *id, int *ret_fd, struct err *e)
 		 * ghost and we must take the new one. */
 		if (fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_ino == b.st_ino &&
 		    a.st_dev == b.st_dev) {
+			sweep_temps(dir, id);
 			*ret_fd = TAKE_FD(fd);
 			return 0;
 		}
@@ -463,5 +500,45 @@ int store_list(const char *dir, char ***ret_ids, size_t *ret_n, struct err *e)
 	closedir(d);
 	*ret_ids = ids;
 	*ret_n = n;
+	return 0;
+}
+
+int store_temps_merge(const char *dir, char ***ids, size_t *n, struct err *e)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return errno == ENOENT
+			   ? 0
+			   : err_setc(e, CNI_ERR_IO, negative_errno(), "cannot read %s: %m", dir);
+	while ((de = readdir(d))) {
+		size_t idlen = temp_id_len(de->d_name);
+		_cleanup_free_ char *id = NULL;
+		bool seen = false;
+		char **nids;
+
+		if (!idlen)
+			continue;
+		id = strndup(de->d_name + 1, idlen);
+		if (!id) {
+			closedir(d);
+			return -ENOMEM;
+		}
+		if (!name_is_cni_id(id))
+			continue;
+		for (size_t i = 0; i < *n && !seen; i++)
+			seen = streq((*ids)[i], id);
+		if (seen)
+			continue;
+		nids = realloc(*ids, (*n + 1) * sizeof(*nids));
+		if (!nids) {
+			closedir(d);
+			return -ENOMEM;
+		}
+		*ids = nids;
+		nids[(*n)++] = TAKE_PTR(id);
+	}
+	closedir(d);
 	return 0;
 }

@@ -13,7 +13,9 @@
 #define STORE_MAX_BYTES (8 << 20)
 
 /* Takes the container's lock (blocking); creates DIR 0700 when missing. On a read-only
- * store the existing lock file is locked read-only; -EROFS when there is none to lock. */
+ * store the existing lock file is locked read-only; -EROFS when there is none to lock. Then
+ * removes the container's temp files that a killed multus left: under the lock nobody is
+ * writing one. */
 int store_lock(const char *dir, const char *id, int *ret_fd, struct err *e);
 /* Releases it; with `remove`, the lock file goes too (safely for waiting lockers). */
 void store_unlock(const char *dir, const char *id, int fd, bool remove);
@@ -42,3 +44,6 @@ int store_remove(const char *dir, const char *id, struct err *e);
 /* The ids of every entry. */
 int store_list(const char *dir, char ***ret_ids, size_t *ret_n, struct err *e);
 void store_ids_free(char **ids, size_t n);
+/* Appends to ids[] the containers that have temp files and are not in it yet (GC: a multus
+ * killed in its first write leaves one and no entry). A missing DIR adds none. */
+int store_temps_merge(const char *dir, char ***ids, size_t *n, struct err *e);

@@ -33,6 +33,44 @@ CNI_COMMAND=GC CNI_PATH=$CNI_PATH_TEST "$MULTUS" <"$T/gc" >"$T/out" 2>"$T/err"
 check "GC of another network name keeps our entry" [ -e "$STORE/gc-other.json" ]
 multus DEL gc-other eth0 /run/netns/ga <"$T/nc"
 
+# Temp files `.ID.json.XXXXXX` that a multus killed mid-write left: GC removes them under the
+# container's lock (with or without an entry), never while another process holds that lock
+# (a live writer's); the container's next ADD or DEL removes its own too.
+netconf m '"defaultDelegates":"g1"' 1.1.0 >"$T/nc"
+multus ADD gt-keep eth0 /run/netns/ga <"$T/nc"
+for f in .gt-gone.json.Ab12Cd .gt-keep.json.Cd34Ef .gt-held.json.Gh56Ij .gt-keep.json.bad; do
+	printf '{"half":' >"$STORE/$f"
+done
+netconf m '"defaultDelegates":"g1","cni.dev/valid-attachments":[{"containerID":"gt-keep","ifname":"eth0"}]' 1.1.0 >"$T/gc"
+flock "$STORE/gt-held.lock" sleep 2 &
+holder=$!
+sleep 0.3
+CNI_COMMAND=GC CNI_PATH=$CNI_PATH_TEST "$MULTUS" <"$T/gc" >"$T/out" 2>"$T/err" &
+gcpid=$!
+sleep 1
+check "GC: a temp file whose container's lock is held stays while it is held" [ -e "$STORE/.gt-held.json.Gh56Ij" ]
+wait $holder
+wait $gcpid
+rc=$?
+check "GC with stale temp files succeeds" sh -c "[ $rc -eq 0 ] || cat '$T/out'"
+check "GC removed the temp file of a container without an entry, and its lock" sh -c "[ ! -e '$STORE/.gt-gone.json.Ab12Cd' ] && [ ! -e '$STORE/gt-gone.lock' ]"
+check "GC removed the temp file of a valid container, and kept the container" \
+	sh -c "[ ! -e '$STORE/.gt-keep.json.Cd34Ef' ] && [ -e '$STORE/gt-keep.json' ] && ip netns exec ga ip link show eth0 >/dev/null"
+check "GC removed the temp file once its lock was free" [ ! -e "$STORE/.gt-held.json.Gh56Ij" ]
+check "GC left a name that is no temp file of ours" [ -e "$STORE/.gt-keep.json.bad" ]
+multus DEL gt-keep eth0 /run/netns/ga <"$T/nc"
+rm -f "$STORE/.gt-keep.json.bad"
+printf '{"half":' >"$STORE/.gt-keep.json.St12Uv"
+multus DEL gt-keep eth0 /run/netns/ga <"$T/nc"
+check "DEL (even with no entry left) removes the container's temp file" sh -c "[ $RC -eq 0 ] && [ ! -e '$STORE/.gt-keep.json.St12Uv' ]"
+printf '{"half":' >"$STORE/.gt-add.json.Kl78Mn"
+printf '{"half":' >"$STORE/.gt-add2.json.Op90Qr"
+multus ADD gt-add eth0 /run/netns/ga <"$T/nc"
+check "ADD removes the container's temp file, not another's" \
+	sh -c "[ $RC -eq 0 ] && [ ! -e '$STORE/.gt-add.json.Kl78Mn' ] && [ -e '$STORE/.gt-add2.json.Op90Qr' ]"
+multus DEL gt-add eth0 /run/netns/ga <"$T/nc"
+rm -f "$STORE/.gt-add2.json.Op90Qr"
+
 # STATUS and readiness.
 netconf m '"defaultDelegates":"g1","readinessindicatorfile":"'"$T"'/ready","apiTimeoutSeconds":1' 1.1.0 >"$T/st"
 start=$(date +%s%N)
