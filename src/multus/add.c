@@ -94,13 +94,17 @@ static int run_attachment(struct multus_ctx *ctx, struct plan *p, struct attachm
 	return 0;
 }
 
-/* A repeated ADD for the same container: what the first one set up goes first. */
+/* A repeated ADD for the same container: what the first one set up goes first, whether our
+ * entry or one the seed fork or upstream Multus left before an upgrade (its files go with it,
+ * as at DEL). */
 static int clear_stale(struct multus_ctx *ctx, struct err *e)
 {
 	_cleanup_plan_ struct plan *old = NULL;
+	struct legacy_where w;
 	int r;
 
-	r = store_load(ctx->nc.cni_dir, ctx->env.container_id, &old, e);
+	legacy_where_for(ctx, &w);
+	r = store_lookup(&w, ctx->env.container_id, &old, e);
 	if (r == -ENOENT)
 		return 0;
 	if (r < 0)

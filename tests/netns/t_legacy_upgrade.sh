@@ -161,6 +161,27 @@ for f in seed upstream; do
 		sh -c "[ \"\$(cat '$T/log/calls' | tr '\n' ' ')\" = 'DEL $if2 DEL eth0 ' ] && jq -e '.prevResult' '$T/log/DEL-eth0.json' >/dev/null"
 	check "$f: nothing left after GC" clean $f
 	ip netns del $ns
+
+	# --- A repeated ADD for the old binary's pod: its attachments go first, as with our own
+	# entry, then ours are added (the fixture's netconf: lg-default as eth0; the seed's names
+	# it in confDir).
+	rebuild $f real
+	cp "$FIX/$f/lg-default.conf" "$T/conf/"
+	mrun ADD $id eth0 /var/run/netns/$ns <"$T/nc"
+	check "$f: a repeated ADD over the old binary's entry returns 0" sh -c "[ $RC -eq 0 ] || { cat '$T/out' '$T/err'; false; }"
+	check "$f: it tore the old attachments down first, in reverse, then added eth0" \
+		sh -c "[ \"\$(cat '$T/log/calls' | tr '\n' ' ')\" = 'DEL $if2 DEL eth0 ADD eth0 ' ] || cat '$T/log/calls'"
+	check "$f: the old DELs had their prevResult" jq -e '.prevResult.ips[0].address == "198.18.51.2/24"' "$T/log/DEL-$if2.json"
+	check "$f: the old entry and caches are gone; ours lists eth0" \
+		sh -c "[ ! -e $VLC/networks/multus/$id ] && [ ! -e $VLC/multus/$id ] && ! ls $VLC/results $VLC/multus/results 2>/dev/null | grep -q $id &&
+			jq -e '[.attachments[] | .ifname] == [\"eth0\"]' $VLC/multus/$id.json >/dev/null"
+	check "$f: only the new eth0 is in the pod, with one veth and one lease" \
+		sh -c "! ip netns exec $ns ip link show $if2 >/dev/null 2>&1 && ip netns exec $ns ip link show eth0 >/dev/null && [ $(veths) -eq 1 ] && [ $(leases) -eq 1 ]"
+	mrun DEL $id eth0 /var/run/netns/$ns <"$T/nc"
+	check "$f: DEL after the repeated ADD returns 0" [ "$RC" -eq 0 ]
+	check "$f: nothing left after the repeated ADD and its DEL" clean $f
+	rm -f "$T/conf/lg-default.conf"
+	ip netns del $ns
 done
 
 # --- DEL of an old binary's pod under valgrind: no memory error on the reader's path (leaks are
