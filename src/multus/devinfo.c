@@ -124,20 +124,24 @@ int multus_devices_plan(struct multus_ctx *ctx, struct plan *p, struct err *e)
 			continue;
 		/* As upstream: every attachment with a device gets a device-info file name;
 		 * the delegate may write the file itself when no device plugin did. */
-		if (asprintf(&file, "%s-%s_%s", a->network, p->container_id, a->ifname) < 0)
+		if (multus_devinfo_path(ctx->nc.device_info_dir, a->network, p->container_id,
+					a->ifname, &file) < 0 ||
+		    json_object_set_new(a->runtime_config, "CNIDeviceInfoFile", json_string(file)) <
+			0)
 			return -ENOMEM;
-		slash_to_dash(file);
-		{
-			_cleanup_free_ char *path = NULL;
-
-			if (asprintf(&path, "%s/cni/%s", ctx->nc.device_info_dir, file) < 0)
-				return -ENOMEM;
-			if (json_object_set_new(a->runtime_config, "CNIDeviceInfoFile",
-						json_string(path)) < 0)
-				return -ENOMEM;
-		}
 	}
 	return 0;
+}
+
+int multus_devinfo_path(const char *dir, const char *network, const char *id, const char *ifname,
+			char **ret)
+{
+	_cleanup_free_ char *file = NULL;
+
+	if (asprintf(&file, "%s-%s_%s", network, id, ifname) < 0)
+		return -ENOMEM;
+	slash_to_dash(file);
+	return asprintf(ret, "%s/cni/%s", dir, file) < 0 ? -ENOMEM : 0;
 }
 
 static const char *cni_file(const struct attachment *a)

@@ -18,6 +18,10 @@
  */
 int multus_devices_plan(struct multus_ctx *ctx, struct plan *p, struct err *e);
 
+/* The device-info file of an attachment, as upstream names it: DIR/cni/NETWORK-ID_IFNAME
+ * with '/' as '-' in the name. -ENOMEM or 0. */
+int multus_devinfo_path(const char *dir, const char *network, const char *id, const char *ifname,
+			char **ret);
 /* ADD, before the attachment's delegate: the device plugin's file (devinfo/dp/) copied to
  * CNIDeviceInfoFile. Logged, never fatal: a plugin that writes none is not an error. */
 void multus_devinfo_copy(const struct multus_ctx *ctx, const struct attachment *a);

@@ -30,6 +30,8 @@ void legacy_where_for(const struct multus_ctx *ctx, struct legacy_where *ret)
 		.ifname = ctx->env.ifname && ctx->env.ifname[0] ? ctx->env.ifname : NULL,
 		.cni_args = ctx->env.args && ctx->env.args[0] ? ctx->env.args : NULL,
 		.cni_version = ctx->nc.cni_version,
+		.runtime_config = ctx->nc.runtime_config,
+		.device_info_dir = ctx->nc.device_info_dir,
 	};
 }
 
@@ -102,18 +104,27 @@ static int dup_into(char **dst, const char *src)
 
 /* One delegate; *ret_guessed when its interface name is a guess (a master without
  * ifnameRequest while the call gives no CNI_IFNAME: GC). */
-static int parse_delegate(json_t *o, size_t i, bool seed, const struct legacy_where *w,
-			  struct attachment *a, bool *ret_guessed, struct err *e)
+static int parse_delegate(json_t *o, size_t i, const char *id, bool seed,
+			  const struct legacy_where *w, struct attachment *a, bool *ret_guessed,
+			  struct err *e)
 {
-	const char *req = NULL, *name = NULL, *ifname;
+	const char *req = NULL, *name = NULL, *ifname, *s = NULL;
+	json_t *ips = NULL, *ip;
 	json_error_t jerr;
 	int master = 0, r;
+	size_t k;
 
 	if (!json_is_object(o))
 		return bad(e, i, "not an object");
-	if (json_unpack_ex(o, &jerr, 0, "{s?s,s?s,s?b}", "ifnameRequest", &req, "Name", &name,
-			   "masterPlugin", &master) < 0)
+	if (json_unpack_ex(o, &jerr, 0, "{s?s,s?s,s?b,s?s,s?s,s?s,s?o}", "ifnameRequest", &req,
+			   "Name", &name, "masterPlugin", &master, "macRequest", &s,
+			   "infinibandGUIDRequest", &s, "deviceID", &s, "ipRequest", &ips) < 0)
 		return err_setc(e, CNI_ERR_DECODE, -EBADMSG, "delegates[%zu]: %s", i, jerr.text);
+	if (ips && !json_is_null(ips) && !json_is_array(ips))
+		return bad(e, i, "\"ipRequest\" is not a list");
+	json_array_foreach (ips, k, ip)
+		if (!json_is_string(ip))
+			return bad(e, i, "\"ipRequest\" is not a list of strings");
 	if (req && !req[0])
 		req = NULL;
 	if (req && !name_is_ifname(req))
@@ -148,13 +159,22 @@ static int parse_delegate(json_t *o, size_t i, bool seed, const struct legacy_wh
 		r = dup_into(&a->version, version_of(a->conf, seed, w));
 	if (r == 0)
 		r = dup_into(&a->cni_args, w->cni_args);
+	/* Upstream's "Name" names the device-info file (devinfo.c), even when empty. */
+	if (r == 0 && !seed)
+		r = legacy_upstream_runtime_config(
+		    o, id,
+		    json_is_string(json_object_get(o, "Name"))
+			? json_string_value(json_object_get(o, "Name"))
+			: a->network,
+		    w, a);
 	a->state = ATT_ADDED;
 	return r;
 }
 
+/* *ret_json (optional): the entry's delegates as parsed. */
 static int parse_entry(const char *buf, size_t len, const char *id, bool seed,
 		       const struct legacy_where *w, struct plan **ret, bool *ret_seed,
-		       bool *ret_guessed, struct err *e)
+		       bool *ret_guessed, json_t **ret_json, struct err *e)
 {
 	_cleanup_plan_ struct plan *p = NULL;
 	json_auto_t *j = NULL;
@@ -187,7 +207,7 @@ static int parse_entry(const char *buf, size_t len, const char *id, bool seed,
 
 		if (!a)
 			return -ENOMEM;
-		r = parse_delegate(o, i, seed, w, a, &g, e);
+		r = parse_delegate(o, i, id, seed, w, a, &g, e);
 		if (r < 0)
 			return r;
 		guessed |= g && a->master;
@@ -202,6 +222,8 @@ static int parse_entry(const char *buf, size_t len, const char *id, bool seed,
 	*ret_seed = seed;
 	*ret_guessed = guessed;
 	*ret = TAKE_PTR(p);
+	if (ret_json)
+		*ret_json = TAKE_PTR(j);
 	return 0;
 }
 
@@ -210,7 +232,7 @@ int legacy_parse(const char *buf, size_t len, const char *id, bool seed,
 {
 	bool s, guessed;
 
-	return parse_entry(buf, len, id, seed, w, ret, &s, &guessed, e);
+	return parse_entry(buf, len, id, seed, w, ret, &s, &guessed, NULL, e);
 }
 
 /* cniArgs [["K","V"],...] -> "K=V;K=V", the CNI_ARGS libcni made of them. */
@@ -336,7 +358,7 @@ static int find_cache(const char *dir, const char *net, const char *id, char **r
 /* What libcni cached for attachment `a`. A cache that is missing or unreadable is no
  * error (libcni's DEL goes on without it too): then there is no prevResult. */
 static int attach_cache(const struct legacy_where *w, struct plan *p, struct attachment *a,
-			bool seed, bool guessed)
+			json_t *o, bool seed, bool guessed)
 {
 	const char *net = json_string_value(json_object_get(a->conf, "name"));
 	_cleanup_free_ char *path = NULL, *buf = NULL, *ifname = NULL, *args = NULL,
@@ -379,8 +401,9 @@ static int attach_cache(const struct legacy_where *w, struct plan *p, struct att
 			free(a->ifname);
 			a->ifname = TAKE_PTR(ifname);
 		}
-		/* Upstream passed exactly these. */
+		/* Upstream passed exactly these, but for what only its ADD adds. */
 		if (args) {
+			legacy_upstream_del_args(args, o);
 			free(a->cni_args);
 			a->cni_args = TAKE_PTR(args);
 		}
@@ -418,6 +441,7 @@ int legacy_load(const struct legacy_where *w, const char *id, struct plan **ret,
 	for (size_t k = 0; k < ELEMENTSOF(dirs); k++) {
 		_cleanup_free_ char *path = NULL, *buf = NULL;
 		_cleanup_plan_ struct plan *p = NULL;
+		json_auto_t *j = NULL;
 		bool guessed, seed;
 		size_t len;
 		int r;
@@ -433,12 +457,12 @@ int legacy_load(const struct legacy_where *w, const char *id, struct plan **ret,
 		if (r < 0)
 			return err_setc(e, CNI_ERR_IO, r, "cannot read legacy store entry %s: %s",
 					path, read_file_strerror(r));
-		r = parse_entry(buf, len, id, k == 1, w, &p, &seed, &guessed, e);
+		r = parse_entry(buf, len, id, k == 1, w, &p, &seed, &guessed, &j, e);
 		if (r < 0)
 			return r == -ENOMEM ? r : err_prefix(e, r, "legacy store entry %s", path);
 		r = add_file(p, path);
 		for (size_t i = 0; r == 0 && i < p->n; i++)
-			r = attach_cache(w, p, &p->att[i], seed, guessed);
+			r = attach_cache(w, p, &p->att[i], json_array_get(j, i), seed, guessed);
 		if (r == 0 && guessed && plan_master(p)) {
 			free(p->ifname);
 			p->ifname = strdup(plan_master(p)->ifname);

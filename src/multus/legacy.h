@@ -12,6 +12,10 @@
  *            CNI_IFNAME
  * cache      /var/lib/cni/results/<net>-<id>      <cniDir>/results/<net>-<id>-<ifname>
  *            (the result itself)                  (kind cniCacheV1: ifName, cniArgs, result)
+ * runtime-   none                                 as upstream's DEL: the call's, and for all
+ * Config                                          but the master the recorded macRequest,
+ *                                                 ipRequest, infinibandGUIDRequest, deviceID
+ *                                                 (+ CNIDeviceInfoFile)
  */
 #pragma once
 
@@ -32,6 +36,8 @@ struct legacy_where {
 	const char *ifname; /* CNI_IFNAME (the master's); NULL for GC */
 	const char *cni_args; /* CNI_ARGS; NULL for GC */
 	const char *cni_version; /* the caller's */
+	json_t *runtime_config; /* the call's netconf runtimeConfig, or NULL */
+	const char *device_info_dir; /* deviceInfoDir; NULL: no device-info file names */
 };
 
 struct multus_ctx;
@@ -63,3 +69,10 @@ int legacy_list_merge(const struct legacy_where *w, char ***ids, size_t *n, stru
 /* Removes the files a plan was read from (when the pod is clean, or what is left of it is
  * recorded in our format). Missing files are fine. */
 int legacy_forget(struct plan *p, struct err *e);
+
+/* legacy_del.c, for legacy.c: upstream's DEL of entry delegate `o` (its runtimeConfig into
+ * a->runtime_config; a->master and a->ifname are set), and its CNI_ARGS from the cached
+ * `args` (edited in place). */
+int legacy_upstream_runtime_config(json_t *o, const char *id, const char *name,
+				   const struct legacy_where *w, struct attachment *a);
+void legacy_upstream_del_args(char *args, json_t *o);

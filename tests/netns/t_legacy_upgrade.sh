@@ -184,6 +184,34 @@ for f in seed upstream; do
 	ip netns del $ns
 done
 
+# --- Upstream's entry with what an annotation asked for (macRequest, ipRequest, deviceID; also
+# a macRequest on the master, which upstream never merges), both configs with capabilities, the
+# cached CNI_ARGS with the MAC= and IP= its ADD appended: our DEL passes what upstream's DEL
+# would (delPlugins: the call's runtimeConfig, plus the requests for all but the master, and
+# the device-info file), without MAC= and IP= in CNI_ARGS, and removes the device-info file.
+rebuild upstream real
+E=$VLC/multus/lgup0001
+caps='.capabilities = {"mac": true, "ips": true, "deviceID": true, "CNIDeviceInfoFile": true, "portMappings": true}'
+jq -c "(.[] | .Bytes) |= (@base64d | fromjson | $caps | tojson | @base64) |
+	.[0].macRequest = \"02:00:00:00:00:50\" |
+	.[1] += {macRequest: \"02-00-00-00-00-51\", ipRequest: [\"198.18.51.9/24\"], deviceID: \"0000:00:09.0\"}" "$E" >"$T/e" && mv "$T/e" "$E"
+C=$VLC/multus/results/lg-extra-lgup0001-net1
+jq -c '.cniArgs += [["MAC", "02-00-00-00-00-51"], ["IP", "198.18.51.9/24"]]' "$C" >"$T/c" && mv "$T/c" "$C"
+mkdir -p "$T/devinfo/cni"
+echo '{"type":"pci"}' >"$T/devinfo/cni/default-lg-extra-lgup0001_net1"
+mknc upstream 0.4.0 '.deviceInfoDir = "'"$T"'/devinfo" | .runtimeConfig = {"portMappings": [{"hostPort": 8080, "containerPort": 80, "protocol": "tcp"}]}' >"$T/nc"
+mrun DEL lgup0001 eth0 /var/run/netns/lgpod-up <"$T/nc"
+check "upstream with requests: DEL returns 0" sh -c "[ $RC -eq 0 ] || { cat '$T/out' '$T/err'; false; }"
+check "upstream with requests: net1's DEL got the call's runtimeConfig and the recorded mac, ips, deviceID and device-info file" \
+	jq -e --arg d "$T/devinfo/cni/default-lg-extra-lgup0001_net1" '.runtimeConfig == {"portMappings": [{"hostPort": 8080, "containerPort": 80, "protocol": "tcp"}], "mac": "02-00-00-00-00-51", "ips": ["198.18.51.9/24"], "deviceID": "0000:00:09.0", "CNIDeviceInfoFile": $d}' "$T/log/DEL-net1.json"
+check "upstream with requests: the master's DEL got only the call's runtimeConfig" \
+	jq -e '.runtimeConfig == {"portMappings": [{"hostPort": 8080, "containerPort": 80, "protocol": "tcp"}]}' "$T/log/DEL-eth0.json"
+check "upstream with requests: net1's CNI_ARGS are the cached ones without what only ADD added" \
+	sh -c "grep -q '^IgnoreUnknown=true;K8S_POD_NAMESPACE=default;K8S_POD_NAME=lgpod-upstream;.*K8S_POD_UID=11111111-2222-3333-4444-555555555555\$' '$T/log/DEL-net1.args' && ! grep -q 'MAC=\\|IP=' '$T/log/DEL-net1.args'"
+check "upstream with requests: the device-info file went" [ ! -e "$T/devinfo/cni/default-lg-extra-lgup0001_net1" ]
+check "upstream with requests: nothing is left" clean upstream
+ip netns del lgpod-up
+
 # --- DEL of an old binary's pod under valgrind: no memory error on the reader's path (leaks are
 # not counted: the CNI path ends with _exit, freeing nothing; the unit tests check the reader).
 if command -v valgrind >/dev/null && ! grep -q __asan_init "$MULTUS"; then

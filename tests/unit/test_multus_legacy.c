@@ -329,6 +329,108 @@ static void test_load_upstream_gc(void **state)
 	tree_done(&t);
 }
 
+/* Writes upstream's entry with requests recorded for both delegates (what upstream v4 stores
+ * for an annotation's mac/ips/deviceID/infiniband-guid), and adds what its ADD appended to
+ * the cached CNI_ARGS of net1 (MAC= and IP=, not sent at DEL). */
+static void with_requests(const struct tree *t)
+{
+	_cleanup_free_ char *text = fixture(UP_ENTRY), *cache = fixture(UP_CACHE_NET1), *out = NULL,
+			    *path = NULL;
+	json_auto_t *j = json_loads(text, 0, NULL), *c = json_loads(cache, 0, NULL);
+	json_t *d1 = json_array_get(j, 1);
+
+	assert_non_null(d1);
+	assert_non_null(c);
+	json_object_set_new(json_array_get(j, 0), "macRequest", json_string("02:00:00:00:00:50"));
+	json_object_set_new(d1, "macRequest", json_string("02-00-00-00-00-51"));
+	json_object_set_new(d1, "ipRequest", json_pack("[s,s]", "198.18.51.9/24", "fd51::9/64"));
+	json_object_set_new(d1, "infinibandGUIDRequest", json_string("c2:b0:57:49:47:f1:01:01"));
+	json_object_set_new(d1, "deviceID", json_string("0000:00:09.0"));
+	json_object_set_new(d1, "resourceName", json_string("example.com/sriov"));
+	out = json_dumps(j, JSON_COMPACT);
+	assert_true(asprintf(&path, "%s/lgup0001", t->dir) > 0);
+	free(tu_write(t->dir, "lgup0001", 0600, out));
+	json_array_append_new(json_object_get(c, "cniArgs"),
+			      json_pack("[s,s]", "MAC", "02-00-00-00-00-51"));
+	json_array_append_new(json_object_get(c, "cniArgs"),
+			      json_pack("[s,s]", "IP", "198.18.51.9/24,fd51::9/64"));
+	free(out);
+	out = json_dumps(c, JSON_COMPACT);
+	free(path);
+	assert_true(asprintf(&path, "%s/results", t->dir) > 0);
+	free(tu_write(path, "lg-extra-lgup0001-net1", 0600, out));
+}
+
+/* Upstream's DEL (delPlugins, CreateCNIRuntimeConf): the call's runtimeConfig for every
+ * delegate, and for those that are not the master what the entry recorded (mac, ips,
+ * infinibandGUID, deviceID) plus the device-info file it names after the network; CNI_ARGS
+ * without the MAC= and IP= that only its ADD appends. */
+static void test_upstream_requests_at_del(void **state)
+{
+	json_auto_t *base = json_pack("{s:[{s:i}]}", "portMappings", "hostPort", 8080);
+	json_auto_t *want1 = NULL;
+	struct tree t;
+	struct legacy_where w;
+	_cleanup_plan_ struct plan *p = NULL;
+	struct err e = { 0 };
+
+	tree_make(&t);
+	with_requests(&t);
+	w = tree_where(&t, "eth0");
+	w.runtime_config = base;
+	w.device_info_dir = "/run/devinfo";
+	assert_int_equal(store_lookup(&w, "lgup0001", &p, &e), 0);
+	assert_int_equal(p->n, 2);
+	/* The master: only the call's runtimeConfig (upstream merges no request into it). */
+	assert_true(json_equal(p->att[0].runtime_config, base));
+	want1 = json_pack("{s:O,s:s,s:[s,s],s:s,s:s,s:s}", "portMappings",
+			  json_object_get(base, "portMappings"), "mac", "02-00-00-00-00-51", "ips",
+			  "198.18.51.9/24", "fd51::9/64", "infinibandGUID",
+			  "c2:b0:57:49:47:f1:01:01", "deviceID", "0000:00:09.0",
+			  "CNIDeviceInfoFile", "/run/devinfo/cni/default-lg-extra-lgup0001_net1");
+	if (!json_equal(p->att[1].runtime_config, want1)) {
+		_cleanup_free_ char *got = json_dumps(p->att[1].runtime_config, JSON_COMPACT);
+
+		fail_msg("net1's runtimeConfig: %s", got);
+	}
+	/* What its ADD appended is gone; the rest is the cache's, in order. */
+	assert_has(p->att[1].cni_args, "K8S_POD_NAME=lgpod-upstream");
+	assert_null(strstr(p->att[1].cni_args, "MAC="));
+	assert_null(strstr(p->att[1].cni_args, "IP="));
+	assert_true(strlen(p->att[1].cni_args) > 0 &&
+		    p->att[1].cni_args[strlen(p->att[1].cni_args) - 1] != ';');
+	/* The call's runtimeConfig is copied, never shared or changed. */
+	assert_int_equal(json_object_size(base), 1);
+	plan_free(p);
+	p = NULL;
+	/* Without the call's runtimeConfig: only the requests. */
+	w.runtime_config = NULL;
+	assert_int_equal(store_lookup(&w, "lgup0001", &p, &e), 0);
+	assert_int_equal(json_object_size(p->att[0].runtime_config), 0);
+	assert_int_equal(json_object_size(p->att[1].runtime_config), 5);
+	/* The fixture itself (no requests): net1 gets the call's runtimeConfig, its CNI_ARGS
+	 * stay the cache's. */
+	plan_free(p);
+	p = NULL;
+	tree_done(&t);
+	tree_make(&t);
+	w = tree_where(&t, "eth0");
+	w.runtime_config = base;
+	assert_int_equal(store_lookup(&w, "lgup0001", &p, &e), 0);
+	assert_true(json_equal(p->att[1].runtime_config, base));
+	assert_has(p->att[1].cni_args, "K8S_POD_UID=11111111-2222-3333-4444-555555555555");
+	tree_done(&t);
+}
+
+/* The seed fork records no requests: its entries get none. */
+static void test_seed_no_requests(void **state)
+{
+	_cleanup_plan_ struct plan *p = parse(SEED_ENTRY, "lgseed0001", true, &DEL_WHERE);
+
+	assert_null(p->att[0].runtime_config);
+	assert_null(p->att[1].runtime_config);
+}
+
 static void test_ours_first(void **state)
 {
 	struct tree t;
@@ -419,12 +521,20 @@ static void test_corrupt(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_seed_entry),     cmocka_unit_test(test_seed_entry_in_cnidir),
-		cmocka_unit_test(test_upstream_entry), cmocka_unit_test(test_plan_round_trip),
-		cmocka_unit_test(test_cache_seed),     cmocka_unit_test(test_cache_v1),
-		cmocka_unit_test(test_load_seed),      cmocka_unit_test(test_load_upstream_gc),
-		cmocka_unit_test(test_ours_first),     cmocka_unit_test(test_list),
-		cmocka_unit_test(test_corrupt),	       cmocka_unit_test(test_versions),
+		cmocka_unit_test(test_seed_entry),
+		cmocka_unit_test(test_seed_entry_in_cnidir),
+		cmocka_unit_test(test_upstream_entry),
+		cmocka_unit_test(test_plan_round_trip),
+		cmocka_unit_test(test_cache_seed),
+		cmocka_unit_test(test_cache_v1),
+		cmocka_unit_test(test_load_seed),
+		cmocka_unit_test(test_load_upstream_gc),
+		cmocka_unit_test(test_upstream_requests_at_del),
+		cmocka_unit_test(test_seed_no_requests),
+		cmocka_unit_test(test_ours_first),
+		cmocka_unit_test(test_list),
+		cmocka_unit_test(test_corrupt),
+		cmocka_unit_test(test_versions),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
