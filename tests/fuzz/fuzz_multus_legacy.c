@@ -2,9 +2,10 @@
 /*
  * libFuzzer target for the Go plugins' store entries and libcni result caches (legacy.c):
  * the first byte picks how the entry was found (the seed's default dir or cniDir) and whether
- * the call gave CNI_IFNAME; the rest is the file. Whatever parses is a plan DEL can run (one
- * master, valid ifnames, config objects) and can be kept in our format: plan_to_json parses
- * back with store_parse. The same bytes as a result cache must parse or fail with code 6.
+ * the call gave CNI_IFNAME, CNI_ARGS and a runtimeConfig; the rest is the file. Whatever parses is
+ * a plan DEL can run (one master, valid ifnames, config objects) and can be kept in our format:
+ * plan_to_json parses back with store_parse. The same bytes as a result cache must parse or fail
+ * with code 6.
  */
 #include <assert.h>
 #include <stddef.h>
@@ -19,7 +20,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct legacy_where w = { .dir = "/nonexistent", .cni_version = "0.4.0" };
+	struct legacy_where w = { .dir = "/nonexistent",
+				  .cni_version = "0.4.0",
+				  .device_info_dir = "/run/devinfo" };
+	json_t *rc;
 	struct plan *p = NULL, *q = NULL;
 	struct err e = { 0 };
 	json_t *res = NULL;
@@ -33,6 +37,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	seed = data[0] & 1;
 	w.ifname = data[0] & 2 ? "eth0" : NULL;
 	w.cni_args = data[0] & 4 ? "K8S_POD_NAME=p" : NULL;
+	/* The call's runtimeConfig, which upstream's delegates get at DEL. */
+	rc = json_pack("{s:[]}", "portMappings");
+	w.runtime_config = data[0] & 8 ? rc : NULL;
 	data++;
 	size--;
 
@@ -49,6 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			assert(a->network && a->version && a->state == ATT_ADDED);
 			assert(name_is_ifname(a->ifname));
 			assert(json_is_object(a->conf));
+			assert(!a->runtime_config || json_is_object(a->runtime_config));
 			masters += a->master;
 		}
 		assert(masters == 1);
@@ -83,5 +91,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_decref(res);
 	free(ifname);
 	free(args);
+	/* Copied, never changed. */
+	assert(json_object_size(rc) == 1);
+	json_decref(rc);
 	return 0;
 }
