@@ -155,9 +155,9 @@ fuzz-smoke: $(FUZZ_BIN)
 	@sh tests/fuzz/run.sh 5 $(FUZZ_BIN)
 
 # A benchmark, not a test (tests/bench/run.sh says what it measures): BENCH_RUNS=20, BENCH_K.
-bench: $(B)/multus $(B)/bench/cnirun $(B)/bench/bench_spawn
+bench: $(B)/multus $(B)/bench/cnirun $(B)/bench/passthru $(B)/bench/bench_spawn
 	@sh tests/bench/run.sh $(abspath $(B)/multus)
-$(B)/bench/cnirun: tests/bench/cnirun.c
+$(B)/bench/cnirun $(B)/bench/passthru: $(B)/bench/%: tests/bench/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS)
 

@@ -15,14 +15,25 @@
 #   multus+daemon  the same with `multus daemon` running (its cache LISTed and WATCHed from
 #            the same API server): the plugin asks the daemon's socket and makes no API
 #            request (the daemon writes the status and events after the ADD)
+# and, for the ledger (K <= 4 only, BENCH_LEDGER_K="1 4"):
+#   passthru the smallest exec'd meta plugin (tests/bench/passthru.c: stdin to the delegates,
+#            the first one's stdout back, no parsing, no store): passthru - direct is the
+#            floor no exec'd meta plugin avoids (its own exec, loader, pipes, wait, exit)
+#   multus/tmpfs  multus without the API, its cniDir on a tmpfs (mounted in this script's
+#            private mount namespace): multus - multus/tmpfs is what the store's file system
+#            costs (the fsync, creating, renaming and unlinking files on the disk)
 # Printed: medians of the wall time of ADD, of DEL and of both, the ratio and the absolute
 # overhead against direct, the overhead per extra attachment; then the peak RSS of multus
 # itself (not its delegates) at ADD and at DEL next to the largest delegate's, and its own CPU
-# time, from a few separate traced samples (cnirun -t); then `make bench-spawn`'s output and the cost of the
-# verification around one delegate.
+# time, from a few separate traced samples (cnirun -t); then the ledger: the ADD+DEL overhead
+# without the API split into the floor, the store's file system, multus's own CPU beyond the
+# floor program's (from multus/tmpfs, whose CPU holds no disk I/O) and the residual (what is
+# left: waits that are none of these, and the noise); for the API and the daemon, their extra
+# over no API split into own CPU and waits. Then `make bench-spawn`'s output and the cost of
+# the verification around one delegate.
 #
 #   BENCH_RUNS=20 (samples per K and way)  BENCH_K="1 4 16"  BENCH_SETTLE=0.2 (seconds)
-#   BENCH_RSS_RUNS=3
+#   BENCH_RSS_RUNS=5  BENCH_LEDGER_K="1 4"
 # A benchmark, not a test: run it on a quiet machine, and read the spread between two runs.
 set -eu
 MULTUS=${1:?usage: run.sh /path/to/multus}
@@ -31,11 +42,14 @@ B=$(dirname "$MULTUS")
 RUNS=${BENCH_RUNS:-20}
 KS=${BENCH_K:-1 4 16}
 SETTLE=${BENCH_SETTLE:-0.2}
-RSS_RUNS=${BENCH_RSS_RUNS:-3}
+RSS_RUNS=${BENCH_RSS_RUNS:-5}
+LEDGER_K=${BENCH_LEDGER_K:-1 4}
 P=/usr/lib/cni
 if [ "${BENCH_INSIDE:-}" != 1 ]; then
 	[ "$(id -u)" -eq 0 ] || { echo "bench: needs root" >&2; exit 1; }
-	[ -x "$B/bench/cnirun" ] || { echo "bench: $B/bench/cnirun missing (make bench builds it)" >&2; exit 1; }
+	for t in cnirun passthru; do
+		[ -x "$B/bench/$t" ] || { echo "bench: $B/bench/$t missing (make bench builds it)" >&2; exit 1; }
+	done
 	exec env BENCH_INSIDE=1 unshare -n -m --propagation private sh "$0" "$MULTUS"
 fi
 mount -t tmpfs tmpfs /run/netns 2>/dev/null || { mkdir -p /run/netns && mount -t tmpfs tmpfs /run/netns; }
@@ -43,9 +57,12 @@ ip link set lo up
 D=$(mktemp -d /tmp/multus-bench.XXXXXX)
 APIPID=
 DPID=
-trap '[ -z "$DPID" ] || kill "$DPID" 2>/dev/null; [ -z "$APIPID" ] || kill "$APIPID" 2>/dev/null; rm -rf "$D"' EXIT
-mkdir -p "$D/conf" "$D/ipam" "$D/res" "$D/api/objects/pods/default"
+trap '[ -z "$DPID" ] || kill "$DPID" 2>/dev/null; [ -z "$APIPID" ] || kill "$APIPID" 2>/dev/null; umount "$D/tmpfs" 2>/dev/null; rm -rf "$D"' EXIT
+mkdir -p "$D/conf" "$D/ipam" "$D/res" "$D/api/objects/pods/default" "$D/tmpfs"
+# multus/tmpfs's cniDir; this mount namespace is the script's own.
+mount -t tmpfs -o mode=0700 tmpfs "$D/tmpfs"
 CNIRUN=$B/bench/cnirun
+PASSTHRU=$B/bench/passthru
 export CNI_PATH=$P
 
 /usr/bin/python3 "$SRC/tests/k8s/apiserver.py" --dir "$D/api" --max-seconds 3600 2>"$D/api.err" &
@@ -64,14 +81,17 @@ for i in $(seq 1 16); do
 	mkdir -p "$D/api/objects/nads/$ns"
 	jq -n --rawfile c "$D/conf/n$i.conf" '{spec: {config: $c}}' >"$D/api/objects/nads/$ns/n$i.json"
 done
-mconf() { # FILE CONFDIR EXTRA_MEMBERS
+mconf() { # FILE CONFDIR EXTRA_MEMBERS [CNIDIR]
 	printf '{"cniVersion":"1.0.0","name":"m","type":"multus","confDir":"%s","cniDir":"%s","binDir":"%s",%s}\n' \
-		"$2" "$D/store" "$P" "$3" >"$1"
+		"$2" "${4:-$D/store}" "$P" "$3" >"$1"
 }
 mkdir -p "$D/empty"
 for K in $KS; do
-	# multus without the API: the K networks from confDir.
+	# multus without the API: the K networks from confDir; its store on the disk or a tmpfs.
 	mconf "$D/noapi-$K.conf" "$D/conf" "\"defaultDelegates\":\"$(seq -s, -f 'n%g' 1 "$K")\""
+	mconf "$D/tmpfs-$K.conf" "$D/conf" "\"defaultDelegates\":\"$(seq -s, -f 'n%g' 1 "$K")\"" "$D/tmpfs/store"
+	# passthru: the same K configs, one a line.
+	for i in $(seq 1 "$K"); do cat "$D/conf/n$i.conf"; done >"$D/passthru-$K.conf"
 	# With the API: n1 from defaultDelegates, n2..nK from the pod's annotation; an empty
 	# confDir, so that every network is a NAD.
 	mconf "$D/api-$K.conf" "$D/empty" "\"kubeconfig\":\"$D/api/kubeconfig\",\"defaultDelegates\":\"n1\",\"daemonSocket\":\"\""
@@ -109,7 +129,8 @@ sample() {
 		direct)
 			# shellcheck disable=SC2046
 			"$CNIRUN" "$out" $cmd "$3" /run/netns/b $(steps $cmd "$2") ;;
-		noapi) "$CNIRUN" ${4:-} "$out" $cmd "$3" /run/netns/b "$MULTUS,$D/noapi-$2.conf,eth0" ;;
+		passthru) "$CNIRUN" ${4:-} "$out" $cmd "$3" /run/netns/b "$PASSTHRU,$D/passthru-$2.conf,eth0" ;;
+		noapi|tmpfs) "$CNIRUN" ${4:-} "$out" $cmd "$3" /run/netns/b "$MULTUS,$D/$1-$2.conf,eth0" ;;
 		api|daemon)
 			"$CNIRUN" ${4:-} "$out" $cmd "$3" /run/netns/b \
 				"$MULTUS,$D/$1-$2.conf,eth0,IgnoreUnknown=1;K8S_POD_NAMESPACE=default;K8S_POD_NAME=bench-$2;K8S_POD_INFRA_CONTAINER_ID=$3" ;;
@@ -120,21 +141,30 @@ sample() {
 }
 
 echo "bench: $RUNS samples per K and way, K in $KS, settle ${SETTLE}s; $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+# ways K: the ways sampled at K (the ledger's two only at the K of BENCH_LEDGER_K).
+ways() {
+	case " $LEDGER_K " in
+	*" $1 "*) echo "direct passthru tmpfs noapi api daemon" ;;
+	*) echo "direct noapi api daemon" ;;
+	esac
+}
 # One warm-up of each (page cache, the API server's first TLS handshake).
-for K in $KS; do for w in direct noapi api daemon; do sample $w "$K" warm-$w-$K; done; done
+for K in $KS; do for w in $(ways "$K"); do sample $w "$K" warm-$w-$K; done; done
 rm -f "$D"/res/*
 for r in $(seq 1 "$RUNS"); do
 	for K in $KS; do
-		if [ $((r % 2)) -eq 1 ]; then order="direct noapi api daemon"; else order="daemon api noapi direct"; fi
+		order=$(ways "$K")
+		[ $((r % 2)) -eq 1 ] || order=$(echo "$order" | tr ' ' '\n' | tac | tr '\n' ' ')
 		for w in $order; do sample $w "$K" "s$r-$w-$K"; done
 	done
 done
 for r in $(seq 1 "$RSS_RUNS"); do
-	for K in $KS; do for w in noapi api daemon; do sample $w "$K" "rss$r-$w-$K" -t; done; done
+	for K in $KS; do for w in $(ways "$K"); do [ $w = direct ] || sample $w "$K" "rss$r-$w-$K" -t; done; done
 done
-/usr/bin/python3 - "$D/res" "$KS" <<'EOF'
+/usr/bin/python3 - "$D/res" "$KS" "$LEDGER_K" <<'EOF'
 import os, statistics as st, sys
 d, ks = sys.argv[1], [int(k) for k in sys.argv[2].split()]
+lks = [k for k in ks if str(k) in sys.argv[3].split()]
 def col(name, i):
     p = os.path.join(d, name)
     return [int(l.split()[i]) for l in open(p)] if os.path.exists(p) else []
@@ -177,6 +207,35 @@ for k in ks:
         a, b = col("%s-%d.add.rss" % (w, k), 3), col("%s-%d.del.rss" % (w, k), 3)
         parts.append("%s ADD %.2f DEL %.2f" % (label, med(a), med(b)))
     print("bench:   K=%-3d %s" % (k, "; ".join(parts)))
+
+# The ledger: medians of each way's wall time (ms), differences between the ways.
+def wall(w, k, op):
+    if op != "add+del":
+        return med(col("%s-%d.%s" % (w, k, op), 0))
+    return med([x + y for x, y in zip(col("%s-%d.add" % (w, k), 0), col("%s-%d.del" % (w, k), 0))])
+def cpu(w, k, op):
+    ops = ("add", "del") if op == "add+del" else (op,)
+    return sum(med(col("%s-%d.%s.rss" % (w, k, o), 3)) for o in ops)
+if lks:
+    print("bench: ledger of the overhead without the API (ms, medians): floor = passthru - direct; store FS = multus - multus/tmpfs;")
+    print("bench:   own CPU = multus/tmpfs's CPU - passthru's (traced samples); residual = overhead - the three")
+for k in lks:
+    for op in ("add+del", "add", "del"):
+        o = wall("noapi", k, op) - wall("direct", k, op)
+        fl = wall("passthru", k, op) - wall("direct", k, op)
+        fs = wall("noapi", k, op) - wall("tmpfs", k, op)
+        c = cpu("tmpfs", k, op) - cpu("passthru", k, op)
+        print("bench:   %s overhead K=%d: %.2f ms = floor %.2f ms, store FS %.2f ms, own CPU %.2f ms, residual %.2f ms"
+              % (op.upper(), k, o, fl, fs, c, o - fl - fs - c))
+    for w, label in ways[1:]:
+        e = wall(w, k, "add+del") - wall("noapi", k, "add+del")
+        c = cpu(w, k, "add+del") - cpu("noapi", k, "add+del")
+        print("bench:   %s K=%d: ADD+DEL %.2f ms over multus without the API = own CPU %+.2f ms, waits %.2f ms"
+              % (label, k, e, c, e - c))
+for k in lks:
+    print("bench:   own CPU K=%d: passthru ADD %.2f DEL %.2f; multus/tmpfs ADD %.2f DEL %.2f; multus ADD %.2f DEL %.2f"
+          % (k, cpu("passthru", k, "add"), cpu("passthru", k, "del"), cpu("tmpfs", k, "add"), cpu("tmpfs", k, "del"),
+             cpu("noapi", k, "add"), cpu("noapi", k, "del")))
 EOF
 
 # make bench-spawn: the cost of starting one delegate, multus's spawn against fork+exec.
