@@ -14,7 +14,10 @@
 #            GET/LIST, the status PATCH and the events are all part of it
 #   multus+daemon  the same with `multus daemon` running (its cache LISTed and WATCHed from
 #            the same API server): the plugin asks the daemon's socket and makes no API
-#            request (the daemon writes the status and events after the ADD)
+#            request. The daemon writes the status and events after the ADD: between ADD and
+#            DEL, outside the timed region, the sample waits until they have reached the API
+#            server (its requests.log, at most 2 s) and the watch events they cause have gone
+#            out (BENCH_DAEMON_GRACE, 0.05 s), so that they do not run during the DEL
 # and, for the ledger (K <= 4 only, BENCH_LEDGER_K="1 4"):
 #   passthru the smallest exec'd meta plugin (tests/bench/passthru.c: stdin to the delegates,
 #            the first one's stdout back, no parsing, no store): passthru - direct is the
@@ -33,7 +36,7 @@
 # the verification around one delegate.
 #
 #   BENCH_RUNS=20 (samples per K and way)  BENCH_K="1 4 16"  BENCH_SETTLE=0.2 (seconds)
-#   BENCH_RSS_RUNS=5  BENCH_LEDGER_K="1 4"
+#   BENCH_RSS_RUNS=5  BENCH_LEDGER_K="1 4"  BENCH_DAEMON_GRACE=0.05 (seconds)
 # A benchmark, not a test: run it on a quiet machine, and read the spread between two runs.
 set -eu
 MULTUS=${1:?usage: run.sh /path/to/multus}
@@ -44,6 +47,7 @@ KS=${BENCH_K:-1 4 16}
 SETTLE=${BENCH_SETTLE:-0.2}
 RSS_RUNS=${BENCH_RSS_RUNS:-5}
 LEDGER_K=${BENCH_LEDGER_K:-1 4}
+GRACE=${BENCH_DAEMON_GRACE:-0.05}
 P=/usr/lib/cni
 if [ "${BENCH_INSIDE:-}" != 1 ]; then
 	[ "$(id -u)" -eq 0 ] || { echo "bench: needs root" >&2; exit 1; }
@@ -120,11 +124,23 @@ steps() {
 	done
 	echo "$s"
 }
+# writes: the status PATCHes and event POSTs the test API server has logged so far.
+writes() { grep -c '"method": "P[OA][ST]' "$D/api/requests.log" || true; }
+# daemon_wait BEFORE K: until the daemon's PATCH and K events after BEFORE are in (at most
+# 2 s; each miss counted in $D/res/daemon.late), then the grace for the watch events.
+daemon_wait() {
+	i=0
+	while [ "$(writes)" -lt $(($1 + 1 + $2)) ] && [ $i -lt 200 ]; do sleep 0.01; i=$((i + 1)); done
+	[ $i -lt 200 ] || echo late >>"$D/res/daemon.late"
+	sleep "$GRACE"
+}
 # sample WAY K ID [-t]: one pod: ADD and DEL the WAY, then the netns goes and settles.
 sample() {
 	ip netns add b
+	before=$(writes)
 	for cmd in ADD DEL; do
 		out=$D/res/$1-$2.$(echo $cmd | tr A-Z a-z)${4:+.rss}
+		[ "$1.$cmd" != daemon.DEL ] || daemon_wait "$before" "$2"
 		case $1 in
 		direct)
 			# shellcheck disable=SC2046
@@ -161,6 +177,8 @@ done
 for r in $(seq 1 "$RSS_RUNS"); do
 	for K in $KS; do for w in $(ways "$K"); do [ $w = direct ] || sample $w "$K" "rss$r-$w-$K" -t; done; done
 done
+[ ! -e "$D/res/daemon.late" ] ||
+	echo "bench: warning: $(wc -l <"$D/res/daemon.late") daemon samples went on to DEL before the daemon's writes were in (2 s)"
 /usr/bin/python3 - "$D/res" "$KS" "$LEDGER_K" <<'EOF'
 import os, statistics as st, sys
 d, ks = sys.argv[1], [int(k) for k in sys.argv[2].split()]
