@@ -2,8 +2,10 @@
 /* multus: dispatch only. Runtimes exec it without arguments; admins use the commands. */
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "cni/version.h"
@@ -70,10 +72,23 @@ static int stdio_reserve(void)
 	return 0;
 }
 
+/*
+ * jansson seeds its hash function on the first object it makes, from /dev/urandom (open, read,
+ * close: 4.3 us here); one getrandom() is 0.6 us. Should it fail, jansson seeds itself.
+ */
+static void json_seed(void)
+{
+	size_t seed;
+
+	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) == (ssize_t)sizeof(seed) && seed)
+		json_object_seed(seed);
+}
+
 int main(int argc, char **argv)
 {
 	if (stdio_reserve() < 0)
 		return 2;
+	json_seed();
 	/* The CNI path does not return: it flushes and _exits. */
 	if (argc < 2)
 		multus_cni_main();
