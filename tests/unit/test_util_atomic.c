@@ -137,6 +137,28 @@ static int record(int fd, void *userdata)
 	return write(fd, "x", 1) == 1 ? 0 : -EIO;
 }
 
+/* Exactly `mode` whatever the umask: mkostemp's 0600 is used as is only when it is `mode`. */
+static void test_mode_despite_umask(void **state)
+{
+	char *path = path_in("m.json");
+	mode_t old = umask(0277);
+	struct stat st;
+
+	(void)state;
+	assert_int_equal(atomic_write(path, NULL, 0600, 0, "x", 1), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	umask(0);
+	assert_int_equal(atomic_write(path, NULL, 0600, 0, "y", 1), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(atomic_write(path, NULL, 0640, 0, "z", 1), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	umask(old);
+	free(path);
+}
+
 static void test_temporary_file(void **state)
 {
 	char *path = path_in("b.conf"), *prefix = NULL;
@@ -196,6 +218,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_write_and_replace, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mode_despite_umask, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_temporary_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failure_keeps_target, setup, teardown),
 	};
