@@ -134,9 +134,11 @@ static int run_plugin(const char *command, json_t *pconf, const struct cni_invok
 	_cleanup_free_ char *bin = NULL, *in = NULL, *msg = NULL, *details = NULL;
 	const char *type = json_string_value(json_object_get(pconf, "type"));
 	struct cni_exec_out o = { 0 };
+	struct err load_e = { 0 };
+	json_auto_t *root = NULL;
 	struct cni_exec_req req;
 	char tail[256];
-	int r, code;
+	int r, code, lr = 0;
 
 	out->code = 0;
 	out->result = NULL;
@@ -176,7 +178,9 @@ static int run_plugin(const char *command, json_t *pconf, const struct cni_invok
 	else if (o.truncated && (streq(command, "ADD") || o.exit_code != 0))
 		r = err_setc(e, CNI_ERR_DELEGATE, -EMSGSIZE, "%s: %s %s printed more than %d bytes",
 			     what, type, command, CNI_EXEC_STDOUT_MAX);
-	else if (cni_error_parse(o.out, o.out_len, &code, &msg, &details) == 1) {
+	/* stdout is decoded once, for both questions (a result is ~90k instructions). */
+	else if ((lr = cni_output_load(o.out, o.out_len, &root, &load_e)) == 0 &&
+		 cni_error_parse_json(root, &code, &msg, &details) == 1) {
 		out->code = code;
 		r = err_setc(e, code > 0 ? code : CNI_ERR_DELEGATE, -EIO, "%s: %s %s failed: %s",
 			     what, type, command, msg);
@@ -187,7 +191,13 @@ static int run_plugin(const char *command, json_t *pconf, const struct cni_invok
 	else if (streq(command, "ADD")) {
 		const char *v = json_string_value(json_object_get(pconf, "cniVersion"));
 
-		r = cni_result_parse(o.out, o.out_len, v, &out->result, e);
+		if (lr < 0) {
+			r = lr;
+			if (e)
+				*e = load_e;
+		} else {
+			r = cni_result_parse_json(root, v, &out->result, e);
+		}
 		if (r < 0)
 			r = err_prefix(e, r, "%s: %s ADD printed an invalid result", what, type);
 	} else

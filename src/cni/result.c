@@ -356,17 +356,32 @@ static int result_load(const char *buf, size_t len, json_t **ret, struct err *e)
 	return 0;
 }
 
+int cni_output_load(const char *buf, size_t len, json_t **ret, struct err *e)
+{
+	return result_load(buf, len, ret, e);
+}
+
 int cni_result_parse(const char *buf, size_t len, const char *version, json_t **ret, struct err *e)
 {
-	json_auto_t *root = NULL, *shaped = NULL;
-	const char *v;
-	int r, vnum;
+	json_auto_t *root = NULL;
+	int r;
 
 	if (!ret)
 		return -EINVAL;
 	r = result_load(buf, len, &root, e);
 	if (r < 0)
 		return r;
+	return cni_result_parse_json(root, version, ret, e);
+}
+
+int cni_result_parse_json(json_t *root, const char *version, json_t **ret, struct err *e)
+{
+	json_auto_t *shaped = NULL;
+	const char *v;
+	int r, vnum;
+
+	if (!ret)
+		return -EINVAL;
 	if (!json_is_object(root))
 		return result_invalid(e, "expected an object, got %s", result_type_name(root));
 	/* The result's own word wins; a garbled one is no better than none. */
@@ -424,13 +439,21 @@ static const char *result_opt_string(json_t *obj, const char *key)
 
 int cni_error_parse(const char *buf, size_t len, int *ret_code, char **ret_msg, char **ret_details)
 {
-	_cleanup_free_ char *msg = NULL, *details = NULL;
 	json_auto_t *root = NULL;
+
+	if (result_load(buf, len, &root, NULL) < 0)
+		return 0;
+	return cni_error_parse_json(root, ret_code, ret_msg, ret_details);
+}
+
+int cni_error_parse_json(json_t *root, int *ret_code, char **ret_msg, char **ret_details)
+{
+	_cleanup_free_ char *msg = NULL, *details = NULL;
 	const char *m, *d;
 	json_t *code;
 	json_int_t n;
 
-	if (result_load(buf, len, &root, NULL) < 0 || !json_is_object(root))
+	if (!json_is_object(root))
 		return 0;
 	code = json_object_get(root, "code");
 	n = json_integer_value(code);

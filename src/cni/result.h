@@ -39,6 +39,15 @@ int cni_result_convert(json_t *canonical, const char *version, json_t **ret, str
  */
 int cni_error_parse(const char *buf, size_t len, int *ret_code, char **ret_msg, char **ret_details);
 
+/*
+ * The same two from one decode of stdout (a delegate's output is asked both): stdout as JSON
+ * (the limits and errors of cni_result_parse's decoding step; nothing else is checked), then
+ * cni_error_parse_json and cni_result_parse_json on it, which only read `root`.
+ */
+int cni_output_load(const char *buf, size_t len, json_t **ret, struct err *e);
+int cni_error_parse_json(json_t *root, int *ret_code, char **ret_msg, char **ret_details);
+int cni_result_parse_json(json_t *root, const char *version, json_t **ret, struct err *e);
+
 /* Accessors on a canonical result (borrowed pointers; NULL/-1 when absent). */
 /* Index in interfaces[] of the interface with a sandbox named ifname; -1 if none. */
 int cni_result_find_sandbox_iface(json_t *res, const char *ifname);
