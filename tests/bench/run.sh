@@ -36,7 +36,8 @@
 # the verification around one delegate.
 #
 #   BENCH_RUNS=20 (samples per K and way)  BENCH_K="1 4 16"  BENCH_SETTLE=0.2 (seconds)
-#   BENCH_RSS_RUNS=5  BENCH_LEDGER_K="1 4"  BENCH_DAEMON_GRACE=0.05 (seconds)
+#   BENCH_RSS_RUNS=5 (traced samples; 3 at most outside BENCH_LEDGER_K)  BENCH_LEDGER_K="1 4"
+#   BENCH_DAEMON_GRACE=0.05 (seconds)
 # A benchmark, not a test: run it on a quiet machine, and read the spread between two runs.
 set -eu
 MULTUS=${1:?usage: run.sh /path/to/multus}
@@ -174,8 +175,12 @@ for r in $(seq 1 "$RUNS"); do
 		for w in $order; do sample $w "$K" "s$r-$w-$K"; done
 	done
 done
+# The traced samples: BENCH_RSS_RUNS at the ledger's K, at most 3 at the others (K=16 is slow).
 for r in $(seq 1 "$RSS_RUNS"); do
-	for K in $KS; do for w in $(ways "$K"); do [ $w = direct ] || sample $w "$K" "rss$r-$w-$K" -t; done; done
+	for K in $KS; do
+		[ "$(ways "$K")" != "direct noapi api daemon" ] || [ "$r" -le 3 ] || continue
+		for w in $(ways "$K"); do [ $w = direct ] || sample $w "$K" "rss$r-$w-$K" -t; done
+	done
 done
 [ ! -e "$D/res/daemon.late" ] ||
 	echo "bench: warning: $(wc -l <"$D/res/daemon.late") daemon samples went on to DEL before the daemon's writes were in (2 s)"
@@ -226,34 +231,41 @@ for k in ks:
         parts.append("%s ADD %.2f DEL %.2f" % (label, med(a), med(b)))
     print("bench:   K=%-3d %s" % (k, "; ".join(parts)))
 
-# The ledger: medians of each way's wall time (ms), differences between the ways.
-def wall(w, k, op):
+# The ledger. Each part is the median of per-run differences between two ways (the samples of
+# one run are seconds apart, so a change of the machine's load cancels out); the overhead here
+# is paired the same way, and can differ a little from the table's difference of medians.
+def vals(w, k, op, i=0, sfx=""):
     if op != "add+del":
-        return med(col("%s-%d.%s" % (w, k, op), 0))
-    return med([x + y for x, y in zip(col("%s-%d.add" % (w, k), 0), col("%s-%d.del" % (w, k), 0))])
-def cpu(w, k, op):
-    ops = ("add", "del") if op == "add+del" else (op,)
-    return sum(med(col("%s-%d.%s.rss" % (w, k, o), 3)) for o in ops)
+        return col("%s-%d.%s%s" % (w, k, op, sfx), i)
+    return [x + y for x, y in zip(col("%s-%d.add%s" % (w, k, sfx), i), col("%s-%d.del%s" % (w, k, sfx), i))]
+def paired(a, b):
+    return [x - y for x, y in zip(a, b)]
+def q(v, f):
+    v = sorted(v)
+    return v[min(len(v) - 1, int(f * len(v)))] / 1000 if v else float("nan")
 if lks:
-    print("bench: ledger of the overhead without the API (ms, medians): floor = passthru - direct; store FS = multus - multus/tmpfs;")
-    print("bench:   own CPU = multus/tmpfs's CPU - passthru's (traced samples); residual = overhead - the three")
+    print("bench: ledger of the overhead without the API (ms; medians of per-run differences): floor = passthru - direct;")
+    print("bench:   store FS = multus - multus/tmpfs; own CPU = multus/tmpfs's CPU - passthru's (traced samples);")
+    print("bench:   residual = overhead - floor - store FS - own CPU")
 for k in lks:
     for op in ("add+del", "add", "del"):
-        o = wall("noapi", k, op) - wall("direct", k, op)
-        fl = wall("passthru", k, op) - wall("direct", k, op)
-        fs = wall("noapi", k, op) - wall("tmpfs", k, op)
-        c = cpu("tmpfs", k, op) - cpu("passthru", k, op)
-        print("bench:   %s overhead K=%d: %.2f ms = floor %.2f ms, store FS %.2f ms, own CPU %.2f ms, residual %.2f ms"
-              % (op.upper(), k, o, fl, fs, c, o - fl - fs - c))
+        ov = paired(vals("noapi", k, op), vals("direct", k, op))
+        o = med(ov)
+        fl = med(paired(vals("passthru", k, op), vals("direct", k, op)))
+        fs = med(paired(vals("noapi", k, op), vals("tmpfs", k, op)))
+        c = med(paired(vals("tmpfs", k, op, 3, ".rss"), vals("passthru", k, op, 3, ".rss")))
+        print("bench:   %s overhead K=%d: %.2f ms = floor %.2f ms, store FS %.2f ms, own CPU %.2f ms, residual %.2f ms (overhead p25-p75 %.2f-%.2f)"
+              % (op.upper(), k, o, fl, fs, c, o - fl - fs - c, q(ov, 0.25), q(ov, 0.75)))
     for w, label in ways[1:]:
-        e = wall(w, k, "add+del") - wall("noapi", k, "add+del")
-        c = cpu(w, k, "add+del") - cpu("noapi", k, "add+del")
+        e = med(paired(vals(w, k, "add+del"), vals("noapi", k, "add+del")))
+        c = med(paired(vals(w, k, "add+del", 3, ".rss"), vals("noapi", k, "add+del", 3, ".rss")))
         print("bench:   %s K=%d: ADD+DEL %.2f ms over multus without the API = own CPU %+.2f ms, waits %.2f ms"
               % (label, k, e, c, e - c))
 for k in lks:
+    cm = lambda w, op: med(col("%s-%d.%s.rss" % (w, k, op), 3))
     print("bench:   own CPU K=%d: passthru ADD %.2f DEL %.2f; multus/tmpfs ADD %.2f DEL %.2f; multus ADD %.2f DEL %.2f"
-          % (k, cpu("passthru", k, "add"), cpu("passthru", k, "del"), cpu("tmpfs", k, "add"), cpu("tmpfs", k, "del"),
-             cpu("noapi", k, "add"), cpu("noapi", k, "del")))
+          % (k, cm("passthru", "add"), cm("passthru", "del"), cm("tmpfs", "add"), cm("tmpfs", "del"),
+             cm("noapi", "add"), cm("noapi", "del")))
 EOF
 
 # make bench-spawn: the cost of starting one delegate, multus's spawn against fork+exec.
