@@ -51,9 +51,9 @@ static int valid_list_check(json_t *valid, struct err *e)
 	return 0;
 }
 
-/* GC of one entry: torn down as DEL would when the runtime no longer knows it. Taking the
- * lock removes the container's stale temp files (store.h). */
-static int gc_entry(struct multus_ctx *ctx, const char *id, json_t *valid, json_t *keep,
+/* GC of one entry: torn down as DEL would when the runtime no longer knows it. With
+ * `temps`, the temp files a killed multus left for it go first, under its lock. */
+static int gc_entry(struct multus_ctx *ctx, const char *id, bool temps, json_t *valid, json_t *keep,
 		    struct err *e)
 {
 	_cleanup_plan_ struct plan *p = NULL;
@@ -63,6 +63,8 @@ static int gc_entry(struct multus_ctx *ctx, const char *id, json_t *valid, json_
 	r = store_lock(ctx->nc.cni_dir, id, &lock, e);
 	if (r < 0)
 		return r;
+	if (temps)
+		store_sweep_temps(ctx->nc.cni_dir, id);
 	legacy_where_for(ctx, &w);
 	r = store_lookup(&w, id, &p, e);
 	if (r < 0) {
@@ -84,6 +86,28 @@ static int gc_entry(struct multus_ctx *ctx, const char *id, json_t *valid, json_
 	r = multus_teardown(ctx, p, p->n, e);
 	store_unlock(ctx->nc.cni_dir, id, lock, r == 0);
 	return r;
+}
+
+static bool listed(char **ids, size_t n, const char *id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (streq(ids[i], id))
+			return true;
+	return false;
+}
+
+static int append_id(char ***ids, size_t *n, const char *id)
+{
+	char **nids = realloc(*ids, (*n + 1) * sizeof(*nids));
+
+	if (!nids)
+		return -ENOMEM;
+	*ids = nids;
+	nids[*n] = strdup(id);
+	if (!nids[*n])
+		return -ENOMEM;
+	(*n)++;
+	return 0;
 }
 
 /* GC forwarded to each delegate config that speaks 1.1.0, with its own valid list. */
@@ -129,8 +153,8 @@ int multus_cmd_gc(struct multus_ctx *ctx, struct err *e)
 	json_t *valid = json_object_get(ctx->nc.raw, "cni.dev/valid-attachments");
 	json_auto_t *keep = json_array();
 	struct legacy_where w;
-	char **ids = NULL;
-	size_t n = 0;
+	char **ids = NULL, **temps = NULL;
+	size_t n = 0, n_temps = 0;
 	int r, first = 0;
 
 	if (!valid)
@@ -141,19 +165,23 @@ int multus_cmd_gc(struct multus_ctx *ctx, struct err *e)
 	legacy_where_for(ctx, &w);
 	r = store_list(ctx->nc.cni_dir, &ids, &n, e);
 	/* And the containers the seed fork or upstream Multus added before an upgrade, and those
-	 * with temp files that a killed multus left (gc_entry's lock removes them). */
+	 * with temp files that a killed multus left (even without an entry). */
 	if (r == 0)
 		r = legacy_list_merge(&w, &ids, &n, e);
 	if (r == 0)
-		r = store_temps_merge(ctx->nc.cni_dir, &ids, &n, e);
+		r = store_temps_merge(ctx->nc.cni_dir, &temps, &n_temps, e);
+	for (size_t i = 0; r == 0 && i < n_temps; i++)
+		if (!listed(ids, n, temps[i]))
+			r = append_id(&ids, &n, temps[i]);
 	if (r < 0) {
 		store_ids_free(ids, n);
+		store_ids_free(temps, n_temps);
 		return r;
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct err e2 = { 0 };
 
-		r = gc_entry(ctx, ids[i], valid, keep, &e2);
+		r = gc_entry(ctx, ids[i], listed(temps, n_temps, ids[i]), valid, keep, &e2);
 		if (r < 0) {
 			log_error("GC of %s: %s", ids[i], e2.msg);
 			if (!first) {
@@ -163,6 +191,7 @@ int multus_cmd_gc(struct multus_ctx *ctx, struct err *e)
 		}
 	}
 	store_ids_free(ids, n);
+	store_ids_free(temps, n_temps);
 	r = gc_delegates(ctx, keep, first ? &(struct err){ 0 } : e);
 	return first ? first : r;
 }

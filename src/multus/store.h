@@ -13,9 +13,9 @@
 #define STORE_MAX_BYTES (8 << 20)
 
 /* Takes the container's lock (blocking); creates DIR 0700 when missing. On a read-only
- * store the existing lock file is locked read-only; -EROFS when there is none to lock. Then
- * removes the container's temp files that a killed multus left: under the lock nobody is
- * writing one. */
+ * store the existing lock file is locked read-only; -EROFS when there is none to lock. When
+ * the holder before died while writing the entry (its mark in the lock file, store.c), its
+ * temp file goes: under the lock nobody is writing one. */
 int store_lock(const char *dir, const char *id, int *ret_fd, struct err *e);
 /* Releases it; with `remove`, the lock file goes too (safely for waiting lockers). */
 void store_unlock(const char *dir, const char *id, int fd, bool remove);
@@ -47,3 +47,5 @@ void store_ids_free(char **ids, size_t n);
 /* Appends to ids[] the containers that have temp files and are not in it yet (GC: a multus
  * killed in its first write leaves one and no entry). A missing DIR adds none. */
 int store_temps_merge(const char *dir, char ***ids, size_t *n, struct err *e);
+/* Removes the container's temp files `.ID.json.XXXXXX`; the caller holds its lock. */
+void store_sweep_temps(const char *dir, const char *id);

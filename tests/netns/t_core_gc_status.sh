@@ -35,7 +35,8 @@ multus DEL gc-other eth0 /run/netns/ga <"$T/nc"
 
 # Temp files `.ID.json.XXXXXX` that a multus killed mid-write left: GC removes them under the
 # container's lock (with or without an entry), never while another process holds that lock
-# (a live writer's); the container's next ADD or DEL removes its own too.
+# (a live writer's); the container's next ADD or DEL removes its own too, found by the mark
+# ('w') the killed writer left in the lock file (without one they list no directory).
 netconf m '"defaultDelegates":"g1"' 1.1.0 >"$T/nc"
 multus ADD gt-keep eth0 /run/netns/ga <"$T/nc"
 for f in .gt-gone.json.Ab12Cd .gt-keep.json.Cd34Ef .gt-held.json.Gh56Ij .gt-keep.json.bad; do
@@ -61,15 +62,24 @@ check "GC left a name that is no temp file of ours" [ -e "$STORE/.gt-keep.json.b
 multus DEL gt-keep eth0 /run/netns/ga <"$T/nc"
 rm -f "$STORE/.gt-keep.json.bad"
 printf '{"half":' >"$STORE/.gt-keep.json.St12Uv"
+printf w >"$STORE/gt-keep.lock"
 multus DEL gt-keep eth0 /run/netns/ga <"$T/nc"
 check "DEL (even with no entry left) removes the container's temp file" sh -c "[ $RC -eq 0 ] && [ ! -e '$STORE/.gt-keep.json.St12Uv' ]"
 printf '{"half":' >"$STORE/.gt-add.json.Kl78Mn"
 printf '{"half":' >"$STORE/.gt-add2.json.Op90Qr"
+printf w >"$STORE/gt-add.lock"
+printf w >"$STORE/gt-add2.lock"
 multus ADD gt-add eth0 /run/netns/ga <"$T/nc"
 check "ADD removes the container's temp file, not another's" \
 	sh -c "[ $RC -eq 0 ] && [ ! -e '$STORE/.gt-add.json.Kl78Mn' ] && [ -e '$STORE/.gt-add2.json.Op90Qr' ]"
+check "ADD cleared the mark; a whole write leaves none" sh -c "[ \"\$(head -c 1 '$STORE/gt-add.lock' | od -An -c | tr -d ' ')\" = '\\0' ]"
 multus DEL gt-add eth0 /run/netns/ga <"$T/nc"
-rm -f "$STORE/.gt-add2.json.Op90Qr"
+rm -f "$STORE/gt-add2.lock"
+printf '{"half":' >"$STORE/.gt-add.json.Wx12Yz"
+multus ADD gt-add eth0 /run/netns/ga <"$T/nc"
+check "ADD without a mark leaves an unmarked temp file to GC" sh -c "[ $RC -eq 0 ] && [ -e '$STORE/.gt-add.json.Wx12Yz' ]"
+multus DEL gt-add eth0 /run/netns/ga <"$T/nc"
+rm -f "$STORE/.gt-add2.json.Op90Qr" "$STORE/.gt-add.json.Wx12Yz"
 
 # STATUS and readiness.
 netconf m '"defaultDelegates":"g1","readinessindicatorfile":"'"$T"'/ready","apiTimeoutSeconds":1' 1.1.0 >"$T/st"

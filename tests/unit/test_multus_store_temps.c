@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The temp files `.ID.json.XXXXXX` that a multus killed mid-write leaves in cniDir: whoever
- * takes that container's lock next removes them (no live writer can hold one then: every
- * writer holds the lock), and GC finds the containers that have some even without an entry.
+ * takes that container's lock next removes them when the dead writer's mark in the lock file
+ * says it was writing (no live writer can hold one then: every writer holds the lock), and GC
+ * finds the containers that have some, marked or not, even without an entry.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "multus/plan.h"
 #include "multus/store.h"
 #include "testutil.h"
 
@@ -59,6 +61,28 @@ static bool there(const char *name)
 	return lstat(path, &st) == 0;
 }
 
+/* What a writer killed mid-write leaves in its lock file. */
+static void mark(const char *id)
+{
+	char name[128];
+	char *p;
+
+	snprintf(name, sizeof(name), "%s.lock", id);
+	p = tu_write(dir, name, 0600, "w");
+	assert_non_null(p);
+	free(p);
+}
+
+static bool marked(const char *id)
+{
+	char path[512];
+	_cleanup_free_ char *text = NULL;
+
+	snprintf(path, sizeof(path), "%s/%s.lock", dir, id);
+	text = tu_read(path);
+	return text && text[0] == 'w';
+}
+
 static void test_lock_sweeps_own_temps(void **state)
 {
 	/* Not c1's, or not a temp name mkostemp makes: left alone. */
@@ -74,6 +98,7 @@ static void test_lock_sweeps_own_temps(void **state)
 	(void)state;
 	put(".c1.json.Ab12Cd");
 	put(".c1.json.000000");
+	mark("c1");
 	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
 		put(kept[i]);
 	/* A directory of that name cannot be a writer's temp file either. */
@@ -87,9 +112,14 @@ static void test_lock_sweeps_own_temps(void **state)
 		if (!there(kept[i]))
 			fail_msg("%s was removed", kept[i]);
 	assert_true(there(".c1.json.Dir123"));
+	/* The mark is cleared: the next locker lists nothing. */
+	assert_false(marked("c1"));
 	store_unlock(dir, "c1", fd, false);
-	/* An entry written under the lock is whole, and leaves no temp file. */
+	/* Without a mark the lock is all (no directory listing); an explicit sweep (GC) goes
+	 * by the names alone. */
 	assert_int_equal(store_lock(dir, "c2", &fd, &e), 0);
+	assert_true(there(".c2.json.Xy98Zw"));
+	store_sweep_temps(dir, "c2");
 	assert_false(there(".c2.json.Xy98Zw"));
 	store_unlock(dir, "c2", fd, false);
 }
@@ -106,6 +136,7 @@ static void test_sweep_waits_for_the_holder(void **state)
 	(void)state;
 	assert_int_equal(store_lock(dir, "busy", &fd, &e), 0);
 	put(".busy.json.Wr1tng");
+	assert_int_equal(pwrite(fd, "w", 1, 0), 1); /* writing, as save() marks it */
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
@@ -120,11 +151,92 @@ static void test_sweep_waits_for_the_holder(void **state)
 	}
 	nanosleep(&ts, NULL); /* the child is waiting for our lock now */
 	assert_true(there(".busy.json.Wr1tng"));
-	store_unlock(dir, "busy", fd, false);
+	/* We "die" with the mark set: the child, once it has the lock, sweeps. */
+	close(fd);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
 	assert_false(there(".busy.json.Wr1tng"));
+}
+
+static size_t temps_of(const char *prefix)
+{
+	size_t n = 0;
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		n += strncmp(de->d_name, prefix, strlen(prefix)) == 0;
+	closedir(d);
+	return n;
+}
+
+/* A writer (a large, fsynced entry, over and over) killed the moment its temp file is there:
+ * the next locker finds the mark and no temp file is left after it; a whole write leaves the
+ * mark clear. */
+static void test_killed_writer(void **state)
+{
+	struct plan *p = calloc(1, sizeof(*p));
+	struct attachment *a;
+	size_t big = 2 << 20, mid_write = 0;
+	char *blob = malloc(big + 1);
+	struct err e = { 0 };
+	int fd = -1;
+
+	(void)state;
+	assert_non_null(p);
+	assert_non_null(blob);
+	memset(blob, 'x', big);
+	blob[big] = '\0';
+	p->container_id = strdup("victim");
+	p->ifname = strdup("eth0");
+	a = plan_add(p);
+	assert_non_null(a);
+	a->network = strdup("n");
+	a->ifname = strdup("eth0");
+	a->version = strdup("1.0.0");
+	a->conf = json_pack("{s:s,s:s,s:s}", "name", "n", "type", "bridge", "blob", blob);
+	a->master = true;
+	free(blob);
+	assert_int_equal(store_lock(dir, "victim", &fd, &e), 0);
+	assert_int_equal(store_create(dir, p, &e), 0);
+	assert_false(marked("victim"));
+	store_unlock(dir, "victim", fd, false);
+	for (int i = 0; i < 5; i++) {
+		struct timespec t0, now, nap = { 0, 100 * 1000 };
+		int status;
+		pid_t pid = fork();
+
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			int cfd = -1;
+
+			alarm(20);
+			if (store_lock(dir, "victim", &cfd, NULL) < 0)
+				_exit(2);
+			for (;;)
+				if (store_create(dir, p, NULL) < 0)
+					_exit(3);
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		do {
+			nanosleep(&nap, NULL);
+			clock_gettime(CLOCK_MONOTONIC, &now);
+		} while (!temps_of(".victim.json.") && now.tv_sec - t0.tv_sec < 10);
+		kill(pid, SIGKILL);
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFSIGNALED(status));
+		mid_write += temps_of(".victim.json.") > 0;
+		assert_int_equal(store_lock(dir, "victim", &fd, &e), 0);
+		assert_int_equal(temps_of(".victim.json."), 0);
+		assert_false(marked("victim"));
+		store_unlock(dir, "victim", fd, false);
+	}
+	/* Kills that hit a write, or this tested nothing. */
+	print_message("killed mid-write %zu of 5 times\n", mid_write);
+	assert_true(mid_write > 0);
+	plan_free(p);
 }
 
 static int by_str(const void *a, const void *b)
@@ -170,6 +282,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sweep_waits_for_the_holder, make_dir,
 						remove_dir),
 		cmocka_unit_test_setup_teardown(test_temps_merge, make_dir, remove_dir),
+		cmocka_unit_test_setup_teardown(test_killed_writer, make_dir, remove_dir),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
