@@ -27,7 +27,7 @@ check "setsid child: ADD succeeds" [ "$RC" -eq 0 ]
 check "setsid child: ADD does not wait for the child (took ${took}s)" [ "$took" -le 3 ]
 multus DEL s1 eth0 /run/netns/a <"$T/nc"
 check "setsid child: DEL clean" sh -c "[ $RC -eq 0 ] && ! ip netns exec a ip link show eth0 2>/dev/null"
-pkill -x -f "sleep 30" 2>/dev/null
+pgrep_here -x -f "sleep 30" | xargs -r kill 2>/dev/null
 
 # Results that are not one JSON object: ADD fails naming the network, and rolls back.
 for m in twodocs trailing empty null array badidx errok; do
@@ -168,7 +168,7 @@ check "DEL racing ADD: DEL succeeds" [ "$RC" -eq 0 ]
 multus DEL race eth0 /run/netns/r <"$T/nc"
 check "DEL racing ADD: then nothing is left" sh -c "[ $RC -eq 0 ] && [ \$(ip netns exec r ip -o link | wc -l) = 1 ] && [ $(ipam_count good) = 0 ] && [ $(ipam_count late-net) = 0 ] && [ ! -e '$STORE/race.json' ]"
 ip netns del r
-pkill -x -f "sleep 30" 2>/dev/null
+pgrep_here -x -f "sleep 30" | xargs -r kill 2>/dev/null
 
 # 20 ADDs of different containers at once, then 20 DELs at once.
 netconf m '"defaultDelegates":"good"' >"$T/nc"
