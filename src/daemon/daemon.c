@@ -314,11 +314,12 @@ static int loop(struct daemon *d, int sfd, pid_t child)
 				nc = 0;
 			}
 		}
+		/* The plugins first: they wait for their answers, the API transfers do not. */
+		if (!d->stopping)
+			server_tick(d, fds + n, nc);
 		if (d->listen_fd >= 0 && fds[1].revents)
 			server_accept(d);
 		api_dispatch(d);
-		if (!d->stopping)
-			server_tick(d, fds + n, nc);
 	}
 	counters(d);
 	return status;

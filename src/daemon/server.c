@@ -104,6 +104,9 @@ void server_close_all(struct daemon *d)
 		client_free(d, d->clients);
 }
 
+static bool client_read(struct daemon *d, struct client *c);
+static bool client_write(struct client *c);
+
 void server_accept(struct daemon *d)
 {
 	for (;;) {
@@ -133,6 +136,10 @@ void server_accept(struct daemon *d)
 		c->next = d->clients;
 		d->clients = c;
 		d->n_clients++;
+		/* The plugin writes its request right after connecting: it is usually there, and
+		 * answered now rather than after another turn of the loop. */
+		if (!client_read(d, c) || (c->st == C_WRITING && !client_write(c)))
+			client_free(d, c);
 	}
 }
 

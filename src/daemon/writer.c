@@ -14,6 +14,7 @@
 #define BACKOFF_FIRST_MS 100
 #define BACKOFF_MAX_MS 2000
 #define JOBS_MAX 4096
+#define IN_FLIGHT_MAX 16 /* writes under way at once: a burst of ADDs is spread out */
 
 struct job {
 	char *method, *path, *body, *what;
@@ -110,7 +111,10 @@ long writer_tick(struct daemon *d)
 	uint64_t now = now_ms();
 	long next = -1;
 	struct job *j, *n;
+	unsigned in_flight = 0;
 
+	for (j = d->jobs; j; j = j->next)
+		in_flight += j->x != NULL;
 	for (j = d->jobs; j; j = n) {
 		n = j->next;
 		if (j->x)
@@ -128,11 +132,15 @@ long writer_tick(struct daemon *d)
 			next = next < 0 || w < next ? w : next;
 			continue;
 		}
+		if (in_flight >= IN_FLIGHT_MAX)
+			continue; /* its turn comes when one is done (on_written) */
 		j->x = xfer_start(d, j->method, j->path, j->body, 1 << 20,
 				  (long)(j->deadline - now), NULL, on_written, j);
 		if (!j->x) {
 			j->next_try = now + (uint64_t)j->backoff_ms;
 			next = next < 0 || j->backoff_ms < next ? j->backoff_ms : next;
+		} else {
+			in_flight++;
 		}
 	}
 	return next;
