@@ -11,6 +11,7 @@
 #include "k8s/cache.h"
 
 #define WALL_FACTOR 10 /* a call's wall time: at most this many times its budget */
+#define RQ_LOOK_NS 1000000ULL /* below this much wall time, not worth reading schedstat */
 
 /*
  * The bound is on waiting for the daemon. Time this process spent runnable but not running
@@ -56,17 +57,21 @@ static void bound_start(struct bound *b, uint64_t budget)
 	b->wall_end = b->start + budget * WALL_FACTOR;
 }
 
-/* What counts of the time since bound_start. */
-static uint64_t bound_spent(const struct bound *b)
+/* What counts of the time since bound_start, at `now`. */
+static uint64_t bound_spent(const struct bound *b, uint64_t now)
 {
-	uint64_t wall = now_ns() - b->start, rq = runqueue_ns() - b->rq0;
+	uint64_t wall = now - b->start, rq;
 
+	/* The usual answer, well within the budget: all of it counts, no need to look. */
+	if (wall < RQ_LOOK_NS)
+		return wall;
+	rq = runqueue_ns() - b->rq0;
 	return rq >= wall ? 0 : wall - rq;
 }
 
 static int left_ms(const struct bound *b)
 {
-	uint64_t spent = bound_spent(b), now = now_ns(), left;
+	uint64_t now = now_ns(), spent = bound_spent(b, now), left;
 
 	if (spent >= b->budget || now >= b->wall_end)
 		return 0;
@@ -227,7 +232,7 @@ int k8s_cache_ask(const char *path, uint64_t *budget_ns, json_t *req, enum cache
 		return err_set(e, -ETIMEDOUT, "%s: no time left", path);
 	bound_start(&b, *budget_ns);
 	r = ask(path, &b, req, op, ret, e);
-	spent = bound_spent(&b);
+	spent = bound_spent(&b, now_ns());
 	*budget_ns = spent >= *budget_ns ? 0 : *budget_ns - spent;
 	return r;
 }
