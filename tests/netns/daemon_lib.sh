@@ -54,3 +54,15 @@ add() {
 	multus DEL "$1" eth0 /run/netns/pod "$_a" <"$T/nc" >/dev/null 2>&1
 }
 unmapped() { [ -n "$(ls "$T/ld")" ] && ! cat "$T"/ld/log.* | grep -Eq "calling init: .*($TLS_LIBS)"; }
+# wait_cached N: until the daemon's cache holds N pods (its counters), after the watch brought
+# one: a fixed sleep is too short on a busy machine.
+wait_cached() { i=0; while [ "$(counter pods)" -lt "$1" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done; }
+# wait_pod_has NAME TEXT: until the cached pod default/NAME (as the daemon answers) has TEXT.
+wait_pod_has() {
+	i=0
+	while ! /usr/bin/python3 "$SRC/tests/k8s/cache_client.py" --socket "$SOCK" \
+		--request '{"v":1,"op":"pod","namespace":"default","name":"'"$1"'"}' 2>/dev/null | grep -qF "$2" &&
+		[ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+}
+# wait_hung L: until a pods watch asked for after line L of requests.log hangs (a hang fault).
+wait_hung() { wait_for sh -c "tail -n +$(($1 + 1)) '$R' | jq -se 'any(.[]; .path == \"/api/v1/pods\" and .fault == \"hang\")' >/dev/null"; }

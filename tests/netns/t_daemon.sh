@@ -46,8 +46,9 @@ W0=$(jq -s '[.[] | select(.watch == true and .path == "/api/v1/pods")] | length'
 touch "$API/watch.cut"
 check "watch cut: the daemon watches again (from its resourceVersion, no new LIST)" wait_for sh -c "[ \$(jq -s '[.[] | select(.watch == true and .path == \"/api/v1/pods\")] | length' '$R') -gt $W0 ]"
 LISTS=$(jq -s '[.[] | select(.path == "/api/v1/pods" and .watch != true)] | length' "$R")
+P=$(counter pods)
 npod default after-cut "" tke.cloud.tencent.com/networks net-a
-sleep 0.3
+wait_cached $((P + 1))
 F0=$(counter fetched)
 L=$(lines)
 add c3 default after-cut
@@ -60,8 +61,9 @@ ALL=$(jq -s '[.[] | select((.path == "/api/v1/pods" or (.path | endswith("/netwo
 touch "$API/watch.gone" "$API/watch.cut"
 check "410: the daemon lists again" wait_for sh -c "[ \$(jq -s '[.[] | select((.path == \"/api/v1/pods\" or (.path | endswith(\"/network-attachment-definitions\"))) and .watch != true)] | length' '$R') -gt $ALL ] && grep -q 'is gone (410); listing again' '$DOUT'"
 check "410: and watches again" wait_for sh -c "[ \$(tail -n 1 '$R' | jq -r .watch) = true ] || jq -s -e '.[-3:] | any(.watch == true)' '$R'"
+P=$(counter pods)
 npod default after-gone "" tke.cloud.tencent.com/networks net-a
-sleep 0.3
+wait_cached $((P + 1))
 F0=$(counter fetched)
 L=$(lines)
 add c4 default after-gone
@@ -112,10 +114,11 @@ rm -f "$API/faults.json"
 # The pods watch held up (it hangs); the pod is made anew under another uid: the cache has the
 # old one, so the daemon fetches it.
 npod default re "uid-old" tke.cloud.tencent.com/networks net-a
-sleep 0.3
+wait_for sh -c "/usr/bin/python3 '$SRC/tests/k8s/cache_client.py' --socket '$SOCK' --request '{\"v\":1,\"op\":\"pod\",\"namespace\":\"default\",\"name\":\"re\",\"uid\":\"uid-old\"}' | grep -q '^ok .*uid-old'"
 faults '[{"method": "GET", "path": "^/api/v1/pods$", "action": {"hang": true}}]'
+L=$(lines)
 touch "$API/watch.cut"
-sleep 0.3
+wait_hung "$L" # the pods watch, cut, asked for again, hangs
 npod default re "uid-new" tke.cloud.tencent.com/networks net-a
 S0=$(counter stale) F0=$(counter fetched)
 L=$(lines)

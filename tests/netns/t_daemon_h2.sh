@@ -35,8 +35,9 @@ check "cached ADD over h2: succeeds, zero API requests of the plugin's" sh -c "[
 check "cached ADD: the daemon wrote the status and 2 AddedInterface events" wait_for sh -c "[ \"\$(jq -c '.metadata.annotations[\"k8s.v1.cni.cncf.io/network-status\"] | fromjson | map(.interface)' '$API/objects/pods/default/web.json')\" = '[\"eth0\",\"net1\"]' ] && [ \$(jq -s '[.[] | select(.reason == \"AddedInterface\" and .involvedObject.name == \"web\")] | length' '$API/events.log') -eq 2 ]"
 # A pod the watch has not brought: the daemon GETs it, on the same connection.
 faults '[{"method": "GET", "path": "^/api/v1/pods$", "action": {"hang": true}}]'
+L=$(lines)
 touch "$API/watch.cut"
-sleep 0.3
+wait_hung "$L" # the pods watch, cut, asked for again, hangs
 npod default late "" tke.cloud.tencent.com/networks net-a
 /usr/bin/python3 "$SRC/tests/k8s/cache_client.py" --socket "$SOCK" --request '{"v":1,"op":"pod","namespace":"default","name":"late"}' >"$T/late" 2>&1
 rm -f "$API/faults.json"
@@ -65,7 +66,7 @@ check "GOAWAY: both watches on the new connection, from their resourceVersions (
 check "GOAWAY: the daemon logged the cut and its backoff" grep -q "watch .*: the watch stream was cut; again in [0-9]* ms" "$DOUT"
 # Fresh data: web's second attachment is net-b now.
 npod default web "" tke.cloud.tencent.com/networks net-a k8s.v1.cni.cncf.io/networks net-b@net2
-sleep 0.3
+wait_pod_has web net-b@net2
 L=$(lines)
 add c2 default web
 check "after GOAWAY: the ADD is served from the cache with the new data (net2), no plugin request" sh -c "[ $RC -eq 0 ] && jq -e '.interfaces | map(.name) | index(\"net2\")' '$T/out' >/dev/null && [ $(plugin_reqs "$L") -eq 0 ]"
@@ -79,7 +80,7 @@ check "dropped: the daemon connects again (a third h2 connection)" wait_for sh -
 CONN3=$(jq -s '[.[] | select(.event == "open")] | last | .conn' "$C")
 check "dropped: both watches on it" wait_for watching "$CONN3"
 npod default web "" tke.cloud.tencent.com/networks net-a k8s.v1.cni.cncf.io/networks net-a@net3
-sleep 0.3
+wait_pod_has web net-a@net3
 L=$(lines)
 add c3 default web
 check "after the drop: the ADD is served from the cache with the new data (net3), no plugin request" sh -c "[ $RC -eq 0 ] && jq -e '.interfaces | map(.name) | index(\"net3\")' '$T/out' >/dev/null && [ $(plugin_reqs "$L") -eq 0 ]"
