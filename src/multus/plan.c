@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cni/cni.h"
 #include "multus/plan.h"
@@ -148,36 +150,49 @@ static json_t *str_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-json_t *plan_to_json(const struct plan *p)
+/* The entry's members before "attachments", in their order. */
+static json_t *head_to_json(const struct plan *p, int *bad)
 {
-	json_auto_t *j = json_object(), *arr = json_array();
-	int bad = 0;
+	json_t *j = json_object();
 
 	/* Every set must succeed: json_string() refuses text that is not UTF-8, and a record
 	 * missing an attachment would make DEL leave it behind. */
-	bad |= json_object_set_new(j, "formatVersion", json_integer(1));
-	bad |= json_object_set_new(j, "name", str_or_null(p->conf_name));
-	bad |= json_object_set_new(j, "containerID", str_or_null(p->container_id));
-	bad |= json_object_set_new(j, "netns", str_or_null(p->netns));
-	bad |= json_object_set_new(j, "ifname", str_or_null(p->ifname));
-	bad |= json_object_set_new(j, "cniVersion", str_or_null(p->cni_version));
-	bad |= json_object_set_new(j, "podNamespace", str_or_null(p->pod_namespace));
-	bad |= json_object_set_new(j, "podName", str_or_null(p->pod_name));
-	bad |= json_object_set_new(j, "podUID", str_or_null(p->pod_uid));
-	bad |= json_object_set_new(j, "generation", json_integer((json_int_t)p->generation));
-	for (size_t i = 0; i < p->n; i++) {
-		const struct attachment *a = &p->att[i];
-		json_t *links = links_to_json(a->links, a->n_links, &bad);
-		char *conf = json_dumps(a->conf, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	*bad |= json_object_set_new(j, "formatVersion", json_integer(1));
+	*bad |= json_object_set_new(j, "name", str_or_null(p->conf_name));
+	*bad |= json_object_set_new(j, "containerID", str_or_null(p->container_id));
+	*bad |= json_object_set_new(j, "netns", str_or_null(p->netns));
+	*bad |= json_object_set_new(j, "ifname", str_or_null(p->ifname));
+	*bad |= json_object_set_new(j, "cniVersion", str_or_null(p->cni_version));
+	*bad |= json_object_set_new(j, "podNamespace", str_or_null(p->pod_namespace));
+	*bad |= json_object_set_new(j, "podName", str_or_null(p->pod_name));
+	*bad |= json_object_set_new(j, "podUID", str_or_null(p->pod_uid));
+	*bad |= json_object_set_new(j, "generation", json_integer((json_int_t)p->generation));
+	return j;
+}
 
-		bad |= json_array_append_new(
-		    arr, json_pack("{s:s,s:s,s:b,s:s,s:s,s:O?,s:s?,s:O?,s:s*,s:s,s:O?,s:o}",
-				   "network", a->network, "ifname", a->ifname, "master", a->master,
-				   "config", conf, "cniVersion", a->version, "runtimeConfig",
-				   a->runtime_config, "cniArgs", a->cni_args, "defaultRoute",
-				   a->default_route, "resourceName", a->resource_name, "state",
-				   a->state == ATT_ADDED ? "added" : "planned", "result", a->result,
-				   "links", links));
+/* One attachment, its config already encoded (NULL: the attachment cannot be). */
+static json_t *att_to_json(const struct attachment *a, const char *conf, int *bad)
+{
+	json_t *links = links_to_json(a->links, a->n_links, bad);
+
+	return json_pack("{s:s,s:s,s:b,s:s,s:s,s:O?,s:s?,s:O?,s:s*,s:s,s:O?,s:o}", "network",
+			 a->network, "ifname", a->ifname, "master", a->master, "config", conf,
+			 "cniVersion", a->version, "runtimeConfig", a->runtime_config, "cniArgs",
+			 a->cni_args, "defaultRoute", a->default_route, "resourceName",
+			 a->resource_name, "state", a->state == ATT_ADDED ? "added" : "planned",
+			 "result", a->result, "links", links);
+}
+
+json_t *plan_to_json(const struct plan *p)
+{
+	json_auto_t *j = NULL, *arr = json_array();
+	int bad = 0;
+
+	j = head_to_json(p, &bad);
+	for (size_t i = 0; i < p->n; i++) {
+		char *conf = json_dumps(p->att[i].conf, PLAN_TEXT_FLAGS);
+
+		bad |= json_array_append_new(arr, att_to_json(&p->att[i], conf, &bad));
 		free(conf);
 	}
 	bad |= json_object_set(j, "attachments", arr);
@@ -185,6 +200,126 @@ json_t *plan_to_json(const struct plan *p)
 	if (bad || json_array_size(arr) != p->n)
 		return NULL;
 	return TAKE_PTR(j);
+}
+
+/*
+ * plan_to_text's memory of what each attachment (by index) encoded to last: deep copies of
+ * its config and of its object, and their texts. ADD encodes the whole entry after every
+ * delegate, and all but one attachment are as they were: an equal tree (json_equal, cheaper
+ * than encoding) reuses the text. Copies, not references: the plan's objects may change in
+ * place.
+ */
+static struct att_memo {
+	json_t *conf, *obj;
+	char *conf_text, *text;
+} * memo;
+static size_t n_memo;
+
+/* `*tree`/`*text` made to hold `v` and its text (the text borrowed); NULL on ENOMEM. */
+static const char *memo_text(json_t **tree, char **text, json_t *v)
+{
+	json_t *copy;
+	char *t;
+
+	if (*tree && json_equal(*tree, v))
+		return *text;
+	copy = json_deep_copy(v);
+	t = json_dumps(v, PLAN_TEXT_FLAGS);
+	if (!copy || !t) {
+		json_decref(copy);
+		free(t);
+		return NULL;
+	}
+	json_decref(*tree);
+	free(*text);
+	*tree = copy;
+	*text = t;
+	return t;
+}
+
+static int memo_reserve(size_t n)
+{
+	struct att_memo *m;
+
+	if (n <= n_memo)
+		return 0;
+	m = realloc(memo, n * sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	memset(m + n_memo, 0, (n - n_memo) * sizeof(*m));
+	memo = m;
+	n_memo = n;
+	return 0;
+}
+
+/* dst += src (dst has room: plan_to_text measures first). */
+static char *put(char *dst, const char *src)
+{
+	size_t len = strlen(src);
+
+	memcpy(dst, src, len);
+	return dst + len;
+}
+
+int plan_to_text(const struct plan *p, char **ret_text)
+{
+	_cleanup_free_ char *head = NULL, *pre = NULL;
+	const char **texts = NULL;
+	json_auto_t *jh = NULL, *jp = NULL;
+	char *buf, *w;
+	size_t len;
+	int bad = 0, r = -EINVAL;
+
+	jh = head_to_json(p, &bad);
+	jp = links_to_json(p->pre, p->n_pre, &bad);
+	if (bad)
+		return -EINVAL;
+	if (memo_reserve(p->n) < 0 || !(texts = calloc(p->n + 1, sizeof(*texts))))
+		return -ENOMEM;
+	for (size_t i = 0; i < p->n; i++) {
+		const char *conf =
+		    p->att[i].conf ? memo_text(&memo[i].conf, &memo[i].conf_text, p->att[i].conf)
+				   : NULL;
+		json_auto_t *obj = NULL;
+
+		if (p->att[i].conf && !conf) {
+			r = -ENOMEM;
+			goto out;
+		}
+		obj = att_to_json(&p->att[i], conf, &bad);
+		if (!obj || bad)
+			goto out;
+		texts[i] = memo_text(&memo[i].obj, &memo[i].text, obj);
+		if (!texts[i]) {
+			r = -ENOMEM;
+			goto out;
+		}
+	}
+	/* JSON_COMPACT's layout: {"k":v,...} and [v,...], no spaces. */
+	head = json_dumps(jh, PLAN_TEXT_FLAGS);
+	pre = json_dumps(jp, PLAN_TEXT_FLAGS);
+	r = -ENOMEM;
+	if (!head || !pre || strlen(head) < 3)
+		goto out;
+	len = strlen(head) + strlen(",\"attachments\":[],\"preexisting\":") + strlen(pre) + 1;
+	for (size_t i = 0; i < p->n; i++)
+		len += strlen(texts[i]) + 1;
+	buf = malloc(len);
+	if (!buf)
+		goto out;
+	w = buf + strlen(head) - 1; /* over its closing brace */
+	memcpy(buf, head, strlen(head) - 1);
+	w = put(w, ",\"attachments\":[");
+	for (size_t i = 0; i < p->n; i++)
+		w = put(put(w, i ? "," : ""), texts[i]);
+	w = put(put(w, "],\"preexisting\":"), pre);
+	w = put(w, "}");
+	*w = '\0';
+	*ret_text = buf;
+	r = 0;
+out:
+	free(texts);
+	return r;
 }
 
 static int dup_opt(json_t *j, const char *key, char **out)

@@ -69,6 +69,14 @@ void plan_freep(struct plan **p);
 
 /* Store serialization. */
 json_t *plan_to_json(const struct plan *p);
+/* How an entry is encoded: json_dumps(plan_to_json(p), PLAN_TEXT_FLAGS). */
+#define PLAN_TEXT_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER)
+/*
+ * Those bytes, made from each attachment's text as this process last encoded it when the
+ * attachment is unchanged (the entry is encoded after every delegate). 0, -EINVAL when
+ * plan_to_json would give NULL (text that is not UTF-8), -ENOMEM. Not thread-safe.
+ */
+int plan_to_text(const struct plan *p, char **ret_text);
 int plan_from_json(json_t *j, struct plan **ret, struct err *e);
 
 /* Adds an empty attachment and returns it (NULL on ENOMEM). */

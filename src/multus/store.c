@@ -350,17 +350,16 @@ static void journal_drop(const char *dir, const char *id)
 /* The entry's text for p as it stands, or why it cannot be stored. */
 static int encode(const struct plan *p, char **ret_text, struct err *e)
 {
-	json_auto_t *j = plan_to_json(p);
-	char *text;
+	char *text = NULL;
+	int r = plan_to_text(p, &text);
 
 	/* A record that cannot be written whole must not be written at all: DEL works from it. */
-	if (!j)
+	if (r == -EINVAL)
 		return err_setc(e, CNI_ERR_IO, -EINVAL,
 				"cannot encode the store entry of %s (strings that are not UTF-8?)",
 				p->container_id);
-	text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	if (!text)
-		return -ENOMEM;
+	if (r < 0)
+		return r;
 	/* Nor one that store_load would refuse: DEL could never read it back. */
 	if (strlen(text) > STORE_MAX_BYTES) {
 		size_t len = strlen(text);
