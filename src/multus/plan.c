@@ -6,9 +6,10 @@
 
 #include "cni/cni.h"
 #include "multus/plan.h"
+#include "multus/plan_int.h"
 #include "util/names.h"
 
-static void attachment_done(struct attachment *a)
+void plan_attachment_done(struct attachment *a)
 {
 	free(a->network);
 	free(a->ifname);
@@ -28,7 +29,7 @@ void plan_free(struct plan *p)
 	if (!p)
 		return;
 	for (size_t i = 0; i < p->n; i++)
-		attachment_done(&p->att[i]);
+		plan_attachment_done(&p->att[i]);
 	free(p->att);
 	free(p->pre);
 	for (size_t i = 0; i < p->n_legacy_files; i++)
@@ -70,7 +71,7 @@ struct attachment *plan_add(struct plan *p)
 void plan_truncate(struct plan *p, size_t n)
 {
 	while (p->n > n)
-		attachment_done(&p->att[--p->n]);
+		plan_attachment_done(&p->att[--p->n]);
 }
 
 struct attachment *plan_master(struct plan *p)
@@ -110,7 +111,7 @@ int plan_add_preexisting(struct plan *p, const char *name, int index)
 	return links_put(&p->pre, &p->n_pre, name, index);
 }
 
-static json_t *links_to_json(const struct owned_link *links, size_t n, int *bad)
+json_t *plan_links_to_json(const struct owned_link *links, size_t n, int *bad)
 {
 	json_t *arr = json_array();
 
@@ -150,8 +151,7 @@ static json_t *str_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-/* The entry's members before "attachments", in their order. */
-static json_t *head_to_json(const struct plan *p, int *bad)
+json_t *plan_head_to_json(const struct plan *p, int *bad)
 {
 	json_t *j = json_object();
 
@@ -170,10 +170,9 @@ static json_t *head_to_json(const struct plan *p, int *bad)
 	return j;
 }
 
-/* One attachment, its config already encoded (NULL: the attachment cannot be). */
-static json_t *att_to_json(const struct attachment *a, const char *conf, int *bad)
+json_t *plan_att_to_json(const struct attachment *a, const char *conf, int *bad)
 {
-	json_t *links = links_to_json(a->links, a->n_links, bad);
+	json_t *links = plan_links_to_json(a->links, a->n_links, bad);
 
 	return json_pack("{s:s,s:s,s:b,s:s,s:s,s:O?,s:s?,s:O?,s:s*,s:s,s:O?,s:o}", "network",
 			 a->network, "ifname", a->ifname, "master", a->master, "config", conf,
@@ -188,138 +187,18 @@ json_t *plan_to_json(const struct plan *p)
 	json_auto_t *j = NULL, *arr = json_array();
 	int bad = 0;
 
-	j = head_to_json(p, &bad);
+	j = plan_head_to_json(p, &bad);
 	for (size_t i = 0; i < p->n; i++) {
 		char *conf = json_dumps(p->att[i].conf, PLAN_TEXT_FLAGS);
 
-		bad |= json_array_append_new(arr, att_to_json(&p->att[i], conf, &bad));
+		bad |= json_array_append_new(arr, plan_att_to_json(&p->att[i], conf, &bad));
 		free(conf);
 	}
 	bad |= json_object_set(j, "attachments", arr);
-	bad |= json_object_set_new(j, "preexisting", links_to_json(p->pre, p->n_pre, &bad));
+	bad |= json_object_set_new(j, "preexisting", plan_links_to_json(p->pre, p->n_pre, &bad));
 	if (bad || json_array_size(arr) != p->n)
 		return NULL;
 	return TAKE_PTR(j);
-}
-
-/*
- * plan_to_text's memory of what each attachment (by index) encoded to last: deep copies of
- * its config and of its object, and their texts. ADD encodes the whole entry after every
- * delegate, and all but one attachment are as they were: an equal tree (json_equal, cheaper
- * than encoding) reuses the text. Copies, not references: the plan's objects may change in
- * place.
- */
-static struct att_memo {
-	json_t *conf, *obj;
-	char *conf_text, *text;
-} * memo;
-static size_t n_memo;
-
-/* `*tree`/`*text` made to hold `v` and its text (the text borrowed); NULL on ENOMEM. */
-static const char *memo_text(json_t **tree, char **text, json_t *v)
-{
-	json_t *copy;
-	char *t;
-
-	if (*tree && json_equal(*tree, v))
-		return *text;
-	copy = json_deep_copy(v);
-	t = json_dumps(v, PLAN_TEXT_FLAGS);
-	if (!copy || !t) {
-		json_decref(copy);
-		free(t);
-		return NULL;
-	}
-	json_decref(*tree);
-	free(*text);
-	*tree = copy;
-	*text = t;
-	return t;
-}
-
-static int memo_reserve(size_t n)
-{
-	struct att_memo *m;
-
-	if (n <= n_memo)
-		return 0;
-	m = realloc(memo, n * sizeof(*m));
-	if (!m)
-		return -ENOMEM;
-	memset(m + n_memo, 0, (n - n_memo) * sizeof(*m));
-	memo = m;
-	n_memo = n;
-	return 0;
-}
-
-/* dst += src (dst has room: plan_to_text measures first). */
-static char *put(char *dst, const char *src)
-{
-	size_t len = strlen(src);
-
-	memcpy(dst, src, len);
-	return dst + len;
-}
-
-int plan_to_text(const struct plan *p, char **ret_text)
-{
-	_cleanup_free_ char *head = NULL, *pre = NULL;
-	const char **texts = NULL;
-	json_auto_t *jh = NULL, *jp = NULL;
-	char *buf, *w;
-	size_t len;
-	int bad = 0, r = -EINVAL;
-
-	jh = head_to_json(p, &bad);
-	jp = links_to_json(p->pre, p->n_pre, &bad);
-	if (bad)
-		return -EINVAL;
-	if (memo_reserve(p->n) < 0 || !(texts = calloc(p->n + 1, sizeof(*texts))))
-		return -ENOMEM;
-	for (size_t i = 0; i < p->n; i++) {
-		const char *conf =
-		    p->att[i].conf ? memo_text(&memo[i].conf, &memo[i].conf_text, p->att[i].conf)
-				   : NULL;
-		json_auto_t *obj = NULL;
-
-		if (p->att[i].conf && !conf) {
-			r = -ENOMEM;
-			goto out;
-		}
-		obj = att_to_json(&p->att[i], conf, &bad);
-		if (!obj || bad)
-			goto out;
-		texts[i] = memo_text(&memo[i].obj, &memo[i].text, obj);
-		if (!texts[i]) {
-			r = -ENOMEM;
-			goto out;
-		}
-	}
-	/* JSON_COMPACT's layout: {"k":v,...} and [v,...], no spaces. */
-	head = json_dumps(jh, PLAN_TEXT_FLAGS);
-	pre = json_dumps(jp, PLAN_TEXT_FLAGS);
-	r = -ENOMEM;
-	if (!head || !pre || strlen(head) < 3)
-		goto out;
-	len = strlen(head) + strlen(",\"attachments\":[],\"preexisting\":") + strlen(pre) + 1;
-	for (size_t i = 0; i < p->n; i++)
-		len += strlen(texts[i]) + 1;
-	buf = malloc(len);
-	if (!buf)
-		goto out;
-	w = buf + strlen(head) - 1; /* over its closing brace */
-	memcpy(buf, head, strlen(head) - 1);
-	w = put(w, ",\"attachments\":[");
-	for (size_t i = 0; i < p->n; i++)
-		w = put(put(w, i ? "," : ""), texts[i]);
-	w = put(put(w, "],\"preexisting\":"), pre);
-	w = put(w, "}");
-	*w = '\0';
-	*ret_text = buf;
-	r = 0;
-out:
-	free(texts);
-	return r;
 }
 
 static int dup_opt(json_t *j, const char *key, char **out)

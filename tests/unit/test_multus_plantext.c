@@ -120,6 +120,24 @@ static void test_same_bytes_through_changes(void **state)
 	/* A config that changes back is encoded as it is now. */
 	assert_int_equal(json_object_del(p->att[1].conf, "mtu"), 0);
 	assert_same_text(p);
+	/* Every other member the entry has. */
+	free(p->att[1].ifname);
+	p->att[1].ifname = xstrdup("net9");
+	assert_same_text(p);
+	p->att[0].master = false;
+	assert_same_text(p);
+	p->att[1].resource_name = xstrdup("intel.com/sriov");
+	assert_same_text(p);
+	free(p->att[1].version);
+	p->att[1].version = xstrdup("0.4.0");
+	assert_same_text(p);
+	p->att[1].state = ATT_PLANNED;
+	assert_same_text(p);
+	p->att[0].links[0].index = 4; /* in place */
+	assert_same_text(p);
+	json_decref(p->att[0].runtime_config);
+	p->att[0].runtime_config = NULL;
+	assert_same_text(p);
 
 	/* Fewer attachments, then more again, a third one new. */
 	plan_truncate(p, 1);
