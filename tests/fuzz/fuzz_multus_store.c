@@ -2,7 +2,8 @@
 /*
  * libFuzzer target for store entries (the files in cniDir): whatever parses obeys the
  * rules DEL and GC rely on (a container id that names a file, valid ifnames, link indexes
- * above 0) and survives plan_to_json and a second parse unchanged; the same bytes read as an
+ * above 0) and survives plan_to_json and a second parse unchanged, plan_to_text giving
+ * plan_to_json's bytes (twice: the second from its memory); the same bytes read as an
  * entry's journal (lines of entries, torn ones skipped) give a record that obeys them too. No
  * file is touched.
  */
@@ -55,6 +56,18 @@ static void check(struct plan *p)
 	}
 	if (plan_master(p))
 		assert(plan_master(p)->master);
+
+	/* The entry's bytes, encoded afresh and from plan_to_text's memory, are plan_to_json's. */
+	for (int round = 0; round < 2; round++) {
+		json_t *j = plan_to_json(p);
+		char *want = json_dumps(j, PLAN_TEXT_FLAGS), *got = NULL;
+		int rt = plan_to_text(p, &got);
+
+		assert(want && rt == 0 && streq(got, want));
+		free(got);
+		free(want);
+		json_decref(j);
+	}
 
 	/* What plan_to_json writes must parse back to the same plan. */
 	t1 = dump(p);
