@@ -27,6 +27,11 @@ struct client {
 	char *out;
 	size_t out_len, out_off;
 	struct xfer *x;
+	/* nads: the answer being made, and the GETs of the names the cache lacks */
+	json_t *nads_out;
+	struct xfer *nad_x[CACHE_NAMES_MAX];
+	unsigned nads_pending;
+	bool nads_failed;
 	struct client *next;
 };
 
@@ -91,6 +96,9 @@ static void client_free(struct daemon *d, struct client *c)
 		}
 	d->n_clients--;
 	xfer_cancel(c->x);
+	for (size_t i = 0; i < ELEMENTSOF(c->nad_x); i++)
+		xfer_cancel(c->nad_x[i]);
+	json_decref(c->nads_out);
 	cache_req_done(&c->req);
 	close(c->fd);
 	free(c->in);
@@ -262,24 +270,94 @@ void server_pod_seen(struct daemon *d, const char *key)
 	}
 }
 
+static void nads_answer(struct client *c)
+{
+	if (c->nads_failed)
+		answer(c, cache_resp_error("GET of a NAD failed"));
+	else
+		answer(c, cache_resp_ok("nads", TAKE_PTR(c->nads_out)));
+}
+
+/* A NAD the cache lacked, as the API has it (404: there is none). */
+static void on_nad_fetched(struct xfer *x, int res, long status)
+{
+	struct client *c = x->ud;
+	struct daemon *d = x->d;
+	json_auto_t *obj = NULL;
+	json_t *t = NULL;
+	const char *name = NULL;
+	char key[512];
+
+	for (size_t i = 0; i < ELEMENTSOF(c->nad_x); i++)
+		if (c->nad_x[i] == x) {
+			c->nad_x[i] = NULL;
+			name = json_string_value(json_array_get(c->req.names, i));
+		}
+	c->nads_pending--;
+	d->fetched++;
+	if (res == 0 && status == 200) {
+		obj = json_loadb(x->buf ? x->buf : "", x->len, 0, NULL);
+		t = cache_trim_nad(obj);
+	}
+	if (name && t) {
+		/* The newest we know: into the cache (the watch will say the same soon). */
+		snprintf(key, sizeof(key), "%s/%s", c->req.ns, name);
+		json_object_set(d->nads.store, key, t);
+		json_object_set_new(c->nads_out, name, t);
+	} else if (name && res == 0 && status == 404) {
+		json_object_set_new(c->nads_out, name, json_null());
+	} else {
+		json_decref(t);
+		c->nads_failed = true;
+	}
+	if (!c->nads_pending)
+		nads_answer(c);
+}
+
+/* The NADs asked for; one the cache lacks may be newer than the watch (made just before the
+ * pod): the daemon GETs it before it says there is none, as the API path would. */
 static void serve_nads(struct daemon *d, struct client *c)
 {
-	json_t *out = json_object(), *v;
+	json_t *v;
 	size_t i;
 
 	if (!d->nads.synced) {
-		json_decref(out);
 		answer(c, cache_resp_error("NADs not listed yet"));
 		return;
 	}
-	json_array_foreach (c->req.names, i, v) {
-		json_t *nad = lookup(&d->nads, c->req.ns, json_string_value(v));
-
-		json_object_set_new(out, json_string_value(v),
-				    nad ? json_incref(nad) : json_null());
+	c->nads_out = json_object();
+	if (!c->nads_out) {
+		answer(c, cache_resp_error("out of memory"));
+		return;
 	}
 	d->served++;
-	answer(c, cache_resp_ok("nads", out));
+	json_array_foreach (c->req.names, i, v) {
+		const char *name = json_string_value(v);
+		json_t *nad = lookup(&d->nads, c->req.ns, name);
+		_cleanup_free_ char *path = NULL;
+
+		if (nad) {
+			json_object_set(c->nads_out, name, nad);
+			continue;
+		}
+		if (asprintf(&path,
+			     "/apis/k8s.cni.cncf.io/v1/namespaces/%s/"
+			     "network-attachment-definitions/%s",
+			     c->req.ns, name) < 0)
+			path = NULL;
+		c->nad_x[i] = path ? xfer_start(d, "GET", path, NULL, 4u << 20, CLIENT_TIMEOUT_MS,
+						NULL, on_nad_fetched, c)
+				   : NULL;
+		if (!c->nad_x[i]) {
+			c->nads_failed = true;
+			break;
+		}
+		c->nads_pending++;
+	}
+	if (c->nads_pending)
+		c->st = C_FETCHING;
+	else
+		nads_answer(c);
 }
 
 static void serve_writes(struct daemon *d, struct client *c)

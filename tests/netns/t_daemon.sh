@@ -133,6 +133,23 @@ add c6 default re uid-new
 check "stale uid: then the ADD is served from the cache" sh -c "[ $RC -eq 0 ] && [ $(plugin_reqs "$L") -eq 0 ]"
 rm -f "$API/faults.json"
 
+# === a NAD made just before its ADD ===========================================================
+# The NADs watch held up: a NAD the cache lacks is fetched by the daemon before it answers that
+# there is none (the plugin would otherwise look in confDir only and fail the ADD).
+faults '[{"method": "GET", "path": "^/apis/k8s.cni.cncf.io/v1/network-attachment-definitions$", "action": {"hang": true}}]'
+L=$(lines)
+touch "$API/watch.cut"
+wait_for sh -c "tail -n +$((L + 1)) '$R' | jq -se 'any(.[]; (.path | endswith(\"/network-attachment-definitions\")) and .fault == \"hang\")' >/dev/null"
+nad default net-late "$(br_json net-late br-l 10.74.0.0/24)"
+F0=$(counter fetched)
+L=$(lines)
+/usr/bin/python3 "$SRC/tests/k8s/cache_client.py" --socket "$SOCK" --request '{"v":1,"op":"nads","namespace":"default","names":["net-a","net-late","none"]}' >"$T/late" 2>&1
+F1=$(counter fetched)
+check "new NAD: the daemon GETs what it lacks: net-late found, none null, net-a from the cache" sh -c "grep -q '^ok ' '$T/late' && sed 's/^ok //' '$T/late' | jq -e '.nads[\"net-late\"].spec.config | fromjson | .name == \"net-late\"' >/dev/null && sed 's/^ok //' '$T/late' | jq -e '.nads.none == null and (.nads[\"net-a\"].metadata.name == \"net-a\")' >/dev/null"
+check "new NAD: two GETs by the daemon (net-late, none), none of net-a" sh -c "[ $((F1 - F0)) -eq 2 ] && [ \"\$(tail -n +$((L + 1)) '$R' | jq -r 'select(.method == \"GET\" and (.ua | startswith(\"multus-daemon/\"))) | .path' | sort | tr '\n' ' ')\" = '/apis/k8s.cni.cncf.io/v1/namespaces/default/network-attachment-definitions/net-late /apis/k8s.cni.cncf.io/v1/namespaces/default/network-attachment-definitions/none ' ]"
+rm -f "$API/faults.json"
+touch "$API/watch.cut"
+
 # === a stopped daemon ===========================================================================
 netconf m '"kubeconfig":"'"$API/kubeconfig"'","daemonSocket":""' >"$T/nc-off"
 cp "$T/nc" "$T/nc-on" && cp "$T/nc-off" "$T/nc" && add c7 default web && BASE=$MS && cp "$T/nc-on" "$T/nc"

@@ -44,11 +44,26 @@ rm -f "$API/faults.json"
 PW=$(pod_watches 1)
 touch "$API/watch.cut" # releases the hung watch
 check "a pod not cached yet: the daemon's GET answers it" grep -q '^ok .*"name":"late"' "$T/late"
+# A NAD made just before its ADD, the NADs watch held up: the daemon GETs it for the plugin.
+P=$(counter pods)
+npod default web2 "" tke.cloud.tencent.com/networks net-a k8s.v1.cni.cncf.io/networks net-c@net9
+wait_cached $((P + 1))
+faults '[{"method": "GET", "path": "^/apis/k8s.cni.cncf.io/v1/network-attachment-definitions$", "action": {"hang": true}}]'
+L=$(lines)
+touch "$API/watch.cut"
+wait_for sh -c "tail -n +$((L + 1)) '$R' | jq -se 'any(.[]; (.path | endswith(\"/network-attachment-definitions\")) and .fault == \"hang\")' >/dev/null"
+nad default net-c "$(br_json net-c br-c 10.84.0.0/24)"
+L=$(lines)
+add c0 default web2
+rm -f "$API/faults.json"
+touch "$API/watch.cut" # releases the hung watch
+check "a NAD made just before its ADD: served (net9), the daemon GETs the NAD, no plugin request" sh -c "[ $RC -eq 0 ] && jq -e '.interfaces | map(.name) | index(\"net9\")' '$T/out' >/dev/null && [ $(plugin_reqs "$L") -eq 0 ] && tail -n +$((L + 1)) '$R' | jq -se 'any(.[]; .path == \"/apis/k8s.cni.cncf.io/v1/namespaces/default/network-attachment-definitions/net-c\" and .status == 200 and (.ua | startswith(\"multus-daemon/\")))' >/dev/null"
 dreqs 0 >"$T/d1"
 check "ONE connection, h2: LISTs, WATCHes, the GET, the PATCH and the POSTs (requests.log)" sh -c "
 	grep -q '^GET /api/v1/pods h2 ' '$T/d1' && grep -q '^GET /apis/k8s.cni.cncf.io/v1/network-attachment-definitions h2 ' '$T/d1' &&
 	grep -q '^GET /api/v1/namespaces/default/pods/late h2 ' '$T/d1' && grep -q '^PATCH /api/v1/namespaces/default/pods/web h2 ' '$T/d1' &&
-	[ \$(grep -c '^POST /api/v1/namespaces/default/events h2 ' '$T/d1') -eq 2 ] &&
+	grep -q '^GET /apis/k8s.cni.cncf.io/v1/namespaces/default/network-attachment-definitions/net-c h2 ' '$T/d1' &&
+	[ \$(grep -c '^POST /api/v1/namespaces/default/events h2 ' '$T/d1') -eq 4 ] &&
 	[ \$(awk '{print \$3 \" \" \$4}' '$T/d1' | sort -u | wc -l) -eq 1 ] && [ \$(awk '{print \$3}' '$T/d1' | sort -u) = h2 ]"
 check "ONE TLS connection opened so far (connections.log), HTTP/2" sh -c "[ \$(wc -l <'$C') -eq 1 ] && [ $(h2_opened) -eq 1 ]"
 CONN=$(awk '{print $4}' "$T/d1" | sort -u)
