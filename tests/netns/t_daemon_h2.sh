@@ -2,9 +2,11 @@
 # Issue 11: `multus daemon` keeps ONE HTTP/2 connection to the API server: against the test
 # API server with --http2 (ALPN h2), its LISTs and WATCHes of pods and NADs, the GET of a pod
 # not cached yet, the status PATCH and the event POSTs of a cached ADD all go as streams of
-# one TLS connection; the server's GOAWAY, and a connection dropped without one: the daemon
-# connects again (with its backoff), watches on from its resourceVersions, and the next ADD is
-# served from the cache with the data changed in between.
+# one TLS connection (also the GET of a NAD made just before its ADD, the NADs watch behind);
+# the server's GOAWAY, and a connection dropped without one: the daemon connects again (with
+# its backoff), watches on from its resourceVersions, and the next ADD is served from the cache
+# with the data changed in between; a rotated token: a 401, new credentials, the old client
+# freed, the same connection.
 . "$SRC/tests/netns/lib.sh"
 setup_dirs
 . "$SRC/tests/netns/k8s_lib.sh"
@@ -100,7 +102,17 @@ L=$(lines)
 add c3 default web
 check "after the drop: the ADD is served from the cache with the new data (net3), no plugin request" sh -c "[ $RC -eq 0 ] && jq -e '.interfaces | map(.name) | index(\"net3\")' '$T/out' >/dev/null && [ $(plugin_reqs "$L") -eq 0 ]"
 check "after the drop: its writes on the third connection" wait_for sh -c "tail -n +$((L + 1)) '$R' | jq -se 'map(select(.method != \"GET\")) | length == 3 and all(.[]; .conn == $CONN3 and .proto == \"h2\")'"
-check "three connections in all, every one h2" sh -c "[ \$(jq -s '[.[] | select(.event == \"open\")] | length' '$C') -eq 3 ] && [ $(h2_opened) -eq 3 ]"
+check "three connections so far, every one h2" sh -c "[ \$(jq -s '[.[] | select(.event == \"open\")] | length' '$C') -eq 3 ] && [ $(h2_opened) -eq 3 ]"
+
+# === the token rotated: a 401, new credentials, the same connection ===========================
+printf 'rotated-token\n' >"$API/.t" && mv "$API/.t" "$API/token"
+printf 'rotated-token\n' >"$API/.t" && mv "$API/.t" "$API/tokens"
+L=$(lines)
+touch "$API/watch.cut"
+check "401 over h2: the daemon reads its credentials again and watches on" wait_for sh -c "grep -q 'credentials read again' '$DOUT' && tail -n +$((L + 1)) '$R' | jq -se 'any(.[]; .status == 401) and any(.[]; .watch == true and .status == 200 and .auth == \"token\")' >/dev/null"
+i=0
+while [ "$(counter freed)" != 1 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+check "401 over h2: the old API client freed, its connection kept: no new connection, all on $CONN3" sh -c "[ '$(counter freed)' = 1 ] && [ $(h2_opened) -eq 3 ] && tail -n +$((L + 1)) '$R' | jq -se 'all(.[]; .conn == $CONN3)' >/dev/null"
 daemon_stop
 check "SIGTERM: exit 0" [ "$DRC" -eq 0 ]
 check "the API server logged no error" sh -c "! grep -q Traceback '$T/api.err'"
