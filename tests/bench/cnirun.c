@@ -4,7 +4,7 @@
  * libcni does (one exec per plugin, its config on stdin, the CNI_* environment), and appends
  * one line to OUT:
  *
- *   WALL_US MAX_RSS_KIB OWN_RSS_KIB OWN_CPU_US
+ *   WALL_US MAX_RSS_KIB OWN_RSS_KIB OWN_CPU_US OWN_RUNQ_US
  *
  *   cnirun [-t] OUT COMMAND CONTAINERID NETNS PLUGIN,CONF,IFNAME[,CNI_ARGS]...
  *
@@ -36,18 +36,21 @@ static long long now_us(void)
 	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* At the exit stop: the process's own CPU time and peak RSS. */
-static void own_usage(pid_t pid, long long *ret_cpu_us, long *ret_hwm_kib)
+/* At the exit stop: the process's own CPU time, its time runnable but waiting for a CPU (the
+ * second field of schedstat), and its peak RSS. */
+static void own_usage(pid_t pid, long long *ret_cpu_us, long long *ret_runq_us, long *ret_hwm_kib)
 {
 	char path[64], line[256];
-	unsigned long long ns;
+	unsigned long long ns, wait_ns;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
 	f = fopen(path, "re");
 	if (f) {
-		if (fscanf(f, "%llu", &ns) == 1)
+		if (fscanf(f, "%llu %llu", &ns, &wait_ns) == 2) {
 			*ret_cpu_us = (long long)(ns / 1000);
+			*ret_runq_us = (long long)(wait_ns / 1000);
+		}
 		fclose(f);
 	}
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
@@ -62,7 +65,7 @@ static void own_usage(pid_t pid, long long *ret_cpu_us, long *ret_hwm_kib)
 
 /* One plugin run; 0 when it exited 0. */
 static int step(char *spec, const char *cmd, const char *id, const char *netns, bool trace,
-		long *max_rss, long *own_rss, long long *own_cpu)
+		long *max_rss, long *own_rss, long long *own_cpu, long long *own_runq)
 {
 	char *plugin = strtok(spec, ","), *conf = strtok(NULL, ","), *ifname = strtok(NULL, ",");
 	char *args = strtok(NULL, "");
@@ -106,7 +109,7 @@ static int step(char *spec, const char *cmd, const char *id, const char *netns, 
 		if (!WIFSTOPPED(status))
 			continue;
 		if (status >> 8 == (SIGTRAP | (PTRACE_EVENT_EXIT << 8))) {
-			own_usage(pid, own_cpu, own_rss);
+			own_usage(pid, own_cpu, own_runq, own_rss);
 		} else if (WSTOPSIG(status) == SIGTRAP && !started) {
 			/* The stop after execve: from here on, stop at exit too. */
 			ptrace(PTRACE_SETOPTIONS, pid, NULL, (void *)(long)PTRACE_O_TRACEEXIT);
@@ -128,7 +131,7 @@ static int step(char *spec, const char *cmd, const char *id, const char *netns, 
 
 int main(int argc, char **argv)
 {
-	long long t0, own_cpu = -1;
+	long long t0, own_cpu = -1, own_runq = -1;
 	long max_rss = 0, own_rss = -1;
 	bool trace = false;
 	int failed = 0;
@@ -146,15 +149,16 @@ int main(int argc, char **argv)
 	}
 	t0 = now_us();
 	for (int i = 5; i < argc; i++)
-		if (step(argv[i], argv[2], argv[3], argv[4], trace, &max_rss, &own_rss, &own_cpu) <
-		    0)
+		if (step(argv[i], argv[2], argv[3], argv[4], trace, &max_rss, &own_rss, &own_cpu,
+			 &own_runq) < 0)
 			failed = 1;
 	out = fopen(argv[1], "ae");
 	if (!out) {
 		perror(argv[1]);
 		return 2;
 	}
-	fprintf(out, "%lld %ld %ld %lld\n", now_us() - t0, max_rss, own_rss, own_cpu);
+	fprintf(out, "%lld %ld %ld %lld %lld\n", now_us() - t0, max_rss, own_rss, own_cpu,
+		own_runq);
 	fclose(out);
 	return failed;
 }

@@ -246,7 +246,8 @@ def q(v, f):
 if lks:
     print("bench: ledger of the overhead without the API (ms; medians of per-run differences): floor = passthru - direct;")
     print("bench:   store FS = multus - multus/tmpfs; own CPU = multus/tmpfs's CPU - passthru's (traced samples);")
-    print("bench:   residual = overhead - floor - store FS - own CPU")
+    print("bench:   run queue = multus/tmpfs's time runnable but waiting for a CPU - passthru's (traced samples, schedstat);")
+    print("bench:   residual = overhead - floor - store FS - own CPU - run queue")
 for k in lks:
     for op in ("add+del", "add", "del"):
         ov = paired(vals("noapi", k, op), vals("direct", k, op))
@@ -254,8 +255,9 @@ for k in lks:
         fl = med(paired(vals("passthru", k, op), vals("direct", k, op)))
         fs = med(paired(vals("noapi", k, op), vals("tmpfs", k, op)))
         c = med(paired(vals("tmpfs", k, op, 3, ".rss"), vals("passthru", k, op, 3, ".rss")))
-        print("bench:   %s overhead K=%d: %.2f ms = floor %.2f ms, store FS %.2f ms, own CPU %.2f ms, residual %.2f ms (overhead p25-p75 %.2f-%.2f)"
-              % (op.upper(), k, o, fl, fs, c, o - fl - fs - c, q(ov, 0.25), q(ov, 0.75)))
+        rq = med(paired(vals("tmpfs", k, op, 4, ".rss"), vals("passthru", k, op, 4, ".rss")))
+        print("bench:   %s overhead K=%d: %.2f ms = floor %.2f ms, store FS %.2f ms, own CPU %.2f ms, run queue %.2f ms, residual %.2f ms (overhead p25-p75 %.2f-%.2f)"
+              % (op.upper(), k, o, fl, fs, c, rq, o - fl - fs - c - rq, q(ov, 0.25), q(ov, 0.75)))
     for w, label in ways[1:]:
         e = med(paired(vals(w, k, "add+del"), vals("noapi", k, "add+del")))
         c = med(paired(vals(w, k, "add+del", 3, ".rss"), vals("noapi", k, "add+del", 3, ".rss")))
@@ -266,6 +268,10 @@ for k in lks:
     print("bench:   own CPU K=%d: passthru ADD %.2f DEL %.2f; multus/tmpfs ADD %.2f DEL %.2f; multus ADD %.2f DEL %.2f"
           % (k, cm("passthru", "add"), cm("passthru", "del"), cm("tmpfs", "add"), cm("tmpfs", "del"),
              cm("noapi", "add"), cm("noapi", "del")))
+    rm_ = lambda w, op: med(col("%s-%d.%s.rss" % (w, k, op), 4))
+    print("bench:   run queue K=%d: passthru ADD %.2f DEL %.2f; multus/tmpfs ADD %.2f DEL %.2f; multus ADD %.2f DEL %.2f"
+          % (k, rm_("passthru", "add"), rm_("passthru", "del"), rm_("tmpfs", "add"), rm_("tmpfs", "del"),
+             rm_("noapi", "add"), rm_("noapi", "del")))
 EOF
 
 # make bench-spawn: the cost of starting one delegate, multus's spawn against fork+exec.
