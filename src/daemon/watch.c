@@ -174,10 +174,15 @@ static void on_list_done(struct xfer *x, int res, long status)
 	set_rv(w, list);
 	w->synced = true;
 	w->lists++;
-	w->backoff_ms = BACKOFF_FIRST_MS;
-	w->retry_at = 0;
-	dlog("watch %s: listed %zu, resourceVersion %s", w->what, json_object_size(w->store),
-	     w->rv);
+	if (w->rv[0]) {
+		w->backoff_ms = BACKOFF_FIRST_MS;
+		w->retry_at = 0;
+		dlog("watch %s: listed %zu, resourceVersion %s", w->what,
+		     json_object_size(w->store), w->rv);
+	} else {
+		/* Nothing to watch from: list again, but not in a busy loop. */
+		failed(w, "LIST without a resourceVersion");
+	}
 	/* Pods waited for may be in the list. */
 	if (w == &d->pods) {
 		const char *key;
