@@ -5,6 +5,7 @@
 It serves, over HTTPS on 127.0.0.1, exactly the calls the plugin makes: GET and
 merge-PATCH of a pod, GET of a NetworkAttachmentDefinition and the NAD list, and the
 creation (POST) of Events.
+With --http2 also HTTP/2 (h2server.py, python3-h2).
 Objects, tokens and injected faults live in plain files under --dir and are
 re-read on every request, so a test changes the cluster by writing a file.
 See README.md next to this file for the layout.  Standard library only.
