@@ -8,7 +8,7 @@ creation (POST) of Events.
 With --http2 also HTTP/2 (h2server.py, python3-h2).
 Objects, tokens and injected faults live in plain files under --dir and are
 re-read on every request, so a test changes the cluster by writing a file.
-See README.md next to this file for the layout.  Standard library only.
+See README.md next to this file for the layout.  Standard library only, but for --http2.
 """
 
 import argparse
