@@ -594,6 +594,7 @@ class APIServer(http.server.ThreadingHTTPServer):
         self.ctx.load_verify_locations(os.path.join(state_dir, "ca.crt"))
         self.ctx.verify_mode = ssl.CERT_OPTIONAL  # accept tokens and client certs alike
         if http2:  # h2 by ALPN (h2server.py); a client that asks for HTTP/1.1 gets it
+            sys.dont_write_bytecode = True  # no __pycache__ in the checkout
             import h2server
             self.h2server = h2server
             self.h2_stream = h2server.make_stream_class(Serving)
