@@ -285,12 +285,13 @@ int store_lookup(const struct legacy_where *w, const char *id, struct plan **ret
 /*
  * How hard each write tries to reach the disk. ADD's first write is fsynced: from then on a
  * delegate may record something that outlives a reboot (host-local's leases on disk), and DEL
- * after the reboot needs the entry to release it. Its name needs no directory fsync: the
- * journal commits metadata in order, so the rename is on disk no later than anything a
- * delegate records after it. Every later rewrite (ADD's progress, DEL's shrinking record)
- * only replaces the entry atomically, with no fsync at all: a process crash keeps the page
- * cache, so the entry survives it, and a machine crash takes the pod netns, and with it what
- * those rewrites describe, away.
+ * after the reboot needs the entry to release it. Its name needs no directory fsync on a
+ * journaling file system (ext4's default, xfs): the file system's journal commits metadata in
+ * order, so the rename is on disk no later than anything a delegate records after it (ext4
+ * without a journal gives no such order). Every later rewrite (ADD's progress, DEL's shrinking
+ * record) only replaces the entry atomically, with no fsync at all: a process crash keeps the
+ * page cache, so the entry survives it, and a machine crash takes the pod netns, and with it
+ * what those rewrites describe, away.
  */
 /*
  * The entry this process last wrote: a rewrite with the same bytes (the ADD's last save after
