@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The runtime's side of `make bench`: runs CNI plugins one after another, as a runtime with
- * libcni does (one exec per plugin, its config on stdin, the CNI_* environment), and appends
- * one line to OUT:
+ * libcni does (one exec per plugin, its config written into a pipe on its stdin, its stdout
+ * read from a pipe to the end, the CNI_* environment), and appends one line to OUT:
  *
  *   WALL_US MAX_RSS_KIB OWN_RSS_KIB OWN_CPU_US OWN_RUNQ_US
  *
@@ -16,6 +16,7 @@
  * A small launcher on purpose: a fork of a big process (Python) would count the parent's
  * pages in the child's peak RSS.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -71,21 +72,28 @@ static int step(char *spec, const char *cmd, const char *id, const char *netns, 
 	char *args = strtok(NULL, "");
 	bool started = false;
 	struct rusage ru;
-	int status;
+	int status, pin[2], pout[2];
 	pid_t pid;
 
 	if (!plugin || !conf || !ifname) {
 		fprintf(stderr, "cnirun: a step is PLUGIN,CONF,IFNAME[,CNI_ARGS]\n");
 		return -1;
 	}
+	/* As libcni runs a plugin (Go's os/exec): the config written into a pipe on its stdin, its
+	 * stdout read from a pipe to the end, then the wait. Traced, the plugin stops at exec
+	 * before it reads or writes anything, so there the config is a file and stdout /dev/null
+	 * (a pipe would block this loop before it lets the plugin go on). */
+	if (!trace && (pipe2(pin, O_CLOEXEC) < 0 || pipe2(pout, O_CLOEXEC) < 0))
+		return -1;
 	pid = fork();
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		int in = open(conf, O_RDONLY), null = open("/dev/null", O_WRONLY);
+		int in = trace ? open(conf, O_RDONLY) : pin[0], null = open("/dev/null", O_WRONLY);
+		int out = trace ? null : pout[1];
 		char *argv[] = { plugin, NULL };
 
-		if (in < 0 || null < 0 || dup2(in, 0) < 0 || dup2(null, 1) < 0)
+		if (in < 0 || null < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0)
 			_exit(126);
 		if (!getenv("CNIRUN_STDERR"))
 			dup2(null, 2);
@@ -98,6 +106,27 @@ static int step(char *spec, const char *cmd, const char *id, const char *netns, 
 			_exit(126);
 		execv(plugin, argv);
 		_exit(127);
+	}
+	if (!trace) {
+		char buf[65536];
+		ssize_t n = 0, len = 0;
+		int fd = open(conf, O_RDONLY | O_CLOEXEC);
+
+		close(pin[0]);
+		close(pout[1]);
+		if (fd >= 0) {
+			len = read(fd, buf, sizeof(buf));
+			close(fd);
+		}
+		for (ssize_t off = 0; len > 0 && off < len; off += n) {
+			n = write(pin[1], buf + off, (size_t)(len - off));
+			if (n <= 0)
+				break;
+		}
+		close(pin[1]);
+		while ((n = read(pout[0], buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
+			;
+		close(pout[0]);
 	}
 	for (;;) {
 		int sig = 0;
