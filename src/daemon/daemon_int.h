@@ -98,6 +98,8 @@ struct daemon {
 	struct xfer *xfers;
 	struct watch pods, nads;
 	struct client *clients;
+	/* "ns/name" of the NAD GETs under way for clients: one per name however many ask */
+	json_t *nads_inflight;
 	unsigned n_clients;
 	struct job *jobs;
 	unsigned n_jobs;

@@ -27,9 +27,10 @@ struct client {
 	char *out;
 	size_t out_len, out_off;
 	struct xfer *x;
-	/* nads: the answer being made, and the GETs of the names the cache lacks */
+	/* nads: the answer being made, and the names the cache lacks, waited for (their GETs are
+	 * the daemon's, shared by every client that asks for the name meanwhile) */
 	json_t *nads_out;
-	struct xfer *nad_x[CACHE_NAMES_MAX];
+	bool nad_wait[CACHE_NAMES_MAX];
 	unsigned nads_pending;
 	bool nads_failed;
 	struct client *next;
@@ -96,8 +97,6 @@ static void client_free(struct daemon *d, struct client *c)
 		}
 	d->n_clients--;
 	xfer_cancel(c->x);
-	for (size_t i = 0; i < ELEMENTSOF(c->nad_x); i++)
-		xfer_cancel(c->nad_x[i]);
 	json_decref(c->nads_out);
 	cache_req_done(&c->req);
 	close(c->fd);
@@ -278,44 +277,56 @@ static void nads_answer(struct client *c)
 		answer(c, cache_resp_ok("nads", TAKE_PTR(c->nads_out)));
 }
 
-/* A NAD the cache lacked, as the API has it (404: there is none). */
+/* A NAD the cache lacked, as the API has it (404: there is none): every client waiting for
+ * that name gets it. x->ud is the "ns/name" key, the daemon's. */
 static void on_nad_fetched(struct xfer *x, int res, long status)
 {
-	struct client *c = x->ud;
 	struct daemon *d = x->d;
-	json_auto_t *obj = NULL;
-	json_t *t = NULL;
-	const char *name = NULL;
-	char key[512];
+	_cleanup_free_ char *key = x->ud;
+	json_auto_t *obj = NULL, *t = NULL;
+	struct client *c, *next;
 
-	for (size_t i = 0; i < ELEMENTSOF(c->nad_x); i++)
-		if (c->nad_x[i] == x) {
-			c->nad_x[i] = NULL;
-			name = json_string_value(json_array_get(c->req.names, i));
-		}
-	c->nads_pending--;
+	json_object_del(d->nads_inflight, key);
 	d->fetched++;
 	if (res == 0 && status == 200) {
 		obj = json_loadb(x->buf ? x->buf : "", x->len, 0, NULL);
 		t = cache_trim_nad(obj);
-	}
-	if (name && t) {
 		/* The newest we know: into the cache (the watch will say the same soon). */
-		snprintf(key, sizeof(key), "%s/%s", c->req.ns, name);
-		json_object_set(d->nads.store, key, t);
-		json_object_set_new(c->nads_out, name, t);
-	} else if (name && res == 0 && status == 404) {
-		json_object_set_new(c->nads_out, name, json_null());
-	} else {
-		json_decref(t);
-		c->nads_failed = true;
+		if (t)
+			json_object_set(d->nads.store, key, t);
 	}
-	if (!c->nads_pending)
-		nads_answer(c);
+	for (c = d->clients; c; c = next) {
+		json_t *names = c->req.names;
+
+		next = c->next; /* nads_answer may end the client */
+		if (c->st != C_FETCHING || !c->nads_pending)
+			continue;
+		for (size_t i = 0; i < ELEMENTSOF(c->nad_wait) && i < json_array_size(names); i++) {
+			const char *name = json_string_value(json_array_get(names, i));
+			char want[512];
+
+			if (!c->nad_wait[i] || !name)
+				continue;
+			snprintf(want, sizeof(want), "%s/%s", c->req.ns, name);
+			if (!streq(want, key))
+				continue;
+			c->nad_wait[i] = false;
+			c->nads_pending--;
+			if (t)
+				json_object_set(c->nads_out, name, t);
+			else if (res == 0 && status == 404)
+				json_object_set_new(c->nads_out, name, json_null());
+			else
+				c->nads_failed = true;
+		}
+		if (!c->nads_pending)
+			nads_answer(c);
+	}
 }
 
 /* The NADs asked for; one the cache lacks may be newer than the watch (made just before the
- * pod): the daemon GETs it before it says there is none, as the API path would. */
+ * pod): the daemon GETs it before it says there is none, as the API path would, once for all
+ * the clients that ask for it while the GET is under way (50 pods of a burst, say). */
 static void serve_nads(struct daemon *d, struct client *c)
 {
 	json_t *v;
@@ -326,7 +337,9 @@ static void serve_nads(struct daemon *d, struct client *c)
 		return;
 	}
 	c->nads_out = json_object();
-	if (!c->nads_out) {
+	if (!d->nads_inflight)
+		d->nads_inflight = json_object();
+	if (!c->nads_out || !d->nads_inflight) {
 		answer(c, cache_resp_error("out of memory"));
 		return;
 	}
@@ -334,24 +347,38 @@ static void serve_nads(struct daemon *d, struct client *c)
 	json_array_foreach (c->req.names, i, v) {
 		const char *name = json_string_value(v);
 		json_t *nad = lookup(&d->nads, c->req.ns, name);
-		_cleanup_free_ char *path = NULL;
+		_cleanup_free_ char *path = NULL, *key = NULL;
+		struct xfer *x;
 
 		if (nad) {
 			json_object_set(c->nads_out, name, nad);
 			continue;
 		}
-		if (asprintf(&path,
-			     "/apis/k8s.cni.cncf.io/v1/namespaces/%s/"
-			     "network-attachment-definitions/%s",
-			     c->req.ns, name) < 0)
-			path = NULL;
-		c->nad_x[i] = path ? xfer_start(d, "GET", path, NULL, 4u << 20, CLIENT_TIMEOUT_MS,
-						NULL, on_nad_fetched, c)
-				   : NULL;
-		if (!c->nad_x[i]) {
+		if (i >= ELEMENTSOF(c->nad_wait) || asprintf(&key, "%s/%s", c->req.ns, name) < 0) {
+			key = NULL;
 			c->nads_failed = true;
 			break;
 		}
+		if (!json_object_get(d->nads_inflight, key)) {
+			if (asprintf(&path,
+				     "/apis/k8s.cni.cncf.io/v1/namespaces/%s/"
+				     "network-attachment-definitions/%s",
+				     c->req.ns, name) < 0)
+				path = NULL;
+			x = path ? xfer_start(d, "GET", path, NULL, 4u << 20, CLIENT_TIMEOUT_MS,
+					      NULL, on_nad_fetched, key)
+				 : NULL;
+			if (!x || json_object_set_new(d->nads_inflight, key, json_true()) < 0) {
+				if (x)
+					xfer_cancel(x);
+				else
+					free(TAKE_PTR(key)); /* not handed to a transfer */
+				c->nads_failed = true;
+				break;
+			}
+			key = NULL; /* the transfer's now */
+		}
+		c->nad_wait[i] = true;
 		c->nads_pending++;
 	}
 	if (c->nads_pending)
