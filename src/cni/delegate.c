@@ -173,11 +173,14 @@ static int run_plugin(const char *command, json_t *pconf, const struct cni_invok
 	else if (o.signal)
 		r = err_setc(e, CNI_ERR_DELEGATE, -ECHILD, "%s: %s %s was killed by signal %d%s%s",
 			     what, type, command, o.signal, tail[0] ? ": " : "", tail);
-	/* Only ADD's output, or a failure's error object, is read: a DEL or CHECK that exits 0
-	 * has succeeded whatever it printed. */
+	/* Only ADD's output, or a failure's error object, is read. */
 	else if (o.truncated && (streq(command, "ADD") || o.exit_code != 0))
 		r = err_setc(e, CNI_ERR_DELEGATE, -EMSGSIZE, "%s: %s %s printed more than %d bytes",
 			     what, type, command, CNI_EXEC_STDOUT_MAX);
+	/* The exit status decides, as in libcni: a DEL or CHECK that exits 0 has succeeded,
+	 * even when it printed an error object. */
+	else if (!streq(command, "ADD") && o.exit_code == 0)
+		r = 0;
 	/* stdout is decoded once, for both questions (a result is ~90k instructions). */
 	else if ((lr = cni_output_load(o.out, o.out_len, &root, &load_e)) == 0 &&
 		 cni_error_parse_json(root, &code, &msg, &details) == 1) {

@@ -62,6 +62,8 @@ static const struct {
 		   "echo '{\"code\":1,\"msg\":\"never: only 2.0.0\"}'\nexit 1" },
 	{ "errjson", "echo '{\"code\":11,\"msg\":\"try again later\",\"details\":\"busy\"}'\n"
 		     "exit 1" },
+	/* An error object, but exit 0: the exit status decides (libcni). */
+	{ "errok", "echo '{\"code\":7,\"msg\":\"an error, but exit 0\"}'" },
 	{ "exit3", "echo first >&2\necho 'last words' >&2\nexit 3" },
 	{ "garbage", "echo 'this is { not json'" },
 	{ "flood", "head -c 2097152 /dev/zero | tr '\\0' x" },
@@ -218,6 +220,21 @@ static void test_error_json(void **state)
 	assert_true(del_of("errjson", "1.0.0", NULL, &e) < 0);
 	assert_int_equal(e.code, 11);
 	assert_has(e.msg, "errjson DEL failed: try again later");
+}
+
+static void test_error_exit0(void **state)
+{
+	json_auto_t *conf = conf_of("errok"), *prev = prev_result();
+	struct cni_invoke inv = inv_for(5000);
+	struct err e = { 0 };
+
+	(void)state;
+	add_fails("errok", 5000, &e);
+	assert_int_equal(e.code, 7);
+	assert_has(e.msg, "errok ADD failed: an error, but exit 0");
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(del_of("errok", "1.0.0", NULL, &e), 0);
+	assert_int_equal(cni_delegate_check(conf, &inv, "1.0.0", prev, &e), 0);
 }
 
 static void test_exit_status(void **state)
@@ -402,6 +419,7 @@ int main(void)
 		cmocka_unit_test_setup(test_add_ok, clear_log),
 		cmocka_unit_test_setup(test_missing, clear_log),
 		cmocka_unit_test_setup(test_error_json, clear_log),
+		cmocka_unit_test_setup(test_error_exit0, clear_log),
 		cmocka_unit_test_setup(test_exit_status, clear_log),
 		cmocka_unit_test_setup(test_garbage, clear_log),
 		cmocka_unit_test_setup(test_flood, clear_log),
