@@ -27,7 +27,10 @@ static long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
-static int try_dir(const char *dir, size_t dlen, const char *type, char **ret)
+/* As libcni: what is not a regular file (a directory, a dangling link) is no plugin. One we
+ * may not execute is passed over too, as execvp does; the first such is kept in *noexec, for
+ * the message when nothing else is found. */
+static int try_dir(const char *dir, size_t dlen, const char *type, char **ret, char **noexec)
 {
 	_cleanup_free_ char *p = NULL;
 	struct stat st;
@@ -36,8 +39,13 @@ static int try_dir(const char *dir, size_t dlen, const char *type, char **ret)
 		return -ENOENT;
 	if (asprintf(&p, "%.*s/%s", (int)dlen, dir, type) < 0)
 		return -ENOMEM;
-	if (stat(p, &st) < 0 || !S_ISREG(st.st_mode) || access(p, X_OK) < 0)
+	if (stat(p, &st) < 0 || !S_ISREG(st.st_mode))
 		return -ENOENT;
+	if (access(p, X_OK) < 0) {
+		if (!*noexec)
+			*noexec = TAKE_PTR(p);
+		return -ENOENT;
+	}
 	*ret = TAKE_PTR(p);
 	return 0;
 }
@@ -46,6 +54,7 @@ int cni_exec_find(const char *type, const char *cni_path, const char *bin_dir, c
 		  struct err *e)
 {
 	const char *p = cni_path ? cni_path : "";
+	_cleanup_free_ char *noexec = NULL;
 
 	if (!type || !type[0] || strchr(type, '/') || streq(type, ".") || streq(type, ".."))
 		return err_set(e, -EINVAL, "invalid plugin type \"%.64s\"", type ? type : "");
@@ -53,15 +62,16 @@ int cni_exec_find(const char *type, const char *cni_path, const char *bin_dir, c
 		const char *c = strchr(p, ':');
 		size_t len = c ? (size_t)(c - p) : strlen(p);
 
-		if (try_dir(p, len, type, ret_path) == 0)
+		if (try_dir(p, len, type, ret_path, &noexec) == 0)
 			return 0;
 		p += len + (c ? 1 : 0);
 	}
-	if (bin_dir && try_dir(bin_dir, strlen(bin_dir), type, ret_path) == 0)
+	if (bin_dir && try_dir(bin_dir, strlen(bin_dir), type, ret_path, &noexec) == 0)
 		return 0;
-	return err_set(e, -ENOENT, "failed to find plugin \"%s\" in path [%s%s%s]", type,
+	return err_set(e, -ENOENT, "failed to find plugin \"%s\" in path [%s%s%s]%s%s%s", type,
 		       cni_path ? cni_path : "", cni_path && cni_path[0] ? ":" : "",
-		       bin_dir ? bin_dir : "");
+		       bin_dir ? bin_dir : "", noexec ? " (" : "", noexec ? noexec : "",
+		       noexec ? " is there but not executable)" : "");
 }
 
 /*

@@ -211,6 +211,8 @@ static void test_not_executable(void **state)
 	assert_non_null(bin);
 	assert_int_equal(cni_exec_find("noexec", dir, NULL, &found, &e), -ENOENT);
 	assert_null(found);
+	assert_has(e.msg, bin);
+	assert_has(e.msg, "is there but not executable");
 	assert_int_equal(cni_exec_run(&req, &o, &e), -EACCES);
 	assert_has(e.msg, "failed to start");
 	assert_has(e.msg, "Permission denied");
