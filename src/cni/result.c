@@ -555,3 +555,18 @@ int cni_result_rename_iface(json_t *res, int idx, const char *new_name)
 	/* json_string() refuses invalid UTF-8: that is a bad name, not a lack of memory. */
 	return json_object_set_new(iface, "name", json_string(new_name)) < 0 ? -EINVAL : 0;
 }
+
+int cni_result_set_sandbox(json_t *res, int idx, const char *sandbox)
+{
+	json_t *iface, *old;
+
+	if (idx < 0 || !sandbox || !sandbox[0])
+		return -EINVAL;
+	iface = json_array_get(json_object_get(res, "interfaces"), (size_t)idx);
+	if (!json_is_object(iface))
+		return -EINVAL;
+	old = json_object_get(iface, "sandbox");
+	if (json_is_string(old) && streq(json_string_value(old), sandbox))
+		return 0;
+	return json_object_set_new(iface, "sandbox", json_string(sandbox)) < 0 ? -EINVAL : 0;
+}

@@ -62,3 +62,5 @@ int cni_result_add_sandbox_iface(json_t *res, const char *name, const char *mac,
 				 const char *sandbox);
 /* Rename interfaces[idx].name (ips[].interface indices stay valid). */
 int cni_result_rename_iface(json_t *res, int idx, const char *new_name);
+/* Sets interfaces[idx].sandbox (the netns the link really is in). */
+int cni_result_set_sandbox(json_t *res, int idx, const char *sandbox);

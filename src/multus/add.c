@@ -21,7 +21,7 @@ static void rollback(struct multus_ctx *ctx, struct plan *p, size_t count)
 {
 	struct err e2 = { 0 };
 
-	if (multus_teardown(ctx, p, count, &e2) < 0)
+	if (multus_teardown(ctx, p, count, true, &e2) < 0)
 		log_error("rollback left something behind (kept in the store for DEL): %s", e2.msg);
 }
 
@@ -80,12 +80,15 @@ static int run_attachment(struct multus_ctx *ctx, struct plan *p, struct attachm
 	{
 		struct err e2 = { 0 };
 
-		r2 = netcheck_after(ctx->nl, a, snap, r == 0, r == 0 ? e : &e2);
+		r2 = netcheck_after(ctx->nl, a, inv.netns, snap, r == 0, r == 0 ? e : &e2);
 	}
 	if (r < 0)
 		return r;
 	if (r2 < 0)
 		return r2;
+	r = netcheck_kept(p, (size_t)(a - p->att), a, snap, e);
+	if (r < 0)
+		return r;
 	if (r2 == 1)
 		log_info("network %s: the delegate named its interface otherwise; renamed to %s",
 			 a->network, a->ifname);
@@ -118,7 +121,7 @@ static int clear_stale(struct multus_ctx *ctx, struct err *e)
 				ctx->env.container_id, old->conf_name, old->ifname, ctx->nc.name,
 				ctx->env.ifname);
 	log_warning("ADD for a container that has a store entry: tearing the old one down first");
-	return multus_teardown(ctx, old, old->n, e);
+	return multus_teardown(ctx, old, old->n, false, e);
 }
 
 int multus_cmd_add(struct multus_ctx *ctx, struct err *e)

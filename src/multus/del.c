@@ -47,7 +47,7 @@ int multus_cmd_del(struct multus_ctx *ctx, struct err *e)
 	if (multus_netns_open_path(ctx, netns, NULL) < 0)
 		log_verbose("DEL: pod netns %s is gone or unusable; no link sweep",
 			    netns ? netns : "");
-	r = multus_teardown(ctx, p, p->n, e);
+	r = multus_teardown(ctx, p, p->n, false, e);
 	gone = r == 0;
 	store_unlock(ctx->nc.cni_dir, ctx->env.container_id, lock, gone);
 	if (r == 0)

@@ -84,7 +84,8 @@ static void keep_first(int r, const struct err *e2, int *ret, struct err *first)
 	*first = *e2;
 }
 
-int multus_teardown(struct multus_ctx *ctx, struct plan *p, size_t count, struct err *e)
+int multus_teardown(struct multus_ctx *ctx, struct plan *p, size_t count, bool rollback,
+		    struct err *e)
 {
 	bool *failed = calloc(count ? count : 1, sizeof(bool));
 	struct nft_sweep_stats st = { 0 };
@@ -113,7 +114,7 @@ int multus_teardown(struct multus_ctx *ctx, struct plan *p, size_t count, struct
 	/* Then what they left in the pod netns: only links this container owns. */
 	for (size_t i = 0; ctx->nl && i < count; i++) {
 		err_clear(&e2);
-		r = netcheck_sweep(ctx->nl, &p->att[i], &e2);
+		r = netcheck_sweep(ctx->nl, &p->att[i], rollback, &e2);
 		if (r > 0)
 			log_info("network %s: deleted %d leftover link(s)", p->att[i].network, r);
 		if (r < 0) {

@@ -83,7 +83,7 @@ static int gc_entry(struct multus_ctx *ctx, const char *id, bool temps, json_t *
 	log_info("GC: container %s is no longer valid; tearing it down", id);
 	if (multus_netns_open_path(ctx, p->netns, NULL) < 0)
 		log_verbose("GC: netns %s of %s is gone", p->netns, id);
-	r = multus_teardown(ctx, p, p->n, e);
+	r = multus_teardown(ctx, p, p->n, false, e);
 	store_unlock(ctx->nc.cni_dir, id, lock, r == 0);
 	return r;
 }

@@ -59,9 +59,12 @@ int multus_cmd_status(struct multus_ctx *ctx, struct err *e);
  * delegates.c: tears down attachments [0, count) of an entry as DEL does (delegates in
  * reverse, then link and nft sweeps); [count, n) never ran and get no DEL. Afterwards `p`
  * holds only the attachments whose teardown failed: with none the store entry is removed,
- * else rewritten to them, for the runtime's retry. Caller holds the lock.
+ * else rewritten to them, for the runtime's retry. Caller holds the lock. `rollback`: a
+ * failed ADD's, in the netns it has open, where an owned link is known by its index even
+ * under another name (a later delegate renamed it).
  */
-int multus_teardown(struct multus_ctx *ctx, struct plan *p, size_t count, struct err *e);
+int multus_teardown(struct multus_ctx *ctx, struct plan *p, size_t count, bool rollback,
+		    struct err *e);
 
 /* Waits (bounded) for the readiness indicator file; 0 when there is none to wait for. */
 int multus_wait_ready(const struct multus_ctx *ctx, struct err *e);

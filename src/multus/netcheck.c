@@ -82,8 +82,8 @@ static void restore_addrs(struct nl_sock *nl, const struct attachment *a, int if
 	}
 }
 
-int netcheck_after(struct nl_sock *nl, struct attachment *a, struct link_snap *snap,
-		   bool delegate_ok, struct err *e)
+int netcheck_after(struct nl_sock *nl, struct attachment *a, const char *netns,
+		   struct link_snap *snap, bool delegate_ok, struct err *e)
 {
 	const struct link_snap *before = snap;
 	struct link_snap now = { 0 };
@@ -126,8 +126,12 @@ int netcheck_after(struct nl_sock *nl, struct attachment *a, struct link_snap *s
 			if (streq(now.links[i].name, a->ifname))
 				planned = &now.links[i];
 	}
-	if (planned)
+	if (planned) {
+		/* It is in the pod, whatever sandbox the result gives it. */
+		if (said && streq(said, a->ifname))
+			cni_result_set_sandbox(a->result, idx, netns);
 		goto out;
+	}
 	if (!claimed) {
 		r = err_setc(
 		    e, CNI_ERR_INTERFACE, -ENODEV,
@@ -145,6 +149,7 @@ int netcheck_after(struct nl_sock *nl, struct attachment *a, struct link_snap *s
 	}
 	attachment_own_link(a, a->ifname, claimed->index);
 	cni_result_rename_iface(a->result, idx, a->ifname);
+	cni_result_set_sandbox(a->result, idx, netns);
 	restore_addrs(nl, a, claimed->index, idx);
 	r = 1;
 out:
@@ -160,7 +165,30 @@ out:
 	return r;
 }
 
-int netcheck_sweep(struct nl_sock *nl, struct attachment *a, struct err *e)
+int netcheck_kept(const struct plan *p, size_t upto, const struct attachment *by,
+		  const struct link_snap *snap, struct err *e)
+{
+	for (size_t i = 0; i < upto; i++) {
+		const struct attachment *o = &p->att[i];
+		bool there = false;
+
+		if (o->state != ATT_ADDED)
+			continue;
+		for (size_t k = 0; k < o->n_links && !there; k++) {
+			const struct nl_link *l = snap_find_index(snap, o->links[k].index);
+
+			there = l && streq(l->name, o->ifname);
+		}
+		if (!there)
+			return err_setc(
+			    e, CNI_ERR_INTERFACE, -ENODEV,
+			    "network \"%s\": after its ADD, interface \"%s\" of network \"%s\" is no longer in the pod netns (moved, renamed or deleted)",
+			    by->network, o->ifname, o->network);
+	}
+	return 0;
+}
+
+int netcheck_sweep(struct nl_sock *nl, struct attachment *a, bool by_index, struct err *e)
 {
 	int swept = 0, first = 0;
 
@@ -170,8 +198,9 @@ int netcheck_sweep(struct nl_sock *nl, struct attachment *a, struct err *e)
 
 		if (nl_link_get_by_index(nl, a->links[i].index, &l, NULL) < 0)
 			continue; /* gone: the delegate cleaned up (or its peer took it) */
-		/* Same index under another name is someone else's link now. */
-		if (!streq(l.name, a->links[i].name))
+		/* Same index under another name is someone else's link now; unless this is the
+		 * netns the ADD saw it appear in, where an index is never reused. */
+		if (!by_index && !streq(l.name, a->links[i].name))
 			continue;
 		r = nl_link_delete(nl, l.index, e);
 		if (r < 0 && r != -ENODEV && first == 0)

@@ -29,14 +29,25 @@ int netcheck_before(const struct attachment *a, const struct link_snap *snap, st
 /*
  * After the delegate: links that appeared since `snap` are owned by `a` (whatever the
  * delegate said). With `delegate_ok`: the planned name must exist now; a new link under the
- * name the result gives is renamed (down, rename, up) and the result fixed. `snap` is
- * replaced by the links there now. Returns 1 when it renamed.
+ * name the result gives is renamed (down, rename, up) and the result fixed, its sandbox made
+ * `netns` (the pod's, where the link is). `snap` is replaced by the links there now. Returns 1
+ * when it renamed.
  */
-int netcheck_after(struct nl_sock *nl, struct attachment *a, struct link_snap *snap,
-		   bool delegate_ok, struct err *e);
+int netcheck_after(struct nl_sock *nl, struct attachment *a, const char *netns,
+		   struct link_snap *snap, bool delegate_ok, struct err *e);
 
-/* Deletes the owned links of `a` that still exist (same index and name). Returns how many. */
-int netcheck_sweep(struct nl_sock *nl, struct attachment *a, struct err *e);
+/*
+ * After attachment `by`'s delegate: the interfaces of the attachments before it
+ * (p->att[0, upto)) must still be there in `snap`, under their names and indexes. A delegate
+ * that moved, renamed or deleted another one's link left the pod unlike its results: code 103
+ * naming both.
+ */
+int netcheck_kept(const struct plan *p, size_t upto, const struct attachment *by,
+		  const struct link_snap *snap, struct err *e);
+
+/* Deletes the owned links of `a` that still exist: same index and name, or with `by_index`
+ * (a rollback, in the netns the ADD has open) same index under any name. Returns how many. */
+int netcheck_sweep(struct nl_sock *nl, struct attachment *a, bool by_index, struct err *e);
 
 /* lo up, then the default-route requests of the plan. */
 int netcheck_finish(struct nl_sock *nl, struct plan *p, struct err *e);

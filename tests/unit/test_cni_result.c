@@ -796,6 +796,17 @@ static void test_accessors(_unused_ void **state)
 			 "\"ea:bc:dd:a8:7c:d9\"},{\"name\":\"net1\",\"mac\":\"06:aa:fd:eb:00:9c\","
 			 "\"sandbox\":\"/proc/4702/ns/net\"}],\"ips\":[{\"version\":\"4\","
 			 "\"interface\":2,\"address\":\"10.9.0.2/24\",\"gateway\":\"10.9.0.1\"}]}");
+
+	/* The sandbox the link really is in replaces the one the result gave. */
+	assert_int_equal(cni_result_set_sandbox(res, 2, "/run/netns/pod"), 0);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_array_get(ifaces, 2), "sandbox")),
+	    "/run/netns/pod");
+	assert_int_equal(cni_result_set_sandbox(res, 2, "/run/netns/pod"), 0);
+	assert_int_equal(cni_result_set_sandbox(res, 3, "/run/netns/pod"), -EINVAL);
+	assert_int_equal(cni_result_set_sandbox(res, -1, "/run/netns/pod"), -EINVAL);
+	assert_int_equal(cni_result_set_sandbox(res, 2, ""), -EINVAL);
+	assert_int_equal(cni_result_set_sandbox(ipam, 0, "/run/netns/pod"), -EINVAL);
 }
 
 /* Errors with e == NULL, and a result edited after parsing is checked again on output. */
