@@ -207,7 +207,30 @@ for v in garbage hang; do
 done
 [ "$took" -ge 2 ] && ok "code 1, VERSION hang: the probe ran until its timeout (${took}s)" || not_ok "code 1, VERSION hang: the probe did not wait (${took}s)"
 
-# 13. CNI_PATH entries before the real plugin that are no plugin: a directory, a dangling
+# 13. CHECK that hangs ignoring SIGTERM: bounded, naming it, and the attachment stays. STATUS of
+# a 1.1.0 master that hangs: not ready (code 50), bounded.
+sly_conf noterm CHECK
+sed -i 's/"name":"s-noterm"/"name":"s-noterm-c"/' "$CONF/s-noterm.conf"
+netconf m '"defaultDelegates":"s-noterm-c","delegateTimeoutSeconds":2' >"$T/nc"
+multus ADD ck eth0 /run/netns/a <"$T/nc"
+start=$(date +%s)
+multus CHECK ck eth0 /run/netns/a <"$T/nc"
+took=$(($(date +%s) - start))
+check "CHECK hangs: fails in bounded time (${took}s) naming it" sh -c "[ $took -le 6 ] && [ $RC -ne 0 ] && jq -e '.msg | contains(\"s-noterm-c\") and contains(\"CHECK did not finish\")' '$T/out'"
+check "CHECK hangs: the attachment stays" sh -c "[ -e '$STORE/ck.json' ] && ip netns exec a ip link show eth0 >/dev/null && [ $(ipam_count s-noterm-c) = 1 ]"
+check "CHECK hangs: no delegate left" none_here "sleep 998"
+multus DEL ck eth0 /run/netns/a <"$T/nc"
+check "CHECK hangs: DEL clean" gone ck s-noterm-c
+printf '{"cniVersion":"1.1.0","name":"s-status","type":"sly","sly":"noterm","slyCmd":"STATUS"}\n' >"$CONF/s-status.conf"
+netconf m '"defaultDelegates":"s-status","delegateTimeoutSeconds":2' 1.1.0 >"$T/nc"
+start=$(date +%s)
+CNI_COMMAND=STATUS CNI_PATH=$CNI_PATH_TEST "$MULTUS" <"$T/nc" >"$T/out" 2>"$T/err"
+RC=$?
+took=$(($(date +%s) - start))
+check "STATUS hangs: not ready (code 50) naming it, bounded (${took}s)" sh -c "[ $took -le 6 ] && [ $RC -ne 0 ] && jq -e '.code == 50 and (.msg | contains(\"s-status\"))' '$T/out'"
+check "STATUS hangs: no delegate left" none_here "sleep 998"
+
+# 14. CNI_PATH entries before the real plugin that are no plugin: a directory, a dangling
 # symlink, a file that is not executable. Skipped as libcni does for the first two (a regular
 # file it finds); multus also passes over the file it cannot execute (as execvp does).
 mkdir -p "$T/p1/bridge" "$T/p2" "$T/p3"
