@@ -13,6 +13,7 @@ See README.md next to this file for the layout.  Standard library only, but for 
 
 import argparse
 import base64
+import gzip
 import http.server
 import json
 import os
@@ -48,6 +49,8 @@ ROUTES = [
     (re.compile(r"^/api/v1/pods$"), "pods", False),
     (re.compile(r"^/apis/k8s\.cni\.cncf\.io/v1/network-attachment-definitions$"), "nads", False),
 ]
+# Fault actions that bend a reply's bytes (HTTP/1.1 only; README: faults.json).
+SHAPES = ("trickle", "trickle_body", "truncate", "size", "gzip", "http10")
 WATCH_BOOKMARK_SECONDS = 1.0
 SCAN_SECONDS = 0.02
 # Per resource: store dir, API resource name, API group, kind, apiVersion.
@@ -285,7 +288,9 @@ class Serving:
         how, forbidden = self.auth()
         fault = self.server.take_fault(self.command, path)
         fname = None
+        self.shape = {}
         if fault:
+            self.shape = {k: v for k, v in fault[1].items() if k in SHAPES}
             fname, action = fault
             if action.get("close"):
                 self.log(path, None, how, fname)
@@ -297,8 +302,12 @@ class Serving:
                 return
             if "delay" in action:
                 self.server.stopping.wait(float(action["delay"]))
-        if fault and "status" in action:
+        if fault and "reply" in action:  # a canned reply: any status, headers, body
+            rp = action["reply"]
+            code, obj, headers = int(rp.get("status", 200)), rp.get("body"), rp.get("headers", {})
+        elif fault and "status" in action:
             code, obj, headers = target.error(int(action["status"]))
+            headers = dict(headers, **action.get("headers", {}))
         elif body is None:
             code, obj, headers = status(413, "RequestEntityTooLarge",
                                         "Request entity too large: limit is 3145728", {})
@@ -447,7 +456,11 @@ class Handler(Serving, http.server.BaseHTTPRequestHandler):
         self.close_connection = True
 
     def reply(self, code, obj, headers):
-        data = (json.dumps(obj, separators=(",", ":")) + "\n").encode()
+        data = (obj.encode() if isinstance(obj, str) else
+                (json.dumps(obj, separators=(",", ":")) + "\n").encode())
+        if self.shape:
+            self.shaped(code, data, headers, self.shape)
+            return
         self.send_response(code)
         self.send_header("Content-Type", "application/json")
         self.send_header("Cache-Control", "no-cache, private")
@@ -457,6 +470,54 @@ class Handler(Serving, http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
         self.wfile.flush()
+
+    def shaped(self, code, data, headers, shape):
+        """A reply bent by a fault, written by hand; the connection closes after it. size: the
+        body padded with spaces to that many bytes (the same JSON), sent 1 MiB at a time;
+        gzip: the body gzipped, unasked; http10: an HTTP/1.0 reply without Content-Length,
+        its body ends where the connection does; truncate: only that many bytes of the body,
+        Content-Length still the whole; trickle: every byte, headers too, S seconds apart;
+        trickle_body: the same for the body only."""
+        self.close_connection = True
+        if shape.get("gzip"):
+            data = gzip.compress(data)
+            headers = dict(headers, **{"Content-Encoding": "gzip"})
+        total = max(len(data), int(shape.get("size", 0)))
+        head = ["%s %d %s" % ("HTTP/1.0" if shape.get("http10") else "HTTP/1.1", code,
+                              self.responses.get(code, ("Whatever",))[0]),
+                "Content-Type: application/json"]
+        head += ["%s: %s" % kv for kv in headers.items()]
+        if not shape.get("http10"):
+            head.append("Content-Length: %d" % total)
+        head.append("Connection: close")
+        send = min(total, int(shape.get("truncate", total)))
+        out = ("\r\n".join(head) + "\r\n\r\n").encode()
+        first = len(out) if "trickle_body" in shape else 0  # the headers at once
+        out += data[:send]
+        pad = send - min(send, len(data))
+        step = float(shape.get("trickle", shape.get("trickle_body", 0)))
+        try:
+            if step > 0:
+                out += b" " * pad
+                self.wfile.write(out[:first])
+                for i in range(first, len(out)):
+                    if self.server.stopping.wait(step):
+                        return
+                    self.wfile.write(out[i:i + 1])
+                    self.wfile.flush()
+                return
+            self.wfile.write(out)
+            while pad > 0:
+                n = min(pad, 1 << 20)
+                self.wfile.write(b" " * n)
+                pad -= n
+            self.wfile.flush()
+            if shape.get("http10"):
+                # The body's end: TLS close_notify, without which it is a truncation.
+                self.connection.settimeout(1)
+                self.connection.unwrap()
+        except (OSError, ssl.SSLError, ValueError):
+            pass  # the client gave up: that is what the fault is for
 
     def hang(self):
         """Never answer, but notice the client leaving, the server stopping, or a watch.cut
@@ -696,7 +757,8 @@ class APIServer(http.server.ThreadingHTTPServer):
                 action = rule.get("action", {})
                 name = rule.get("name") or next(
                     ("%s:%s" % (k, action[k]) if k in ("status", "delay") else k
-                     for k in ("status", "delay", "hang", "close") if k in action), "none")
+                     for k in ("status", "delay", "hang", "close", "reply") + SHAPES
+                     if k in action), "none")
                 return name, action
         return None
 
