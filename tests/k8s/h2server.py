@@ -74,7 +74,8 @@ def make_stream_class(serving):
             return self.conn.tls.getpeercert()
 
         def reply(self, code, obj, headers):
-            data = (json.dumps(obj, separators=(",", ":")) + "\n").encode()
+            data = (obj.encode() if isinstance(obj, str) else  # a canned reply's own text
+                    (json.dumps(obj, separators=(",", ":")) + "\n").encode())
             hdrs = [(":status", str(code)), ("content-type", "application/json"),
                     ("cache-control", "no-cache, private")]
             hdrs += [(k.lower(), str(v)) for k, v in headers.items()]
