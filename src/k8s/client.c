@@ -106,7 +106,7 @@ static int object_call(struct k8s_client *c, const char *method, const char *pre
 	_cleanup_free_ char *path = NULL;
 	json_auto_t *root = NULL;
 	json_error_t jerr;
-	const char *body;
+	const char *body, *kind;
 	char what[400];
 	size_t len;
 	int r;
@@ -130,6 +130,10 @@ static int object_call(struct k8s_client *c, const char *method, const char *pre
 			       jerr.text, jerr.line);
 	if (!json_is_object(root))
 		return err_set(e, -EPROTO, "%s: the reply is not a JSON object", what);
+	/* A 2xx whose body is a Status is a failure, not the object (it has none of its fields). */
+	kind = json_string_value(json_object_get(root, "kind"));
+	if (kind && streq(kind, "Status"))
+		return err_prefix(e, k8s_status_error(200, body, len, e), "%s", what);
 	if (ret)
 		*ret = TAKE_PTR(root);
 	return 0;

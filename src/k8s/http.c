@@ -35,6 +35,7 @@ struct k8s_client {
 	char *body;
 	size_t body_len, body_size;
 	bool too_big, oom;
+	bool connect_capped; /* this attempt's connect may time out well before the deadline */
 	bool fds_checked; /* curl's own fds made close-on-exec (curl_dl.h) */
 	int pem_fds[3]; /* kubeconfig PEM data as files (set_pem) */
 	size_t n_pem_fds;
@@ -337,6 +338,9 @@ int k8s_client_new(const struct k8s_config *cfg, long timeout_ms, struct k8s_cli
 	SETOPT(ok, c->curl, CURLOPT_WRITEFUNCTION, on_body);
 	SETOPT(ok, c->curl, CURLOPT_WRITEDATA, c);
 	SETOPT(ok, c->curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)REPLY_MAX);
+	/* gzip as client-go asks for it; REPLY_MAX bounds the decoded bytes (on_body). Optional:
+	 * a libcurl without zlib just does not ask. */
+	curl_easy_setopt(c->curl, CURLOPT_ACCEPT_ENCODING, "gzip");
 	if (c->connect_to)
 		SETOPT(ok, c->curl, CURLOPT_CONNECT_TO, c->connect_to);
 	if (!plain)
@@ -365,6 +369,16 @@ static int outcome(struct k8s_client *c, CURLcode res, bool *retry, long *retry_
 		curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &code);
 		if (code >= 200 && code < 300)
 			return 0;
+		if (code >= 300 && code < 400) {
+			/* Never followed: the token must not go to wherever the server says. */
+			char *to = NULL;
+
+			curl_easy_getinfo(c->curl, CURLINFO_REDIRECT_URL, &to);
+			return err_set(e, -EPROTO,
+				       "HTTP %ld redirect to %.200s not followed: the kubeconfig's "
+				       "server must be the API server itself",
+				       code, to ? to : "nowhere");
+		}
 		if (code == 429 || code >= 500) {
 			*retry = true;
 			if (curl_easy_getinfo(c->curl, CURLINFO_RETRY_AFTER, &after) == CURLE_OK &&
@@ -380,8 +394,10 @@ static int outcome(struct k8s_client *c, CURLcode res, bool *retry, long *retry_
 			return err_set(e, -EPROTO, "reply larger than %d MiB", REPLY_MAX >> 20);
 		return err_set(e, -EIO, "%s", why);
 	case CURLE_OPERATION_TIMEDOUT:
-		if (left_ms(c) > 0) {
-			/* Before the deadline, it was the connect cap: worth another try. */
+		if (c->connect_capped && left_ms(c) > 50) {
+			/* Well before the deadline, it was the connect cap: worth another try. A
+			 * timeout at the deadline may leave a ms or two of it (curl's own clock):
+			 * that is no connect failure but a server too slow to answer. */
 			*retry = true;
 			return err_set(e, -ETIMEDOUT, "cannot connect to the API server: %s", why);
 		}
@@ -446,6 +462,7 @@ static int http_call(struct k8s_client *c, const char *method, const char *path,
 		SETOPT(ok, c->curl, CURLOPT_TIMEOUT_MS, left);
 		SETOPT(ok, c->curl, CURLOPT_CONNECTTIMEOUT_MS,
 		       left < CONNECT_TIMEOUT_MAX_MS ? left : CONNECT_TIMEOUT_MAX_MS);
+		c->connect_capped = left > CONNECT_TIMEOUT_MAX_MS + 100;
 		c->body_len = 0;
 		c->too_big = c->oom = false;
 		c->errbuf[0] = '\0';
