@@ -65,6 +65,30 @@ const char *multus_pod_annotation(const struct multus_ctx *ctx, const char *key)
 	return json_string_value(json_object_get(a, key));
 }
 
+int multus_pod_annotations_check(const struct multus_ctx *ctx, const char *const *keys, size_t n,
+				 struct err *e)
+{
+	const char *ns = ctx->env.pod_namespace, *name = ctx->env.pod_name;
+	json_t *meta = json_object_get(ctx->pod, "metadata");
+	json_t *ann = json_object_get(meta, "annotations");
+
+	if (meta && !json_is_object(meta))
+		return err_setc(e, CNI_ERR_API, -EPROTO, "pod %s/%s: metadata is not an object", ns,
+				name);
+	if (ann && !json_is_null(ann) && !json_is_object(ann))
+		return err_setc(e, CNI_ERR_API, -EPROTO,
+				"pod %s/%s: metadata.annotations is not an object", ns, name);
+	for (size_t i = 0; i < n; i++) {
+		json_t *v = json_object_get(ann, keys[i]);
+
+		if (v && !json_is_string(v))
+			return err_setc(e, CNI_ERR_INVALID_NETCONF, -EINVAL,
+					"pod %s/%s: annotation %s is not a string", ns, name,
+					keys[i]);
+	}
+	return 0;
+}
+
 /* Addresses of the attachment's sandbox interface, without prefix length. */
 static json_t *status_ips(json_t *res, int iface, json_t **ret_gw)
 {

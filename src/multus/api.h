@@ -9,6 +9,11 @@
 int multus_pod_fetch(struct multus_ctx *ctx, struct err *e);
 /* A pod annotation's value, or NULL. */
 const char *multus_pod_annotation(const struct multus_ctx *ctx, const char *key);
+/* The pod's annotations as the API must send them: an object (or none) whose `keys`, where
+ * present, are strings. Anything else is an error (102; 7 for a key), not a pod that asks for
+ * no networks. */
+int multus_pod_annotations_check(const struct multus_ctx *ctx, const char *const *keys, size_t n,
+				 struct err *e);
 /* The network-status array (PRODUCT.md section 3) of an added plan. */
 json_t *multus_network_status(const struct plan *p);
 /* Both status annotations (the network-status array as text) of an added plan. */

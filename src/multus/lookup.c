@@ -12,16 +12,23 @@
 /* Config text from a NAD's spec.config, with the NAD's name when the config has none. */
 static int conf_from_nad(json_t *nad, const char *ns, const char *name, json_t **ret, struct err *e)
 {
-	const char *text =
-	    json_string_value(json_object_get(json_object_get(nad, "spec"), "config"));
+	json_t *spec = json_object_get(nad, "spec"), *config = json_object_get(spec, "config");
+	const char *text = json_string_value(config);
 	json_auto_t *conf = NULL;
 	json_error_t jerr;
 	char what[300];
 	int r;
 
+	snprintf(what, sizeof(what), "NetworkAttachmentDefinition %s/%s", ns, name);
+	/* Not "no config": the API sent something else, which a Go client would not decode. */
+	if (spec && !json_is_null(spec) && !json_is_object(spec))
+		return err_setc(e, CNI_ERR_INVALID_NETCONF, -EINVAL, "%s: spec is not an object",
+				what);
+	if (config && !json_is_null(config) && !text)
+		return err_setc(e, CNI_ERR_INVALID_NETCONF, -EINVAL,
+				"%s: spec.config is not a string", what);
 	if (!text || !text[0])
 		return -ENOENT;
-	snprintf(what, sizeof(what), "NetworkAttachmentDefinition %s/%s", ns, name);
 	conf = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
 	if (!conf)
 		return err_setc(e, CNI_ERR_INVALID_NETCONF, -EINVAL,

@@ -458,10 +458,14 @@ static int gather_master_list(struct multus_ctx *ctx, struct wants *ws, struct e
 
 static int gather(struct multus_ctx *ctx, struct wants *ws, struct err *e)
 {
+	static const char *const pod_keys[] = { ANN_TKE, ANN_NETWORKS, ANN_DEFAULT };
 	const char *nets = multus_pod_annotation(ctx, ANN_NETWORKS);
 	const char *pod_ns = ctx->env.pod_namespace;
 	int r;
 
+	r = multus_pod_annotations_check(ctx, pod_keys, ELEMENTSOF(pod_keys), e);
+	if (r < 0)
+		return r;
 	r = gather_master_list(ctx, ws, e);
 	if (r < 0)
 		return r;
