@@ -49,10 +49,11 @@ const char *cni_kv_get(const struct cni_kv *kv, size_t n, const char *key)
 #define CNI_ARGS_MAX_PAIRS 256
 
 /* "K=V;K=V" of the pairs. */
-static int args_rebuild(const struct cni_kv *kv, size_t n, char **ret)
+int cni_args_join(const struct cni_kv *kv, size_t n, const char *const *drop, char **ret)
 {
 	size_t len = 1;
 	char *buf, *q;
+	bool first = true;
 
 	for (size_t i = 0; i < n; i++)
 		len += strlen(kv[i].key) + strlen(kv[i].value) + 2;
@@ -60,8 +61,16 @@ static int args_rebuild(const struct cni_kv *kv, size_t n, char **ret)
 	if (!buf)
 		return -ENOMEM;
 	*q = '\0';
-	for (size_t i = 0; i < n; i++)
-		q += sprintf(q, "%s%s=%s", i ? ";" : "", kv[i].key, kv[i].value);
+	for (size_t i = 0; i < n; i++) {
+		bool dropped = false;
+
+		for (size_t j = 0; drop && drop[j] && !dropped; j++)
+			dropped = streq(kv[i].key, drop[j]);
+		if (dropped)
+			continue;
+		q += sprintf(q, "%s%s=%s", first ? "" : ";", kv[i].key, kv[i].value);
+		first = false;
+	}
 	*ret = buf;
 	return 0;
 }
@@ -208,7 +217,7 @@ int cni_env_load(struct cni_env *ret, struct err *e)
 	 * the pairs only. */
 	if (env.args[0] && (env.args[0] == ';' || strstr(env.args, ";;") ||
 			    env.args[strlen(env.args) - 1] == ';')) {
-		r = args_rebuild(env.kv, env.n_kv, &env.args_buf);
+		r = cni_args_join(env.kv, env.n_kv, NULL, &env.args_buf);
 		if (r < 0) {
 			cni_kv_free(env.kv, env.n_kv);
 			return r;

@@ -49,5 +49,7 @@ void cni_env_done(struct cni_env *env);
 
 /* "K=V;K=V" -> pairs. Empty text: none. A pair without '=' is an error (code 4). */
 int cni_args_parse(const char *text, struct cni_kv **ret, size_t *ret_n, struct err *e);
+/* Pairs -> "K=V;K=V", leaving out the keys in `drop` (NULL-terminated; NULL: none). */
+int cni_args_join(const struct cni_kv *kv, size_t n, const char *const *drop, char **ret);
 void cni_kv_free(struct cni_kv *kv, size_t n);
 const char *cni_kv_get(const struct cni_kv *kv, size_t n, const char *key);

@@ -265,18 +265,30 @@ static int args_append(char **args, const char *key, const char *value)
 	return 0;
 }
 
+/* The runtime's CNI_ARGS for an attachment. IP= and MAC= ask for the runtime's own interface
+ * (podman run --ip, --mac-address): the master's only, as the runtime's runtimeConfig; another
+ * delegate given them would allocate the master's address in its own subnet and fail. */
+static int runtime_args(const struct multus_ctx *ctx, const struct attachment *a, char **ret)
+{
+	static const char *const own_iface[] = { "IP", "MAC", NULL };
+
+	if (a->master || !ctx->env.n_kv)
+		return (*ret = strdup(ctx->env.args ? ctx->env.args : "")) ? 0 : -ENOMEM;
+	return cni_args_join(ctx->env.kv, ctx->env.n_kv, own_iface, ret);
+}
+
 /* runtimeConfig, CNI_ARGS and conf changes that an attachment's selection asks for. */
 static int apply_selection(struct multus_ctx *ctx, struct attachment *a,
 			   const struct k8s_net_sel *s)
 {
-	const char *base = ctx->env.args ? ctx->env.args : "";
-
 	if (a->master && ctx->nc.runtime_config)
 		a->runtime_config = json_deep_copy(ctx->nc.runtime_config);
 	else
 		a->runtime_config = json_object();
+	if (runtime_args(ctx, a, &a->cni_args) < 0)
+		return -ENOMEM;
 	if (!s)
-		return (a->cni_args = strdup(base)) ? 0 : -ENOMEM;
+		return 0;
 	if (s->ips)
 		json_object_set(a->runtime_config, "ips", s->ips);
 	if (s->mac)
@@ -295,8 +307,7 @@ static int apply_selection(struct multus_ctx *ctx, struct attachment *a,
 	if (s->default_route)
 		a->default_route = json_incref(s->default_route);
 	/* As upstream: the requests reach plugins that read CNI_ARGS too, MAC= before IP=. */
-	a->cni_args = strdup(base);
-	if (!a->cni_args || (s->mac && args_append(&a->cni_args, "MAC", s->mac) < 0))
+	if (s->mac && args_append(&a->cni_args, "MAC", s->mac) < 0)
 		return -ENOMEM;
 	if (s->ips && json_array_size(s->ips)) {
 		_cleanup_free_ char *list = join_strings(s->ips);

@@ -180,6 +180,36 @@ static void test_master_from_inline_delegates(void **state)
 	t_done(&t);
 }
 
+/* A runtime's IP= and MAC= (podman run --ip, --mac-address) are for its own interface: the
+ * master gets the runtime's CNI_ARGS as they are, the other delegates without those two. */
+static void test_runtime_ip_mac_master_only(void **state)
+{
+	struct t t;
+
+	(void)state;
+	ctx_init(&t,
+		 "\"delegates\":[{\"cniVersion\":\"1.0.0\",\"name\":\"d1\",\"type\":\"bridge\"},"
+		 "{\"name\":\"d2\",\"type\":\"macvlan\"}]",
+		 NULL, NULL);
+	t.ctx.env.args = "IgnoreUnknown=1;K8S_POD_NAME=c1;IP=10.88.7.50;MAC=12:34:56:78:9a:bc";
+	assert_int_equal(cni_args_parse(t.ctx.env.args, &t.ctx.env.kv, &t.ctx.env.n_kv, &t.e), 0);
+	assert_int_equal(build(&t), 0);
+	assert_int_equal(t.p->n, 2);
+	assert_att(t.p, 0, "d1", "eth0", true);
+	assert_string_equal(t.p->att[0].cni_args, t.ctx.env.args);
+	assert_string_equal(t.p->att[1].cni_args, "IgnoreUnknown=1;K8S_POD_NAME=c1");
+	t_done(&t);
+
+	/* Without those keys every delegate gets the runtime's CNI_ARGS unchanged. */
+	ctx_init(&t, "\"defaultDelegates\":\"a,b\"", NULL, NULL);
+	t.ctx.env.args = "IgnoreUnknown=1;K8S_POD_NAME=c1";
+	assert_int_equal(cni_args_parse(t.ctx.env.args, &t.ctx.env.kv, &t.ctx.env.n_kv, &t.e), 0);
+	assert_int_equal(build(&t), 0);
+	assert_string_equal(t.p->att[0].cni_args, t.ctx.env.args);
+	assert_string_equal(t.p->att[1].cni_args, t.ctx.env.args);
+	t_done(&t);
+}
+
 static void test_master_from_default_delegates(void **state)
 {
 	struct t t;
@@ -420,6 +450,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_master_from_inline_delegates),
+		cmocka_unit_test(test_runtime_ip_mac_master_only),
 		cmocka_unit_test(test_master_from_default_delegates),
 		cmocka_unit_test(test_master_from_cluster_network),
 		cmocka_unit_test(test_pod_annotations_and_system_namespaces),
