@@ -3,8 +3,9 @@
 #   format gate, strict build, unit tests, netns tests, the test API server and client tests,
 #   the kubelet device lookup against the fake kubelet, make install, the man page and READMEs
 #   against --help and each other,
-#   fuzz smoke runs over the kept corpora, then unit and netns tests again on an ASan+UBSan
-#   build. Closes with one "N passed, N failed" line; exits non-zero when anything failed.
+#   fuzz smoke runs over the kept corpora, podman running multus (tests/runtime), the docker
+#   image, then unit and netns tests again on an ASan+UBSan build. Closes with one
+#   "N passed, N failed" line; exits non-zero when anything failed.
 set -u
 cd "$(dirname "$0")/.."
 sh tests/deps.sh || { echo "check: installing dependencies failed"; exit 1; }
@@ -41,6 +42,8 @@ suite kubelet sh tests/k8s/test_kubelet.sh
 suite install sh tests/install_test.sh
 suite docs make -s WERROR=1 docs
 suite fuzz make -s fuzz-smoke
+# podman (CNI backend) running multus for real, in private namespaces.
+suite podman sh tests/runtime/podman_test.sh
 # make docker-build and the image on a fake node (starts docker.io if no engine answers).
 suite docker sh tests/docker_test.sh
 suite asan-unit make -s asan-unit
