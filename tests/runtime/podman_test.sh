@@ -376,5 +376,35 @@ check "two multus networks: nothing left (no entry, no lease, no netns)" sh -c '
 	"$(leases brm2)" "$(leases brm2b)" "$(leases brchain)"
 pm rm -f -t 0 d2 >/dev/null 2>&1
 
+# --- 13. podman network connect / disconnect: multus hot-plugged on eth1 --------------------
+run h1 plain
+H0=$(addr h1 eth0)
+check "h1: runs on the plain network" sh -c '[ "$1" -eq 0 ] && case "$2" in 10.96.7.*/24) true ;; *) false ;; esac' sh "$RC" "$H0"
+pm network connect mnet2 h1 >"$W/conn.out" 2>&1
+check "podman network connect of the multus network succeeds" [ $? -eq 0 ]
+sed 's/^/#   /' "$W/conn.out"
+EH=$(entry h1)
+check "connect: the master on podman's eth1, the second on net1, eth0 untouched" sh -c '
+	case "$1 $2 $3" in "$4 "10.94.7.*/24\ 10.95.7.*/24) true ;; *) echo "$*"; false ;; esac' sh \
+	"$(addr h1 eth0)" "$(addr h1 eth1)" "$(addr h1 net1)" "$H0"
+check "connect: the store entry is for CNI_IFNAME eth1" \
+	jq -e '.ifname == "eth1" and [.attachments[].ifname] == ["eth1","net1"]' "$EH"
+check "connect: libcni cached the result under eth1, and it agrees with our store" \
+	same_result "/var/lib/cni/results/mnet2-$(cid h1)-eth1" "$EH"
+pm network disconnect mnet2 h1 >"$W/conn.out" 2>&1
+check "podman network disconnect succeeds" [ $? -eq 0 ]
+sed 's/^/#   /' "$W/conn.out"
+check "disconnect: entry, leases, eth1 and net1 gone; the plain network kept" sh -c '
+	[ ! -e "$1" ] && [ "$2 $3 $4" = "0 0 1" ] && [ "$5" = "$7" ] && [ -z "$6" ]' sh \
+	"$EH" "$(leases brm2)" "$(leases brm2b)" "$(leases plain)" "$(addr h1 eth0)" \
+	"$(pm exec h1 ip -o link show | grep -e " eth1" -e " net1")" "$H0"
+pm network connect mnet h1 >"$W/conn.out" 2>&1
+check "connect of mnet: the master on eth1, the second auto-named eth2 (eth0 and eth1 taken)" sh -c '
+	[ "$1" -eq 0 ] && case "$2 $3" in 10.88.7.*/24\ 10.89.7.*/24) true ;; *) echo "$*"; false ;; esac' sh \
+	$? "$(addr h1 eth1)" "$(addr h1 eth2)"
+pm rm -f -t 0 h1 >/dev/null 2>&1
+check "rm after a connect: no entry, no lease left" sh -c '
+	[ -z "$(ls "$1")" ] && [ "$2 $3 $4" = "0 0 0" ]' sh "$W/store" "$(leases brnet)" "$(leases mvnet)" "$(leases plain)"
+
 check "multus logged no error but the failures asked for" sh -c '
 	! grep " error " "$1" | grep -v -e "network \"broken\"" -e "ADD failed at network broken" -e "already has multus network"' sh "$W/multus.log"
