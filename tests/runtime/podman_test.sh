@@ -171,10 +171,10 @@ conflist "$W/net.d/mnet.conflist" 1.0.0 mnet \
 bridge 0.4.0 br04 pbr4 10.90.7.0/24 >"$W/conf/br04.conf"
 bridge 1.0.0 br04b pbr5 10.91.7.0/24 >"$W/conf/br04b.conf"
 conflist "$W/net.d/m04.conflist" 0.4.0 m04 "$(multus '"defaultDelegates":"br04,br04b"')"
-# mchain (1.0.0): multus followed by tuning (a MAC of its own) and portmap; both get
-# multus's result as prevResult.
+# mchain (1.0.0): multus (its delegate speaks 0.3.1) followed by tuning (a MAC of its own) and
+# portmap; both get multus's result, in 1.0.0, as prevResult.
 conflist "$W/net.d/mchain.conflist" 1.0.0 mchain \
-	"$(multus "\"delegates\":[$(bridge 1.0.0 brchain pbr6 10.92.7.0/24)]")" \
+	"$(multus "\"delegates\":[$(bridge 0.3.1 brchain pbr6 10.92.7.0/24)]")" \
 	'{"type":"tuning","mac":"c2:00:00:00:00:42"}' \
 	'{"type":"portmap","capabilities":{"portMappings":true}}'
 # mnet2 (1.0.0): two bridges, the second auto-named with ifnamePrefix "net"; plain (0.4.0): a
@@ -306,7 +306,7 @@ check "0.4.0 conflist: rm leaves no entry and no lease" sh -c '
 
 # --- 8. multus followed by tuning and portmap (prevResult) ----------------------------------
 run c6 mchain -p 18080:80
-check "multus, tuning, portmap: podman run succeeds" [ "$RC" -eq 0 ]
+check "multus (a 0.3.1 delegate), tuning, portmap: podman run succeeds" [ "$RC" -eq 0 ]
 [ "$RC" -eq 0 ] || sed 's/^/#   /' "$W/run.out"
 check "tuning got multus's result: eth0 has tuning's MAC and the master's address" sh -c '
 	[ "$1 $2" = "c2:00:00:00:00:42 10.92.7.2/24" ]' sh "$(mac c6 eth0)" "$(addr c6 eth0)"
@@ -405,6 +405,15 @@ check "connect of mnet: the master on eth1, the second auto-named eth2 (eth0 and
 pm rm -f -t 0 h1 >/dev/null 2>&1
 check "rm after a connect: no entry, no lease left" sh -c '
 	[ -z "$(ls "$1")" ] && [ "$2 $3 $4" = "0 0 0" ]' sh "$W/store" "$(leases brnet)" "$(leases mvnet)" "$(leases plain)"
+
+# --- 14. podman run --rm in the foreground --------------------------------------------------
+pm run --rm --name r1 --network mnet --rootfs "$R" ip -o -4 addr >"$W/r1.out" 2>&1
+check "podman run --rm: the command sees eth0 and eth1 on their subnets" sh -c '
+	[ "$1" -eq 0 ] && grep -q "eth0 *inet 10\.88\.7\.[0-9]*/24" "$2" && grep -q "eth1 *inet 10\.89\.7\.[0-9]*/24" "$2"' sh \
+	$? "$W/r1.out"
+check "podman run --rm: once it returns, no entry, lease, netns or cached result is left" sh -c '
+	[ -z "$(ls "$1")" ] && [ "$2 $3" = "0 0" ] && [ -z "$(ls /run/netns)" ] && [ -z "$(ls /var/lib/cni/results)" ]' sh \
+	"$W/store" "$(leases brnet)" "$(leases mvnet)"
 
 check "multus logged no error but the failures asked for" sh -c '
 	! grep " error " "$1" | grep -v -e "network \"broken\"" -e "ADD failed at network broken" -e "already has multus network"' sh "$W/multus.log"
