@@ -396,6 +396,21 @@ static void sigpipe_restore(struct pipe_guard *g)
 /* After the plugin exits, a grandchild may still hold its pipes: wait this long, no more. */
 #define EXIT_GRACE_MS 200
 
+/*
+ * Has the plugin exited? Then what it left running in its process group is killed, before it
+ * is reaped: its zombie still holds the group's id, so no other process can have it. Such a
+ * leftover would go on creating what no DEL sees (a daemon of its own has setsid'd).
+ */
+static bool reap_exited(pid_t pid, int *status)
+{
+	siginfo_t si = { 0 };
+
+	if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0 || si.si_pid != pid)
+		return false;
+	kill(-pid, SIGKILL);
+	return waitpid(pid, status, 0) == pid;
+}
+
 int cni_exec_run(const struct cni_exec_req *req, struct cni_exec_out *ret, struct err *e)
 {
 	int pin[2] = { -1, -1 }, pout[2] = { -1, -1 }, perr[2] = { -1, -1 };
@@ -459,7 +474,7 @@ int cni_exec_run(const struct cni_exec_req *req, struct cni_exec_out *ret, struc
 		int nf = 0, ti = -1, oi = -1, ei = -1, slice;
 		long left = deadline - now_ms();
 
-		if (!reaped && waitpid(pid, &status, WNOHANG) == pid) {
+		if (!reaped && reap_exited(pid, &status)) {
 			reaped = true;
 			exited_at = now_ms();
 		}
@@ -470,10 +485,9 @@ int cni_exec_run(const struct cni_exec_req *req, struct cni_exec_out *ret, struc
 			kill(-pid, SIGKILL);
 			kill(pid, SIGKILL);
 		}
-		if (reaped && (timed_out || now_ms() - exited_at > EXIT_GRACE_MS)) {
-			kill(-pid, SIGKILL); /* whatever of the group still holds our pipes */
+		/* What still holds our pipes left its group (setsid): no more waiting for it. */
+		if (reaped && (timed_out || now_ms() - exited_at > EXIT_GRACE_MS))
 			break;
-		}
 		if (timed_out && !reaped) {
 			if (waitpid(pid, &status, 0) == pid)
 				reaped = true;

@@ -3,7 +3,8 @@
  * Running a CNI plugin binary: spawned without a shell (a vfork-style clone, nothing allocated
  * in the child), with fds 0-2 only, stdin fed from a buffer, stdout and stderr captured with a
  * size cap, the plugin in its own process group, killed with the whole group after the
- * timeout, and with SIGKILL when multus itself dies.
+ * timeout, what it left in its group killed when it exits, and with SIGKILL when multus
+ * itself dies.
  */
 #pragma once
 

@@ -169,6 +169,17 @@ for m in chatty holdout; do
 done
 pgrep_here -x -f "sleep 30" | xargs -r kill 2>/dev/null
 
+# 10b. A child the delegate leaves behind (its fds closed, so nothing waits for it) would add a
+# link after multus looked, one no DEL sweeps: it dies when the delegate exits.
+sly_conf late
+netconf m '"defaultDelegates":"s-late"' >"$T/nc"
+multus ADD lt eth0 /run/netns/a <"$T/nc"
+check "left-behind child: ADD succeeds" [ "$RC" -eq 0 ]
+sleep 1
+check "left-behind child: it added no link afterwards" sh -c "! ip netns exec a ip link show late0 2>/dev/null"
+multus DEL lt eth0 /run/netns/a <"$T/nc"
+check "left-behind child: DEL clean" gone lt s-late
+
 # 11. A delegate that ignores SIGTERM and hangs, on ADD and on DEL: killed at the timeout,
 # whatever it ignores. The ADD rolls back; the DEL keeps it for the runtime's retry.
 sly_conf noterm

@@ -343,6 +343,35 @@ static void test_timeout_kills_group(void **state)
 	assert_true(gone_within(bg, 2000));
 }
 
+static void test_exit_kills_group(void **state)
+{
+	_cleanup_free_ char *bin = NULL;
+	struct cni_exec_req req;
+	struct cni_exec_out o = { 0 };
+	struct err e = { 0 };
+	char *body = NULL;
+	long t0;
+
+	(void)state;
+	/* A child left behind with its fds closed (nothing keeps us reading): it dies when the
+	 * plugin exits, instead of going on as an orphan. */
+	assert_true(asprintf(&body,
+			     "sleep 4005 </dev/null >/dev/null 2>&1 &\necho $! >'%s/left.pid'\n"
+			     "echo done",
+			     dir) > 0);
+	bin = script("leaves", body);
+	free(body);
+	req = req_for(bin, NULL);
+	t0 = now_ms();
+	assert_int_equal(cni_exec_run(&req, &o, &e), 0);
+	assert_true(now_ms() - t0 < 2000);
+	assert_int_equal(o.exit_code, 0);
+	assert_false(o.timed_out);
+	assert_string_equal(o.out, "done\n");
+	cni_exec_out_done(&o);
+	assert_true(gone_within(pid_from("left.pid"), 2000));
+}
+
 static void test_stdin_closed_early(void **state)
 {
 	_cleanup_free_ char *bin = script("deaf", "exec 0<&-\necho done");
@@ -608,6 +637,7 @@ int main(void)
 		cmocka_unit_test(test_signal),
 		cmocka_unit_test(test_output_caps),
 		cmocka_unit_test(test_timeout_kills_group),
+		cmocka_unit_test(test_exit_kills_group),
 		cmocka_unit_test(test_stdin_closed_early),
 		cmocka_unit_test(test_fds_close_range),
 		cmocka_unit_test(test_fds_without_close_range),
