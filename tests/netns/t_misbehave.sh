@@ -218,6 +218,20 @@ for v in garbage hang; do
 done
 [ "$took" -ge 2 ] && ok "code 1, VERSION hang: the probe ran until its timeout (${took}s)" || not_ok "code 1, VERSION hang: the probe did not wait (${took}s)"
 
+# On DEL: code 1 and a garbage VERSION: the DEL fails with code 1 naming it and keeps it; the
+# retry, once the delegate works, finishes.
+sly_conf incompat DEL
+sed -i 's/"name":"s-incompat"/"name":"s-incompat-d"/' "$CONF/s-incompat.conf"
+netconf m '"defaultDelegates":"good,s-incompat-d","delegateTimeoutSeconds":2' >"$T/nc"
+multus ADD bvd eth0 /run/netns/a <"$T/nc"
+check "code 1 on DEL: ADD works" [ "$RC" -eq 0 ]
+SLY_VERSION=garbage multus DEL bvd eth0 /run/netns/a <"$T/nc"
+check "code 1 on DEL, VERSION garbage: DEL fails with code 1 naming it" err_is 1 's-incompat-d' 'incompatible'
+check "code 1 on DEL, VERSION garbage: the store keeps only it" jq -e '[.attachments[].network] == ["s-incompat-d"]' "$STORE/bvd.json"
+touch "$SLY_DIR/off.s-incompat-d"
+multus DEL bvd eth0 /run/netns/a <"$T/nc"
+check "code 1 on DEL: the retry finishes" gone bvd good s-incompat-d
+
 # 13. CHECK that hangs ignoring SIGTERM: bounded, naming it, and the attachment stays. STATUS of
 # a 1.1.0 master that hangs: not ready (code 50), bounded.
 sly_conf noterm CHECK
@@ -261,6 +275,23 @@ sed "s|\"binDir\":\"$PLUGINS\"|\"binDir\":\"$T/none\"|" "$T/nc" >"$T/nc2"
 multus ADD cq eth0 /run/netns/a <"$T/nc2"
 check "only such entries: code 7 naming the type and the non-executable file" err_is 7 '"bridge"' "$T/p3/bridge" 'not executable'
 check "only such entries: nothing added" gone cq good
+CNI_PATH_TEST=$SAVED
+# The plugin made not executable between ADD and DEL: DEL fails naming the file and why, and
+# keeps the attachment (its lease needs it); executable again, the retry finishes.
+mkdir -p "$T/own"
+cp "$PLUGINS/bridge" "$T/own/ownbr"
+printf '{"cniVersion":"1.0.0","name":"own","type":"ownbr","bridge":"br-o","ipam":{"type":"host-local","subnet":"10.92.0.0/24","dataDir":"%s"}}\n' "$IPAM" >"$CONF/own.conf"
+netconf m '"defaultDelegates":"good,own@net1"' >"$T/nc"
+CNI_PATH_TEST="$T/own:$SAVED"
+multus ADD ox eth0 /run/netns/a <"$T/nc"
+check "plugin made not executable: ADD works" [ "$RC" -eq 0 ]
+chmod 644 "$T/own/ownbr"
+multus DEL ox eth0 /run/netns/a <"$T/nc"
+check "plugin made not executable: DEL fails naming the file, not executable" sh -c "[ $RC -ne 0 ] && jq -e '.msg | contains(\"own\") and contains(\"$T/own/ownbr is there but not executable\")' '$T/out'"
+check "plugin made not executable: the store keeps only it, the other is torn down" sh -c "jq -e '[.attachments[].network] == [\"own\"]' '$STORE/ox.json' && [ $(ipam_count good) = 0 ] && [ $(ipam_count own) = 1 ]"
+chmod 755 "$T/own/ownbr"
+multus DEL ox eth0 /run/netns/a <"$T/nc"
+check "plugin made not executable: the retry finishes" gone ox good own
 CNI_PATH_TEST=$SAVED
 
 done_testing
