@@ -20,6 +20,13 @@ Modes:
   huge       Get UNIMPLEMENTED, List answers over 17 MiB (other pods' devices)
   raw-junk   not gRPC at all: every connection gets bytes that are not HTTP/2
   raw-mute   a socket that accepts and never says anything
+HTTP/2 but no gRPC library (python3-h2), every call answered alike:
+  h2-short      a frame whose length says 100 bytes, 5 come; grpc-status 0
+  h2-compressed a frame with the compressed flag set (nobody asked); grpc-status 0
+  h2-error      trailers-only: grpc-status 13, grpc-message "kubelet fault injected"
+  h2-nostatus   a good empty frame and the stream's end, no grpc-status at all
+  h2-mute       the HTTP/2 handshake, then no answer to any call
+  h2-trickle    a good reply, its bytes 200 ms apart
 Writes "ready" beside the socket once it is listening.
 """
 import argparse
@@ -146,6 +153,67 @@ def serve_raw(a):
     threading.Thread(target=loop, daemon=True).start()
 
 
+def serve_h2(a):
+    import h2.config
+    import h2.connection
+    import h2.events
+
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.bind(a.socket)
+    s.listen(8)
+
+    def answer(h, sid):
+        ok = [(":status", "200"), ("content-type", "application/grpc")]
+        if a.mode == "h2-error":
+            h.send_headers(sid, ok + [("grpc-status", "13"),
+                                      ("grpc-message", "kubelet fault injected")], end_stream=True)
+            return
+        frame = {"h2-short": b"\x00\x00\x00\x00\x64" + b"\x0a\x03abc",
+                 "h2-compressed": b"\x01\x00\x00\x00\x00"}.get(a.mode, b"\x00\x00\x00\x00\x00")
+        h.send_headers(sid, ok)
+        h.send_data(sid, frame, end_stream=a.mode == "h2-nostatus")
+        if a.mode != "h2-nostatus":
+            h.send_headers(sid, [("grpc-status", "0")], end_stream=True)
+
+    def conn(c):
+        h = h2.connection.H2Connection(h2.config.H2Configuration(client_side=False,
+                                                                 header_encoding="utf-8"))
+        h.initiate_connection()
+        try:
+            c.sendall(h.data_to_send())
+            while True:
+                data = c.recv(65536)
+                if not data:
+                    return
+                answered = False
+                for ev in h.receive_data(data):
+                    if isinstance(ev, h2.events.RequestReceived) and a.log:
+                        path = dict(ev.headers).get(":path", "")
+                        with open(a.log, "a") as f:
+                            f.write(json.dumps({"method": path.rsplit("/", 1)[-1]}) + "\n")
+                    if isinstance(ev, h2.events.StreamEnded) and a.mode != "h2-mute":
+                        answer(h, ev.stream_id)
+                        answered = True
+                out = h.data_to_send()
+                if a.mode == "h2-trickle" and answered:
+                    for i in range(len(out)):
+                        c.sendall(out[i:i + 1])
+                        time.sleep(0.2)
+                elif out:
+                    c.sendall(out)
+        except Exception:  # the client left, or spoke no HTTP/2: that connection ends
+            pass
+        finally:
+            c.close()
+
+    def loop():
+        while True:
+            c, _ = s.accept()
+            threading.Thread(target=conn, args=(c,), daemon=True).start()
+
+    threading.Thread(target=loop, daemon=True).start()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--socket", required=True)
@@ -161,6 +229,8 @@ def main():
         pass
     if a.mode.startswith("raw-"):
         serve_raw(a)
+    elif a.mode.startswith("h2-"):
+        serve_h2(a)
     else:
         server = serve_grpc(a, load_messages(a.desc))  # noqa: F841 (kept alive)
     open(os.path.join(os.path.dirname(a.socket), "ready"), "w").close()
