@@ -203,6 +203,7 @@ static int call(struct call *c, const char *method, const uint8_t *req, size_t r
 	long left = now >= c->deadline ? 0 : (long)(c->deadline - now), code = 0;
 	bool ok = true;
 	CURLcode res;
+	int r;
 
 	if (!frame)
 		return -ENOMEM;
@@ -243,7 +244,10 @@ static int call(struct call *c, const char *method, const uint8_t *req, size_t r
 		return err_set(e, -EREMOTEIO, "the kubelet on %s failed %s: gRPC status %d%s%s",
 			       c->socket, method, c->grpc_status, c->grpc_message[0] ? ": " : "",
 			       c->grpc_message);
-	return k8s_grpc_unframe(c->body, c->len, ret_msg, ret_len, e);
+	r = k8s_grpc_unframe(c->body, c->len, ret_msg, ret_len, e);
+	if (r < 0)
+		return err_prefix(e, r, "kubelet on %s, %s", c->socket, method);
+	return 0;
 }
 
 int k8s_grpc_unframe(const uint8_t *body, size_t len, const uint8_t **ret_msg, size_t *ret_len,
