@@ -65,6 +65,10 @@ static void put(struct daemon *d, struct watch *w, json_t *store, json_t *obj)
 	char key[512];
 
 	if (!t || key_of(t, key, sizeof(key)) < 0) {
+		/* Not kept (cache_trim_*), nor the older version it replaces: that is stale now,
+		 * and the plugin asks the API for what the cache lacks. */
+		if (key_of(obj, key, sizeof(key)) == 0)
+			json_object_del(store, key);
 		json_decref(t);
 		return;
 	}

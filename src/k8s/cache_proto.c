@@ -408,16 +408,23 @@ int cache_resp_parse(const char *line, size_t len, enum cache_op op, json_t **re
 	return parse_payload(root, op, ret, e);
 }
 
-/* Only string annotations; always an object. */
+/*
+ * Always an object; NULL when the object's annotations are not an object of strings. Such an
+ * object is not kept: the plugin then asks the API itself and fails as it does there, naming
+ * what is wrong, instead of being served the object without the annotations it has.
+ */
 static json_t *annotations_copy(json_t *md)
 {
-	json_t *out = json_object(), *v;
+	json_t *ann = json_object_get(md, "annotations"), *out, *v;
 	const char *k;
 
+	if (ann && !json_is_null(ann) && !json_is_object(ann))
+		return NULL;
+	out = json_object();
 	if (!out)
 		return NULL;
-	json_object_foreach (json_object_get(md, "annotations"), k, v)
-		if (*k && json_is_string(v) && json_object_set(out, k, v) < 0) {
+	json_object_foreach (ann, k, v)
+		if (!json_is_string(v) || (*k && json_object_set(out, k, v) < 0)) {
 			json_decref(out);
 			return NULL;
 		}
@@ -451,9 +458,14 @@ json_t *cache_trim_pod(json_t *obj)
 
 json_t *cache_trim_nad(json_t *obj)
 {
-	json_t *md = trim_meta(obj, false);
-	json_t *conf = json_object_get(json_object_get(obj, "spec"), "config");
+	json_t *spec = json_object_get(obj, "spec"), *conf = json_object_get(spec, "config");
+	json_t *md;
 
+	/* Not kept either (see annotations_copy): a spec or config of another type. */
+	if ((spec && !json_is_null(spec) && !json_is_object(spec)) ||
+	    (conf && !json_is_null(conf) && !json_is_string(conf)))
+		return NULL;
+	md = trim_meta(obj, false);
 	if (!md)
 		return NULL;
 	if (json_is_string(conf))

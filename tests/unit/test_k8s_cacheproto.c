@@ -221,17 +221,16 @@ static void test_write_timeout(void **state)
 
 static void test_answers(void **state)
 {
-	json_auto_t *api_pod =
-	    json_pack("{s:s,s:{s:s,s:s,s:s,s:s,s:{s:s,s:i},s:{}},s:{s:s}}", "kind", "Pod",
-		      "metadata", "name", "web", "namespace", "default", "uid", "u-1",
-		      "resourceVersion", "7", "annotations", "k8s.v1.cni.cncf.io/networks", "a,b",
-		      "not-a-string", 5, "labels", "spec", "nodeName", "n1");
+	json_auto_t *api_pod = json_pack(
+	    "{s:s,s:{s:s,s:s,s:s,s:s,s:{s:s},s:{}},s:{s:s}}", "kind", "Pod", "metadata", "name",
+	    "web", "namespace", "default", "uid", "u-1", "resourceVersion", "7", "annotations",
+	    "k8s.v1.cni.cncf.io/networks", "a,b", "labels", "spec", "nodeName", "n1");
 	json_auto_t *api_nad =
 	    json_pack("{s:{s:s,s:s},s:{s:s}}", "metadata", "name", "a", "namespace", "default",
 		      "spec", "config", "{\"type\":\"bridge\"}");
 	json_t *pod = cache_trim_pod(api_pod), *nad = cache_trim_nad(api_nad), *got = NULL;
 
-	/* Trimmed: only namespace, name, uid, string annotations; NAD config kept. */
+	/* Trimmed: only namespace, name, uid, annotations; NAD config kept. */
 	assert_non_null(pod);
 	assert_null(json_object_get(pod, "spec"));
 	assert_null(json_object_get(json_object_get(pod, "metadata"), "resourceVersion"));
@@ -267,8 +266,17 @@ static void test_answers(void **state)
 	    -EPROTO);
 	assert_int_equal(parse_resp(json_pack("{s:i,s:b}", "v", 9, "ok", 1), CACHE_OP_POD, &got),
 			 -ENOTSUP);
-	/* Objects without a name are not kept at all. */
+	/* Objects without a name are not kept at all, nor objects the API path refuses. */
 	assert_null(cache_trim_pod(json_object_get(api_pod, "spec")));
+	json_object_set_new(json_object_get(json_object_get(api_pod, "metadata"), "annotations"),
+			    "not-a-string", json_integer(5));
+	assert_null(cache_trim_pod(api_pod));
+	json_object_set_new(json_object_get(api_pod, "metadata"), "annotations", json_array());
+	assert_null(cache_trim_pod(api_pod));
+	json_object_set_new(json_object_get(api_nad, "spec"), "config", json_object());
+	assert_null(cache_trim_nad(api_nad));
+	json_object_set_new(api_nad, "spec", json_string("x"));
+	assert_null(cache_trim_nad(api_nad));
 	json_decref(pod);
 	json_decref(nad);
 }
