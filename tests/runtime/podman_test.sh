@@ -170,7 +170,9 @@ conflist "$W/net.d/mnet.conflist" 1.0.0 mnet \
 # m04 (0.4.0): the networks by name from confDir (defaultDelegates), the second one 1.0.0.
 bridge 0.4.0 br04 pbr4 10.90.7.0/24 >"$W/conf/br04.conf"
 bridge 1.0.0 br04b pbr5 10.91.7.0/24 >"$W/conf/br04b.conf"
-conflist "$W/net.d/m04.conflist" 0.4.0 m04 "$(multus '"defaultDelegates":"br04,br04b"')"
+# Its multus keeps the default cniDir (/var/lib/cni/multus, on our tmpfs) and logs to stderr only.
+conflist "$W/net.d/m04.conflist" 0.4.0 m04 \
+	"$(printf '{"type":"multus","confDir":"%s","defaultDelegates":"br04,br04b"}' "$W/conf")"
 # mchain (1.0.0): multus (its delegate speaks 0.3.1) followed by tuning (a MAC of its own) and
 # portmap; both get multus's result, in 1.0.0, as prevResult.
 conflist "$W/net.d/mchain.conflist" 1.0.0 mchain \
@@ -294,7 +296,9 @@ check "0.4.0 conflist: podman run succeeds" [ "$RC" -eq 0 ]
 check "0.4.0 conflist: eth0 10.90.7.2/24 (0.4.0 bridge), eth1 10.91.7.2/24 (1.0.0 bridge)" sh -c '
 	[ "$1 $2" = "10.90.7.2/24 10.91.7.2/24" ]' sh "$(addr c4 eth0)" "$(addr c4 eth1)"
 C4=$(cache c4 m04)
-E4=$(entry c4)
+E4=/var/lib/cni/multus/$(cid c4).json
+check "default cniDir: the entry in /var/lib/cni/multus, beside libcni's results/" sh -c '
+	[ -f "$1" ] && [ "$(ls /var/lib/cni | tr "\n" " ")" = "multus results " ]' sh "$E4"
 check "0.4.0 conflist: libcni cached a 0.4.0 result with ips[].version" \
 	jq -e '.result.cniVersion == "0.4.0" and .result.ips[0].version == "4" and .result.ips[0].address == "10.90.7.2/24"' "$C4"
 check "0.4.0 conflist: podman inspect shows the master's IP" \
@@ -413,6 +417,32 @@ check "podman run --rm: the command sees eth0 and eth1 on their subnets" sh -c '
 	$? "$W/r1.out"
 check "podman run --rm: once it returns, no entry, lease, netns or cached result is left" sh -c '
 	[ -z "$(ls "$1")" ] && [ "$2 $3" = "0 0" ] && [ -z "$(ls /run/netns)" ] && [ -z "$(ls /var/lib/cni/results)" ]' sh \
+	"$W/store" "$(leases brnet)" "$(leases mvnet)"
+
+# --- 15. As after a reboot: our entry and the leases survive, the netns does not -------------
+run b1 mnet
+EB=$(entry b1)
+NSB=$(netns_of "$EB")
+mkdir -p "$W/saved"
+cp -p "$EB" "$W/saved/entry" && cp -p "$W/ipam/brnet/$(addr b1 eth0 | cut -d/ -f1)" "$W/saved/brnet" &&
+	cp -p "$W/ipam/mvnet/$(addr b1 eth1 | cut -d/ -f1)" "$W/saved/mvnet"
+OLD0=$(addr b1 eth0 | cut -d/ -f1) OLD1=$(addr b1 eth1 | cut -d/ -f1)
+pm stop -t 0 b1 >/dev/null 2>&1
+cp -p "$W/saved/entry" "$EB" && cp -p "$W/saved/brnet" "$W/ipam/brnet/$OLD0" &&
+	cp -p "$W/saved/mvnet" "$W/ipam/mvnet/$OLD1"
+check "reboot: the stale entry names a netns that is gone, its leases are held" sh -c '
+	[ -f "$1" ] && [ ! -e "$2" ] && [ "$3 $4" = "1 1" ]' sh "$EB" "$NSB" "$(leases brnet)" "$(leases mvnet)"
+pm start b1 >"$W/start.out" 2>&1
+check "reboot: podman start of the container succeeds over the stale entry" [ $? -eq 0 ]
+sed 's/^/#   /' "$W/start.out" | grep -i error
+check "reboot: the stale leases were released, one lease per network for the new ADD" sh -c '
+	[ "$1 $2" = "1 1" ] && [ ! -e "$3/brnet/$4" ] && [ ! -e "$3/mvnet/$5" ]' sh \
+	"$(leases brnet)" "$(leases mvnet)" "$W/ipam" "$OLD0" "$OLD1"
+check "reboot: the entry is the new ADD's, in podman's new netns" sh -c '
+	[ "$(jq -r .netns "$1")" = "$2" ] && [ "$2" != "$3" ] && [ -e "$2" ]' sh \
+	"$EB" "$(pm inspect -f '{{.NetworkSettings.SandboxKey}}' b1)" "$NSB"
+pm rm -f -t 0 b1 >/dev/null 2>&1
+check "reboot: rm leaves nothing" sh -c '[ -z "$(ls "$1")" ] && [ "$2 $3" = "0 0" ]' sh \
 	"$W/store" "$(leases brnet)" "$(leases mvnet)"
 
 check "multus logged no error but the failures asked for" sh -c '
