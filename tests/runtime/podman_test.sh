@@ -44,13 +44,10 @@ if [ -z "${PODMAN_TEST_W:-}" ]; then
 		unshare -n -m --propagation private sh "$0"
 	rc=$?
 	# A run cut short (timeout) may leave conmon and container processes: the ones this run
-	# started, by the pids it noted, if they are still those programs.
-	if [ -f "$W/pids" ]; then
-		while read -r pid; do
-			[ "$pid" -gt 0 ] && [ -r "/proc/$pid/cmdline" ] || continue
-			case $(tr '\0' ' ' <"/proc/$pid/cmdline") in
-			*conmon*"$W"* | sleep*) kill -9 "$pid" 2>/dev/null ;;
-			esac
+	# started, by the pid and start time it noted (so never a later process with that pid).
+	if [ ! -f "$W/counts" ] && [ -f "$W/pids" ]; then
+		while read -r pid start; do
+			[ "$(cut -d' ' -f22 "/proc/$pid/stat" 2>/dev/null)" = "$start" ] && kill -9 "$pid"
 		done <"$W/pids"
 	fi
 	for d in $made_cgroups; do
@@ -195,7 +192,9 @@ run() { # NAME NETWORK [ARGS...]: podman run -d; output in $W/run.out, status in
 	shift 2
 	pm run -d --name "$n" --network "$net" "$@" --rootfs "$R" sleep 600 >"$W/run.out" 2>&1
 	RC=$?
-	pm inspect -f '{{.State.Pid}} {{.State.ConmonPid}}' "$n" 2>/dev/null | tr ' ' '\n' >>"$W/pids"
+	for pid in $(pm inspect -f '{{.State.Pid}} {{.State.ConmonPid}}' "$n" 2>/dev/null); do
+		[ "$pid" -gt 0 ] && echo "$pid $(cut -d' ' -f22 "/proc/$pid/stat")" >>"$W/pids"
+	done 2>/dev/null
 }
 cid() { pm inspect -f '{{.Id}}' "$1"; }
 # addr NAME IFNAME: the container's IPv4 address/prefix on IFNAME, as busybox ip shows it
