@@ -352,6 +352,35 @@ int k8s_client_new(const struct k8s_config *cfg, long timeout_ms, struct k8s_cli
 }
 
 /*
+ * Why the server's certificate was refused, from the TLS library's own verdict
+ * (CURLINFO_SSL_VERIFYRESULT): GnuTLS status bits (gnutls_certificate_status_t) or an OpenSSL
+ * X509_V_ERR code, by the flavour of libcurl loaded. "" when it does not say.
+ */
+static const char *cert_why(struct k8s_client *c)
+{
+	const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+	long res = 0;
+
+	if (curl_easy_getinfo(c->curl, CURLINFO_SSL_VERIFYRESULT, &res) != CURLE_OK || !res || !v ||
+	    !v->ssl_version)
+		return "";
+	if (strncmp(v->ssl_version, "GnuTLS", 6) == 0)
+		return res & (1L << 10)	  ? " (it has expired)"
+		       : res & (1L << 9)  ? " (it is not valid yet)"
+		       : res & (1L << 6)  ? " (no configured certificate-authority signed it)"
+		       : res & (1L << 14) ? " (it is for another host)"
+					  : "";
+	if (strncmp(v->ssl_version, "OpenSSL", 7) == 0)
+		return res == 10  ? " (it has expired)"
+		       : res == 9 ? " (it is not valid yet)"
+		       : res == 2 || res == 18 || res == 19 || res == 20 || res == 21
+			   ? " (no configured certificate-authority signed it)"
+		       : res == 62 ? " (it is for another host)"
+				   : "";
+	return "";
+}
+
+/*
  * One attempt's outcome: 0 with a 2xx reply in c->body, or -errno with the message set and
  * *retry telling whether another attempt may help.
  */
@@ -414,8 +443,8 @@ static int outcome(struct k8s_client *c, CURLcode res, bool *retry, long *retry_
 		*retry = true;
 		return err_set(e, -EIO, "connection to the API server lost: %s", why);
 	case CURLE_PEER_FAILED_VERIFICATION:
-		return err_set(e, -EIO, "TLS: the API server's certificate is not trusted: %s",
-			       why);
+		return err_set(e, -EIO, "TLS: the API server's certificate is not trusted%s: %s",
+			       cert_why(c), why);
 	case CURLE_SSL_CONNECT_ERROR:
 		return err_set(e, -EIO, "TLS handshake with the API server failed: %s", why);
 	case CURLE_SSL_CACERT_BADFILE:
