@@ -300,6 +300,10 @@ class Serving:
                 self.log(path, None, how, fname)
                 self.hang()
                 return
+            if "raw" in action and hasattr(self, "raw"):  # HTTP/1.1: these bytes, then close
+                self.log(path, None, how, fname)
+                self.raw(action["raw"].encode("latin-1"))
+                return
             if "delay" in action:
                 self.server.stopping.wait(float(action["delay"]))
         if fault and "reply" in action:  # a canned reply: any status, headers, body
@@ -470,6 +474,14 @@ class Handler(Serving, http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
         self.wfile.flush()
+
+    def raw(self, data):
+        self.close_connection = True
+        try:
+            self.wfile.write(data)
+            self.wfile.flush()
+        except (OSError, ssl.SSLError):
+            pass
 
     def shaped(self, code, data, headers, shape):
         """A reply bent by a fault, written by hand; the connection closes after it. size: the
@@ -757,7 +769,7 @@ class APIServer(http.server.ThreadingHTTPServer):
                 action = rule.get("action", {})
                 name = rule.get("name") or next(
                     ("%s:%s" % (k, action[k]) if k in ("status", "delay") else k
-                     for k in ("status", "delay", "hang", "close", "reply") + SHAPES
+                     for k in ("status", "delay", "hang", "close", "reply", "raw") + SHAPES
                      if k in action), "none")
                 return name, action
         return None
