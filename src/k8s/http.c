@@ -447,6 +447,13 @@ static int outcome(struct k8s_client *c, CURLcode res, bool *retry, long *retry_
 			       cert_why(c), why);
 	case CURLE_SSL_CONNECT_ERROR:
 		return err_set(e, -EIO, "TLS handshake with the API server failed: %s", why);
+	case CURLE_OUT_OF_MEMORY:
+		/* curl 7.88 says only this for a reply header line over its 100 kB limit. */
+		return err_set(e, -ENOMEM, "%s reading the reply (or a reply header over 100 kB)",
+			       why);
+	case CURLE_UNSUPPORTED_PROTOCOL:
+	case CURLE_WEIRD_SERVER_REPLY:
+		return err_set(e, -EPROTO, "the API server's reply is not HTTP: %s", why);
 	case CURLE_SSL_CACERT_BADFILE:
 	case CURLE_SSL_CERTPROBLEM:
 		return err_set(e, -EINVAL, "TLS: cannot use the configured certificates: %s", why);

@@ -92,6 +92,17 @@ faults '[{"path":"/pods/web$","action":{"gzip":true,"truncate":30}}]'
 fails "pod: a truncated gzip body" 102 "cannot read pod default/web"
 faults '[{"path":"/pods/web$","action":{"http10":true}}]'
 works "pod: an HTTP/1.0 reply whose body ends with the connection"
+faults '[{"path":"/pods/web$","action":{"raw":"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n"}}]'
+fails "pod: a chunk size that is no number" 102 "cannot read pod default/web" "chunked"
+faults '[{"path":"/pods/web$","action":{"raw":"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n7fffffff\r\n{}"}}]'
+fails "pod: a chunk of 2 GiB announced, 2 bytes sent" 102 "cannot read pod default/web"
+faults '[{"path":"/pods/web$","action":{"raw":"SSH-2.0-OpenSSH\r\n\r\n"}}]'
+fails "pod: not HTTP at all" 102 "cannot read pod default/web" "reply is not HTTP"
+faults '[{"path":"/pods/web$","action":{"raw":"HTTP/1.1 200 OK\r\nContent-Length: -5\r\n\r\n{}"}}]'
+fails "pod: a negative Content-Length" 102 "cannot read pod default/web" "Content-Length"
+head -c 300000 /dev/zero | tr '\0' 'a' >"$T/hdr"
+jq -n --rawfile h "$T/hdr" '[{path: "/pods/web$", action: {reply: {status: 200, headers: {"X-Big": $h}, body: {}}}}]' >"$API/.faults.tmp" && mv "$API/.faults.tmp" "$API/faults.json"
+fails "pod: a 300 kB header line" 102 "cannot read pod default/web" "header over 100 kB"
 
 # === redirects and Retry-After =================================================================
 faults '[{"path":"/pods/web$","action":{"reply":{"status":302,"headers":{"Location":"http://127.0.0.1:1/api/v1/namespaces/default/pods/web"},"body":""}}}]'
@@ -184,6 +195,50 @@ check "PATCH trickling: DEL works and leaves nothing" del_clean
 faults '[{"method":"PATCH","path":"/pods/web$","action":{"reply":{"status":200,"body":"not json"}}}]'
 works "PATCH answered with junk"
 rm -f "$API/faults.json"
+
+# === not an API server at all on the kubeconfig's port ==========================================
+# kc_port PORT: the netconf's kubeconfig points at 127.0.0.1:PORT.
+kc_port() {
+	sed "s#server: https://127.0.0.1:[0-9]*#server: https://127.0.0.1:$1#" "$KC" >"$T/kc.port"
+	netconf m '"kubeconfig":"'"$T/kc.port"'","defaultDelegates":"flannel-conf","apiTimeoutSeconds":2' >"$T/nc"
+}
+# listener MODE: a TCP listener on 127.0.0.1 (port in $T/lport): "mute" accepts and says
+# nothing, "plain" answers the first bytes with a plain HTTP reply, "reset" closes at once.
+listener() {
+	rm -f "$T/lport"
+	/usr/bin/python3 -c '
+import socket, sys, threading, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
+open(sys.argv[2], "w").write(str(s.getsockname()[1]))
+held = []
+def serve(c):
+    if sys.argv[1] == "plain":
+        c.recv(4096); c.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+    if sys.argv[1] in ("plain", "reset"):
+        c.close()
+    else:
+        held.append(c)
+deadline = time.time() + 120
+while time.time() < deadline:
+    c, _ = s.accept()
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
+' "$1" "$T/lport" &
+	LPID=$!
+	i=0
+	while [ ! -s "$T/lport" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	kc_port "$(cat "$T/lport")"
+}
+listener mute
+fails "a port that accepts and never answers the TLS handshake" 102 "cannot read pod default/web" "did not answer within 2000 ms"
+kill $LPID
+listener plain
+fails "a plain HTTP server on the https:// port" 102 "cannot read pod default/web" "TLS"
+kill $LPID
+listener reset
+fails "a port that closes every connection at once" 102 "cannot read pod default/web" "TLS handshake with the API server failed"
+kill $LPID
+wait $LPID 2>/dev/null
+netconf m '"kubeconfig":"'"$KC"'","defaultDelegates":"flannel-conf","apiTimeoutSeconds":2,"logFile":"'"$T"'/log"' >"$T/nc"
 
 # === TLS: certificates that do not fit ========================================================
 # sign_server DAYS SAN: a new server certificate from the test CA.
