@@ -34,8 +34,8 @@ if [ -z "${PODMAN_TEST_W:-}" ]; then
 	[ -x "$MULTUS" ] || cannot_run "no $MULTUS (make)"
 	unshare -n -m true 2>/dev/null || cannot_run "unshare -n -m is not permitted here"
 	W=$(mktemp -d /tmp/multus-podman.XXXXXX)
-	# podman's cgroupfs manager makes /libpod_parent (and its conmon group) in every
-	# hierarchy and leaves them; the ones this run made go at the end, when empty.
+	# podman's cgroupfs manager makes /libpod_parent (its conmon group, a group per pod) in
+	# every hierarchy and leaves them; the ones this run made go at the end, when empty.
 	made_cgroups=
 	for h in /sys/fs/cgroup/*/; do
 		[ -d "${h}libpod_parent" ] || made_cgroups="$made_cgroups ${h}libpod_parent"
@@ -51,8 +51,7 @@ if [ -z "${PODMAN_TEST_W:-}" ]; then
 		done <"$W/pids"
 	fi
 	for d in $made_cgroups; do
-		[ -d "$d/conmon" ] && rmdir "$d/conmon" 2>/dev/null
-		[ -d "$d" ] && rmdir "$d" 2>/dev/null
+		[ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
 	done
 	p=0 f=1
 	[ -f "$W/counts" ] && read -r p f <"$W/counts"
@@ -127,6 +126,7 @@ EOF
 export CONTAINERS_CONF="$W/containers.conf" CONTAINERS_STORAGE_CONF="$W/storage.conf"
 pm() { timeout 30 podman --network-config-dir "$W/net.d" "$@"; }
 cleanup() {
+	pm pod rm -a -f -t 0 >/dev/null 2>&1
 	pm rm -a -f -t 0 >/dev/null 2>&1
 	# the conmon exit commands of the containers just removed
 	sleep 0.2
@@ -442,6 +442,36 @@ check "reboot: the entry is the new ADD's, in podman's new netns" sh -c '
 	"$EB" "$(pm inspect -f '{{.NetworkSettings.SandboxKey}}' b1)" "$NSB"
 pm rm -f -t 0 b1 >/dev/null 2>&1
 check "reboot: rm leaves nothing" sh -c '[ -z "$(ls "$1")" ] && [ "$2 $3" = "0 0" ]' sh \
+	"$W/store" "$(leases brnet)" "$(leases mvnet)"
+
+# --- 16. A pod: its infra container (an image imported from our rootfs) holds the networks --
+tar -C "$R" -cf "$W/rootfs.tar" . && pm import -q "$W/rootfs.tar" localhost/multus-bb:1 >/dev/null &&
+	pm pod create --name p1 --network mnet --infra-image localhost/multus-bb:1 \
+		--infra-command "sleep 600" --infra-name p1-infra >/dev/null 2>"$W/pod.out" &&
+	pm pod start p1 >/dev/null 2>>"$W/pod.out" &&
+	pm run -d --pod p1 --name p1-app localhost/multus-bb:1 sleep 600 >/dev/null 2>>"$W/pod.out"
+check "podman pod on the multus network: import, pod create, start and an app container" [ $? -eq 0 ]
+sed 's/^/#   /' "$W/pod.out"
+for n in p1-infra p1-app; do
+	for pid in $(pm inspect -f '{{.State.Pid}} {{.State.ConmonPid}}' "$n" 2>/dev/null); do
+		[ "$pid" -gt 0 ] && echo "$pid $(cut -d' ' -f22 "/proc/$pid/stat")" >>"$W/pids"
+	done 2>/dev/null
+done
+EP=$(entry p1-infra)
+check "pod: the app container sees the infra's eth0 and eth1" sh -c '
+	case "$1 $2" in 10.88.7.*/24\ 10.89.7.*/24) true ;; *) echo "$*"; false ;; esac' sh \
+	"$(addr p1-app eth0)" "$(addr p1-app eth1)"
+check "pod: one store entry, the infra container's; podman's K8S_POD_NAME is the pod's name" sh -c '
+	ls "$1"; jq -c "[.containerID, .attachments[].cniArgs]" "$2"
+	[ "$(ls "$1" | grep -c "\.json$")" -eq 1 ] &&
+	jq -e "[.attachments[].cniArgs] == [\"IgnoreUnknown=1;K8S_POD_NAME=p1\",\"IgnoreUnknown=1;K8S_POD_NAME=p1\"] and .podName == null" "$2"' sh \
+	"$W/store" "$EP"
+pm stop -t 0 p1-app >/dev/null 2>&1
+check "pod: stopping the app container leaves the pod's networks alone" sh -c '
+	[ -f "$1" ] && [ "$2 $3" = "1 1" ]' sh "$EP" "$(leases brnet)" "$(leases mvnet)"
+pm pod rm -f -t 0 p1 >/dev/null 2>&1
+check "pod rm: no entry, no lease, no netns left" sh -c '
+	[ -z "$(ls "$1")" ] && [ "$2 $3" = "0 0" ] && [ -z "$(ls /run/netns)" ]' sh \
 	"$W/store" "$(leases brnet)" "$(leases mvnet)"
 
 check "multus logged no error but the failures asked for" sh -c '
