@@ -213,8 +213,15 @@ static int ask(const char *path, const struct bound *b, json_t *req, enum cache_
 	r = send_all(fd, out, out_len, b);
 	if (r == 0)
 		r = recv_line(fd, b, &in, &in_len);
-	if (r == -ETIMEDOUT)
-		return err_set(e, r, "%s: no answer in time", path);
+	if (r == -ETIMEDOUT) {
+		uint64_t now = now_ns();
+
+		return err_set(e, r,
+			       "%s: no answer in time (%llu of %llu ms waited, %llu ms in all)",
+			       path, (unsigned long long)(bound_spent(b, now) / 1000000),
+			       (unsigned long long)(b->budget / 1000000),
+			       (unsigned long long)((now - b->start) / 1000000));
+	}
 	if (r < 0)
 		return err_set(e, r == -EMSGSIZE ? -EPROTO : r, "%s: %s", path,
 			       r == -EPROTO ? "connection closed without an answer" : strerror(-r));

@@ -17,10 +17,11 @@ npod() {
 	printf '%s\n' "$_obj" >"$API/objects/pods/$_ns/.$_name.tmp"
 	mv "$API/objects/pods/$_ns/.$_name.tmp" "$API/objects/pods/$_ns/$_name.json"
 }
-# daemon_start [ARGS...]: the cache only, for node1, until both LISTs are done.
+# daemon_start [ARGS...]: the cache only, for node1, until both LISTs are done; at the
+# priority $DAEMON_NICE (a nice value, default 0).
 daemon_start() {
 	mkdir -p "$T/run"
-	NODE_NAME=node1 "$MULTUS" daemon --no-install --socket "$SOCK" --kubeconfig "$API/kubeconfig" \
+	NODE_NAME=node1 nice -n "${DAEMON_NICE:-0}" "$MULTUS" daemon --no-install --socket "$SOCK" --kubeconfig "$API/kubeconfig" \
 		"$@" >"$DOUT" 2>&1 &
 	DPID=$!
 	i=0

@@ -18,7 +18,9 @@ trap cleanup EXIT
 # run CMD I: CNI_COMMAND CMD for pod p$I in netns par$I; status in $T/rc.CMD.I. The plugins
 # (and their delegates) run at a lower priority than the daemon: on a CI machine of 2 shared
 # cores, 50 ADDs with their delegates at once would otherwise keep the daemon waiting for a CPU
-# past the plugins' 50 ms (their own run-queue wait is not counted, the daemon's is).
+# past the plugins' 50 ms (their own run-queue wait is not counted, the daemon's is). The
+# daemon itself runs at -10, ahead of whatever else the machine runs at 0 (a full netns run
+# beside other work once saw 4 of the 50 fall back at a load of 4).
 run() {
 	CNI_COMMAND=$1 CNI_CONTAINERID=cpar$2 CNI_IFNAME=eth0 CNI_NETNS=/run/netns/par$2 \
 		CNI_ARGS="$(kargs default "p$2")" CNI_PATH=$CNI_PATH_TEST nice -n 9 "$MULTUS" <"$T/nc" \
@@ -45,6 +47,7 @@ nad kube-system podnet "$(br_json podnet br-par 10.91.0.0/24)"
 i=0
 while [ $i -lt $N ]; do npod default "p$i" "" && ip netns add "par$i" && i=$((i + 1)) || break; done
 netconf m '"kubeconfig":"'"$API/kubeconfig"'","daemonSocket":"'"$SOCK"'","defaultDelegates":"podnet","logLevel":"verbose"' >"$T/nc"
+DAEMON_NICE=-10
 check "daemon starts with $N pods cached" daemon_start
 check "daemon: all $N pods listed" grep -q "watch pods: listed $N," "$DOUT"
 
