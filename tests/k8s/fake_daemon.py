@@ -5,7 +5,9 @@
 It answers the cache protocol (src/k8s/cache_proto.h) from the test API server's object
 files (--api-dir), so a test can tell "served by the cache" (no line in the API server's
 requests.log) from the fallback, or it misbehaves on purpose (--mode hang, garbage, close,
-version). Every request line is appended to --log. Standard library only.
+version; trickle: the right answer one byte every 20 ms; flood: 2 MiB without a newline;
+other: a pod answer that is another pod, default/other with uid 0...1). Every request line is
+appended to --log. Standard library only.
 """
 
 import argparse
@@ -83,11 +85,30 @@ def serve(a, conn, lock):
         if a.mode == "garbage":
             conn.sendall(b"\x00{not json at all\n")
             return
+        if a.mode == "flood":
+            try:
+                for _ in range(32):
+                    conn.sendall(b"x" * 65536)
+            except OSError:
+                pass
+            return
         req = json.loads(line)
         resp = answer(a, req)
         if a.mode == "version":
             resp["v"] = 99
-        conn.sendall((json.dumps(resp, separators=(",", ":")) + "\n").encode())
+        if a.mode == "other" and resp.get("pod"):
+            resp["pod"]["metadata"].update(name="other",
+                                           uid="00000000-0000-0000-0000-000000000001")
+        out = (json.dumps(resp, separators=(",", ":")) + "\n").encode()
+        if a.mode == "trickle":
+            try:
+                for i in range(len(out)):
+                    conn.sendall(out[i:i + 1])
+                    threading.Event().wait(0.02)
+            except OSError:
+                pass
+            return
+        conn.sendall(out)
 
 
 def main():
@@ -96,7 +117,8 @@ def main():
     ap.add_argument("--api-dir", required=True)
     ap.add_argument("--log", required=True)
     ap.add_argument("--mode", default="serve",
-                    choices=("serve", "hang", "garbage", "close", "version"))
+                    choices=("serve", "hang", "garbage", "close", "version", "trickle",
+                             "flood", "other"))
     a = ap.parse_args()
     os.makedirs(os.path.dirname(a.socket), mode=0o700, exist_ok=True)
     if os.path.exists(a.socket):
