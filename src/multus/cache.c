@@ -37,6 +37,18 @@ static void cache_gave_up(struct multus_ctx *ctx, const struct err *why)
 	ctx->cache_failed = true;
 }
 
+/* The daemon's answer is the pod asked for (a confused daemon must not hand out another's). */
+static bool is_pod(json_t *pod, const char *ns, const char *name, const char *uid)
+{
+	json_t *md = json_object_get(pod, "metadata");
+	const char *mns = json_string_value(json_object_get(md, "namespace"));
+	const char *mname = json_string_value(json_object_get(md, "name"));
+	const char *muid = json_string_value(json_object_get(md, "uid"));
+
+	return ns && name && mns && mname && streq(mns, ns) && streq(mname, name) &&
+	       (!uid || !uid[0] || (muid && streq(muid, uid)));
+}
+
 int multus_pod_read(struct multus_ctx *ctx, struct err *e)
 {
 	const char *ns = ctx->env.pod_namespace, *name = ctx->env.pod_name;
@@ -50,6 +62,10 @@ int multus_pod_read(struct multus_ctx *ctx, struct err *e)
 		ctx->cache_budget_ns = CACHE_BOUND_NS;
 		r = k8s_cache_ask(ctx->nc.daemon_socket, &ctx->cache_budget_ns, req, CACHE_OP_POD,
 				  &pod, &e2);
+		if (r == 0 && !is_pod(pod, ns, name, ctx->env.pod_uid)) {
+			json_decref(pod);
+			r = err_set(&e2, -EPROTO, "its answer is another pod");
+		}
 		if (r == 0) {
 			ctx->pod = pod;
 			ctx->cached = true;

@@ -70,5 +70,33 @@ check "all fixed: ADD works again" sh -c "[ $RC -eq 0 ]"
 check "nothing left in the pod" sh -c "[ \$(ip netns exec pod ip -o link | wc -l) -eq 1 ] && [ -z \"\$(ls '$STORE' | grep -v '\\.lock\$')\" ]"
 
 daemon_stop
+
+# === a daemon that misbehaves (tests/k8s/fake_daemon.py): the plugin asks the API itself =========
+FSOCK=$T/fake/multus.sock FPID=
+fake_start() { # MODE
+	rm -f "$FSOCK.ready"
+	/usr/bin/python3 "$SRC/tests/k8s/fake_daemon.py" --socket "$FSOCK" --api-dir "$API" \
+		--log "$T/fake.log" --mode "$1" 2>>"$T/fake.err" &
+	FPID=$!
+	i=0
+	while [ ! -e "$FSOCK.ready" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	[ -e "$FSOCK.ready" ]
+}
+netconf m '"kubeconfig":"'"$API/kubeconfig"'","daemonSocket":"'"$FSOCK"'","defaultDelegates":"flannel-conf","apiTimeoutSeconds":2,"logLevel":"verbose"' >"$T/nc"
+for m in trickle flood other; do
+	check "fake daemon: $m" fake_start $m
+	L=$(lines)
+	t0=$(now_ms)
+	multus ADD fk-$m eth0 /run/netns/pod "$(kargs default web)" <"$T/nc"
+	ms=$(($(now_ms) - t0))
+	check "daemon $m: ADD works with eth0 and net1 in ${ms} ms (< 1500)" sh -c "[ $RC -eq 0 ] && [ $ms -lt 1500 ] && ip netns exec pod ip link show net1 >/dev/null"
+	check "daemon $m: the plugin read the pod from the API itself" sh -c "tail -n +$((L + 1)) '$R' | grep -q '\"GET\", \"path\": \"/api/v1/namespaces/default/pods/web\"'"
+	check "daemon $m: the fallback is logged" grep -q "node-local cache $FSOCK" "$T/err"
+	[ $m = other ] && check "daemon other: the log says the answer was another pod" grep -q "its answer is another pod" "$T/err"
+	multus DEL fk-$m eth0 /run/netns/pod "$(kargs default web)" <"$T/nc"
+	check "daemon $m: DEL leaves nothing" sh -c "[ $RC -eq 0 ] && [ \$(ip netns exec pod ip -o link | wc -l) -eq 1 ]"
+	kill "$FPID" && wait "$FPID" 2>/dev/null
+done
+
 api_stop
 done_testing
