@@ -37,10 +37,10 @@ static void cache_gave_up(struct multus_ctx *ctx, const struct err *why)
 	ctx->cache_failed = true;
 }
 
-/* The daemon's answer is the pod asked for (a confused daemon must not hand out another's). */
-static bool is_pod(json_t *pod, const char *ns, const char *name, const char *uid)
+/* The daemon's answer is the object asked for (a confused daemon must not hand out another's). */
+static bool is_named(json_t *obj, const char *ns, const char *name, const char *uid)
 {
-	json_t *md = json_object_get(pod, "metadata");
+	json_t *md = json_object_get(obj, "metadata");
 	const char *mns = json_string_value(json_object_get(md, "namespace"));
 	const char *mname = json_string_value(json_object_get(md, "name"));
 	const char *muid = json_string_value(json_object_get(md, "uid"));
@@ -62,7 +62,7 @@ int multus_pod_read(struct multus_ctx *ctx, struct err *e)
 		ctx->cache_budget_ns = CACHE_BOUND_NS;
 		r = k8s_cache_ask(ctx->nc.daemon_socket, &ctx->cache_budget_ns, req, CACHE_OP_POD,
 				  &pod, &e2);
-		if (r == 0 && !is_pod(pod, ns, name, ctx->env.pod_uid)) {
+		if (r == 0 && !is_named(pod, ns, name, ctx->env.pod_uid)) {
 			json_decref(pod);
 			r = err_set(&e2, -EPROTO, "its answer is another pod");
 		}
@@ -107,8 +107,10 @@ int multus_nad_get(struct multus_ctx *ctx, struct nad_cache *nads, const char *n
 
 		r = k8s_cache_ask(ctx->nc.daemon_socket, &ctx->cache_budget_ns, req, CACHE_OP_NADS,
 				  &got, &e2);
+		nad = r == 0 ? json_object_get(got, name) : NULL;
+		if (nad && !json_is_null(nad) && !is_named(nad, ns, name, NULL))
+			r = err_set(&e2, -EPROTO, "its answer is another NAD");
 		if (r == 0) {
-			nad = json_object_get(got, name);
 			if (!nad || json_is_null(nad))
 				return err_set(e, -ENOENT,
 					       "NetworkAttachmentDefinition %s/%s: not "

@@ -6,8 +6,8 @@ It answers the cache protocol (src/k8s/cache_proto.h) from the test API server's
 files (--api-dir), so a test can tell "served by the cache" (no line in the API server's
 requests.log) from the fallback, or it misbehaves on purpose (--mode hang, garbage, close,
 version; trickle: the right answer one byte every 20 ms; flood: 2 MiB without a newline;
-other: a pod answer that is another pod, default/other with uid 0...1). Every request line is
-appended to --log. Standard library only.
+other: a pod answer that is another pod, default/other with uid 0...1; othernad: every NAD
+answered is named other). Every request line is appended to --log. Standard library only.
 """
 
 import argparse
@@ -99,6 +99,9 @@ def serve(a, conn, lock):
         if a.mode == "other" and resp.get("pod"):
             resp["pod"]["metadata"].update(name="other",
                                            uid="00000000-0000-0000-0000-000000000001")
+        for nad in (resp.get("nads") or {}).values() if a.mode == "othernad" else ():
+            if nad:
+                nad["metadata"]["name"] = "other"
         out = (json.dumps(resp, separators=(",", ":")) + "\n").encode()
         if a.mode == "trickle":
             try:
@@ -118,7 +121,7 @@ def main():
     ap.add_argument("--log", required=True)
     ap.add_argument("--mode", default="serve",
                     choices=("serve", "hang", "garbage", "close", "version", "trickle",
-                             "flood", "other"))
+                             "flood", "other", "othernad"))
     a = ap.parse_args()
     os.makedirs(os.path.dirname(a.socket), mode=0o700, exist_ok=True)
     if os.path.exists(a.socket):

@@ -83,16 +83,19 @@ fake_start() { # MODE
 	[ -e "$FSOCK.ready" ]
 }
 netconf m '"kubeconfig":"'"$API/kubeconfig"'","daemonSocket":"'"$FSOCK"'","defaultDelegates":"flannel-conf","apiTimeoutSeconds":2,"logLevel":"verbose"' >"$T/nc"
-for m in trickle flood other; do
+for m in trickle flood other othernad; do
 	check "fake daemon: $m" fake_start $m
 	L=$(lines)
 	t0=$(now_ms)
 	multus ADD fk-$m eth0 /run/netns/pod "$(kargs default web)" <"$T/nc"
 	ms=$(($(now_ms) - t0))
 	check "daemon $m: ADD works with eth0 and net1 in ${ms} ms (< 1500)" sh -c "[ $RC -eq 0 ] && [ $ms -lt 1500 ] && ip netns exec pod ip link show net1 >/dev/null"
-	check "daemon $m: the plugin read the pod from the API itself" sh -c "tail -n +$((L + 1)) '$R' | grep -q '\"GET\", \"path\": \"/api/v1/namespaces/default/pods/web\"'"
+	what=/api/v1/namespaces/default/pods/web
+	[ $m = othernad ] && what=/apis/k8s.cni.cncf.io/v1/namespaces/default/network-attachment-definitions/net-a
+	check "daemon $m: the plugin asked the API itself for $what" sh -c "tail -n +$((L + 1)) '$R' | grep -q '\"GET\", \"path\": \"$what\"'"
 	check "daemon $m: the fallback is logged" grep -q "node-local cache $FSOCK" "$T/err"
 	[ $m = other ] && check "daemon other: the log says the answer was another pod" grep -q "its answer is another pod" "$T/err"
+	[ $m = othernad ] && check "daemon othernad: the log says the answer was another NAD" grep -q "its answer is another NAD" "$T/err"
 	multus DEL fk-$m eth0 /run/netns/pod "$(kargs default web)" <"$T/nc"
 	check "daemon $m: DEL leaves nothing" sh -c "[ $RC -eq 0 ] && [ \$(ip netns exec pod ip -o link | wc -l) -eq 1 ]"
 	kill "$FPID" && wait "$FPID" 2>/dev/null
