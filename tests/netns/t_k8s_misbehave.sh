@@ -1,10 +1,11 @@
 #!/bin/sh
-# API servers that misbehave in new ways (tests/k8s/README.md: faults.json's reply, trickle,
-# trickle_body, truncate, size, gzip, http10; certificates that do not fit). Every failure is a
-# CNI error with code 102 (or 7 for a bad config) that names what failed (the pod, the NAD)
-# and why, within apiTimeoutSeconds (2 s here) whatever the server does; nothing is left in
-# the pod or the store. What a well-formed but unusual reply allows (HTTP/1.0, a Retry-After
-# within the bound) works.
+# API servers that misbehave in new ways (tests/k8s/README.md: faults.json's reply, raw,
+# trickle, trickle_body, truncate, size, gzip, http10; ports that are no API server;
+# certificates that do not fit). Every failure is a CNI error with code 102 (or 7 for a bad
+# config) that names what failed (the pod, the NAD) and why, within apiTimeoutSeconds (2 s
+# here) whatever the server does; nothing is left in the pod or the store. What a well-formed
+# but unusual reply allows (HTTP/1.0, gzip, a Retry-After within the bound, LISTs that are
+# no use: the GETs) works; status and event writes that fail are logged, not fatal.
 . "$SRC/tests/netns/lib.sh"
 setup_dirs
 
@@ -90,6 +91,13 @@ faults '[{"path":"network-attachment-definitions/macvlan-conf$","action":{"gzip"
 works "pod and NAD: gzip bodies (Content-Encoding: gzip, as client-go asks for)"
 faults '[{"path":"/pods/web$","action":{"gzip":true,"truncate":30}}]'
 fails "pod: a truncated gzip body" 102 "cannot read pod default/web"
+deep=$(printf '%*s' 100000 '' | tr ' ' '[')
+faults "[{\"path\":\"/pods/web\$\",\"action\":{\"reply\":{\"status\":200,\"body\":\"$deep\"}}}]"
+fails "pod: 100000 nested arrays" 102 "cannot read pod default/web" "bad JSON in the reply"
+faults '[{"path":"/pods/web$","action":{"reply":{"status":200,"body":"{\"kind\":\"Pod\",\"metadata\":{\"name\":\"w\u0000b\"}}"}}}]'
+fails "pod: a NUL in a string" 102 "cannot read pod default/web" "bad JSON in the reply"
+faults '[{"path":"/pods/web$","action":{"reply":{"status":200,"body":"[1,2,3]"}}}]'
+fails "pod: a JSON array, not an object" 102 "cannot read pod default/web" "not a JSON object"
 faults '[{"path":"/pods/web$","action":{"http10":true}}]'
 works "pod: an HTTP/1.0 reply whose body ends with the connection"
 faults '[{"path":"/pods/web$","action":{"raw":"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n"}}]'
@@ -114,6 +122,12 @@ faults '[{"path":"/pods/web$","action":{"status":429,"headers":{"Retry-After":"3
 fails "pod: 429 with Retry-After: 30 (past the bound)" 102 "cannot read pod default/web" "429 Too Many Requests"
 faults '[{"path":"/pods/web$","action":{"status":503,"headers":{"Retry-After":"3600"}}}]'
 fails "pod: 503 with Retry-After: 3600" 102 "cannot read pod default/web" "503 Service Unavailable"
+faults '[{"path":"/pods/web$","action":{"status":503,"headers":{"Retry-After":"Fri, 31 Dec 2100 23:59:59 GMT"}}}]'
+fails "pod: 503 with Retry-After a date in 2100" 102 "cannot read pod default/web" "503 Service Unavailable"
+check "Retry-After in 2100: not waited for, one GET" [ "$(reqs $POD)" = 1 ]
+faults '[{"path":"/pods/web$","action":{"status":503,"headers":{"Retry-After":"soon, maybe"}}}]'
+fails "pod: 503 with a Retry-After that is no number nor date: retried with backoff" 102 "cannot read pod default/web" "503 Service Unavailable"
+check "Retry-After garbage: retried (2..5 GETs)" sh -c "r=\$(grep -c '\"GET\", \"path\": \"$POD\"' '$API/requests.log'); [ \$r -ge 2 ] && [ \$r -le 5 ]"
 faults '[{"path":"/pods/web$","action":{"status":503,"headers":{"Retry-After":"1"}},"count":1}]'
 works "pod: 503 with Retry-After: 1 (within the bound)"
 check "503 with Retry-After: 1: two pod GETs" [ "$(reqs $POD)" = 2 ]
