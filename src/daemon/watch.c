@@ -166,7 +166,9 @@ static void on_list_done(struct xfer *x, int res, long status)
 	list = json_loadb(x->buf ? x->buf : "", x->len, 0, NULL);
 	items = json_object_get(list, "items");
 	store = json_object();
-	if (!json_is_array(items) || !store) {
+	/* "items": null or none is an empty list, as client-go decodes it. */
+	if (!json_is_object(list) || (items && !json_is_array(items) && !json_is_null(items)) ||
+	    !store) {
 		failed(w, "LIST: not a list");
 		return;
 	}

@@ -71,6 +71,14 @@ check "nothing left in the pod" sh -c "[ \$(ip netns exec pod ip -o link | wc -l
 
 daemon_stop
 
+# === a pods LIST whose items are null: an empty list (as client-go reads it), then the watch ===
+faults '[{"method": "GET", "path": "^/api/v1/pods$", "action": {"reply": {"status": 200, "body": {"kind": "PodList", "apiVersion": "v1", "metadata": {"resourceVersion": "1"}, "items": null}}}, "count": 1}]'
+check "LIST with items null: the daemon starts" daemon_start --api-timeout-seconds 5
+check "LIST with items null: listed as empty, not refused" sh -c "grep -q 'watch pods: listed 0,' '$DOUT' && ! grep -q 'not a list' '$DOUT'"
+rm -f "$API/faults.json"
+check "LIST with items null: the pod comes after (watch or relist) and is served" wait_for ask pod
+daemon_stop
+
 # === a daemon that misbehaves (tests/k8s/fake_daemon.py): the plugin asks the API itself =========
 FSOCK=$T/fake/multus.sock FPID=
 fake_start() { # MODE
