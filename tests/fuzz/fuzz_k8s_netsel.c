@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "k8s/annotations.h"
+#include "util/inet.h"
 #include "util/names.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -55,7 +56,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		assert(name_is_dns1123_subdomain(s->name));
 		assert(!s->namespace || name_is_dns1123_label(s->namespace));
 		assert(!s->ifname || name_is_ifname(s->ifname));
-		assert(!s->mac || strlen(s->mac) == 17 || strlen(s->mac) == 59);
+		/* Any form net.ParseMAC takes (6, 8 or 20 octets; ':', '-' or '.'), kept as
+		 * written. */
+		if (s->mac) {
+			uint8_t mac[MAC_MAX_LEN];
+
+			assert(mac_addr_parse(s->mac, mac) > 0);
+		}
 		check_strings(s->ips);
 		check_strings(s->default_route);
 		assert(!s->cni_args || json_is_object(s->cni_args));
