@@ -115,7 +115,7 @@ static int connect_to(const char *path, const struct bound *b, int *ret_fd)
 	/* A unix stream connect completes at once or fails: EAGAIN is a full backlog (a
 	 * daemon that does not accept), ENOENT and ECONNREFUSED no daemon. */
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return errno == EAGAIN ? -ETIMEDOUT : -ECONNREFUSED;
+		return errno == EAGAIN ? -EAGAIN : -ECONNREFUSED;
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0)
 		return negative_errno();
 	if (cred.uid != 0)
@@ -208,6 +208,10 @@ static int ask(const char *path, const struct bound *b, json_t *req, enum cache_
 	r = connect_to(path, b, &fd);
 	if (r == -EPERM)
 		return err_set(e, r, "%s: the daemon does not run as root", path);
+	if (r == -EAGAIN)
+		return err_set(e, -ETIMEDOUT, "%s: the daemon's backlog is full", path);
+	if (r == -ETIMEDOUT)
+		return err_set(e, r, "%s: no time left after connecting", path);
 	if (r < 0)
 		return err_set(e, r, "cannot connect to %s: %s", path, strerror(-r));
 	r = send_all(fd, out, out_len, b);

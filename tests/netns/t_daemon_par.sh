@@ -56,10 +56,19 @@ S0=$(counter served)
 all ADD
 check "$N parallel ADDs ($MS ms): all succeed" all_ok ADD
 check "$N parallel ADDs: each pod has eth0 with an address of podnet" sh -c "n=0; i=0; while [ \$i -lt $N ]; do ip netns exec par\$i ip -4 -o addr show dev eth0 | grep -q 'inet 10\.91\.0\.' && n=\$((n + 1)); i=\$((i + 1)); done; [ \$n -eq $N ]"
-check "$N parallel ADDs: zero API requests from the plugins (requests.log)" sh -c "[ $(plugin_reqs "$L") -eq 0 ] || { cat '$T'/err.ADD.* | grep -h 'node-local cache' | sed 's/.*node-local cache [^ ]*//' | sort | uniq -c; exit 1; }"
-check "$N parallel ADDs: all served by the daemon (pod and NAD: $((2 * N)) answers at least)" sh -c "[ $(($(counter served) - S0)) -ge $((2 * N)) ]"
-check "the daemon wrote all $N statuses" wait_for sh -c "[ \$(tail -n +$((L + 1)) '$R' | jq -s '[.[] | select(.method == \"PATCH\" and .status == 200 and (.ua | startswith(\"multus-daemon/\")))] | map(.path) | unique | length') -eq $N ]"
-check "the daemon wrote all $N AddedInterface events" wait_for sh -c "[ \$(tail -n +$((L + 1)) '$R' | jq -s '[.[] | select(.method == \"POST\" and .status == 201 and (.ua | startswith(\"multus-daemon/\")))] | length') -eq $N ]"
+# Under ASan (daemon and plugins two to three times slower, 2 cores), the last of a burst of 50
+# can wait past the plugin's 50 ms: it falls back to the API, as it must (a CI run saw 1 of 50).
+# There up to 5 may; the native build must serve all 50. A fallback names why in its log.
+ALLOW=0
+nm -D "$MULTUS" 2>/dev/null | grep -q __asan_init && ALLOW=5
+F=$(grep -l 'node-local cache .*asking the API server' "$T"/err.ADD.* 2>/dev/null | wc -l)
+[ "$F" -eq 0 ] || grep -h 'node-local cache' "$T"/err.ADD.* | sed 's/.*node-local cache [^ ]*//' | sort | uniq -c | sed 's/^/# fallback: /'
+check "$N parallel ADDs: $F fell back to the API (at most $ALLOW); without a fallback no API request from the plugins (requests.log)" sh -c "[ $F -le $ALLOW ] && { [ $F -gt 0 ] || [ $(plugin_reqs "$L") -eq 0 ]; }"
+S=$((N - F))
+check "$N parallel ADDs: $S served by the daemon (pod and NAD: $((2 * S)) answers at least)" sh -c "[ $(($(counter served) - S0)) -ge $((2 * S)) ]"
+check "the daemon wrote the $S statuses of the ADDs it served" wait_for sh -c "[ \$(tail -n +$((L + 1)) '$R' | jq -s '[.[] | select(.method == \"PATCH\" and .status == 200 and (.ua | startswith(\"multus-daemon/\")))] | map(.path) | unique | length') -ge $S ]"
+check "the daemon wrote the $S AddedInterface events of the ADDs it served" wait_for sh -c "[ \$(tail -n +$((L + 1)) '$R' | jq -s '[.[] | select(.method == \"POST\" and .status == 201 and (.ua | startswith(\"multus-daemon/\")))] | length') -ge $S ]"
+check "all $N AddedInterface events written, by the daemon or the plugin that fell back" wait_for sh -c "[ \$(tail -n +$((L + 1)) '$R' | jq -s '[.[] | select(.method == \"POST\" and .status == 201)] | length') -eq $N ]"
 check "every pod object carries its network-status" [ "$(annotated)" -eq $N ]
 check "the daemon dropped no write" [ "$(counter dropped)" -eq 0 ]
 check "$N store entries, $N leases, $N veths on br-par" sh -c "[ \$(ls -A '$STORE' | grep -c cpar) -ge $N ] && [ $(ipam_count podnet) -eq $N ] && [ \$(ip -o link show master br-par | wc -l) -eq $N ]"
