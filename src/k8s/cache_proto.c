@@ -2,11 +2,13 @@
 /* The node-local cache protocol's codec (cache_proto.h has the grammar). */
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "k8s/cache_proto.h"
 #include "util/names.h"
 
 #define UID_MAX 128
+#define RV_MAX 64 /* a resourceVersion kept (etcd revisions are decimal, about 20 digits) */
 
 static const char *const op_names[] = {
 	[CACHE_OP_POD] = "pod",
@@ -443,9 +445,17 @@ static json_t *trim_meta(json_t *obj, bool with_uid)
 	ann = annotations_copy(md);
 	if (!ann)
 		return NULL;
-	if (with_uid)
-		return json_pack("{s:s,s:s,s:s,s:o}", "namespace", ns, "name", name, "uid", uid,
-				 "annotations", ann);
+	if (with_uid) {
+		/* A pod's resourceVersion too: its AddedInterface events name it, as the API
+		 * path's do (client-go's reference to the object). */
+		const char *rv = member(md, "resourceVersion");
+		json_t *out = json_pack("{s:s,s:s,s:s,s:o}", "namespace", ns, "name", name, "uid",
+					uid, "annotations", ann);
+
+		if (out && rv && strlen(rv) <= RV_MAX)
+			json_object_set_new(out, "resourceVersion", json_string(rv));
+		return out;
+	}
 	return json_pack("{s:s,s:s,s:o}", "namespace", ns, "name", name, "annotations", ann);
 }
 

@@ -32,6 +32,7 @@ check "cached ADD: zero API requests of its own (requests.log: only the daemon's
 check "cached ADD: libcurl and TLS libraries never mapped" unmapped
 check "cached ADD: the daemon wrote the status (PATCH, its User-Agent)" wait_for sh -c "jq -e '.metadata.annotations[\"k8s.v1.cni.cncf.io/network-status\"] | fromjson | map(.interface) == [\"eth0\",\"net1\"]' '$API/objects/pods/default/web.json'"
 check "cached ADD: the daemon wrote 2 AddedInterface events" wait_for sh -c "[ \$(jq -s '[.[] | select(.reason == \"AddedInterface\" and .involvedObject.name == \"web\")] | length' '$API/events.log') -eq 2 ]"
+check "cached ADD: the events name the pod with its uid and resourceVersion, as the API path's do" sh -c "jq -se '[.[] | select(.reason == \"AddedInterface\" and .involvedObject.name == \"web\")] | length == 2 and all(.[]; (.involvedObject.uid | type == \"string\" and length > 0) and (.involvedObject.resourceVersion | type == \"string\" and test(\"^[0-9]+\$\")))' '$API/events.log' >/dev/null"
 check "cached ADD: the writes were the daemon's, nothing else was asked (no GET)" sh -c "[ \"\$(tail -n +$((L + 1)) '$R' | jq -r 'select(.watch != true) | .method + \" \" + (.ua | split(\"/\")[0])' | sort | uniq -c | tr -s ' ' | tr '\n' ';')\" = ' 1 PATCH multus-daemon; 2 POST multus-daemon;' ]"
 
 # === a pod created just before its ADD =========================================================

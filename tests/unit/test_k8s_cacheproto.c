@@ -230,10 +230,15 @@ static void test_answers(void **state)
 		      "spec", "config", "{\"type\":\"bridge\"}");
 	json_t *pod = cache_trim_pod(api_pod), *nad = cache_trim_nad(api_nad), *got = NULL;
 
-	/* Trimmed: only namespace, name, uid, annotations; NAD config kept. */
+	/* Trimmed: only namespace, name, uid, resourceVersion (the events name it) and
+	 * annotations; no labels; NAD config kept. */
 	assert_non_null(pod);
 	assert_null(json_object_get(pod, "spec"));
-	assert_null(json_object_get(json_object_get(pod, "metadata"), "resourceVersion"));
+	assert_null(json_object_get(json_object_get(pod, "metadata"), "labels"));
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(pod, "metadata"), "resourceVersion")),
+	    "7");
+	assert_int_equal(json_object_size(json_object_get(pod, "metadata")), 5);
 	assert_int_equal(
 	    json_object_size(json_object_get(json_object_get(pod, "metadata"), "annotations")), 1);
 	assert_string_equal(
