@@ -182,5 +182,32 @@ int install_binary(const struct install_opts *o, struct err *e)
 	dl_iterate_phdr(copy_lib, &l);
 	if (l.r < 0)
 		return l.r;
-	return copy_file("/proc/self/exe", bin, 0755, e);
+	return copy_file(o->bin_file ? o->bin_file : "/proc/self/exe", bin, 0755, e);
+}
+
+char *netconf_kubeconfig(const struct install_opts *o)
+{
+	return o->kubeconfig_host ? strdup(o->kubeconfig_host)
+				  : path_join(o->host_conf_dir, KUBECONFIG_DIR "/" KUBECONFIG_NAME);
+}
+
+int mkdir_parents(const char *path, struct err *e)
+{
+	_cleanup_free_ char *p = strdup(path);
+
+	if (!p)
+		return err_set(e, -ENOMEM, "out of memory");
+	for (char *s = p + 1;; s++) {
+		bool end = *s == '\0';
+
+		if (*s != '/' && !end)
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			return err_set(e, -errno, "cannot make %s: %s", p, strerror(errno));
+		if (end)
+			break;
+		*s = '/';
+	}
+	return check_dir("directory", path, e);
 }

@@ -45,7 +45,7 @@ static int build_netconf(const struct install_opts *o, char **ret, struct err *e
 			       o->netconf, jerr.text, jerr.line, jerr.column);
 	if (!json_is_object(root))
 		return err_set(e, -EBADMSG, "netconf %s: not a JSON object", o->netconf);
-	kc = path_join(o->host_conf_dir, KUBECONFIG_DIR "/" KUBECONFIG_NAME);
+	kc = netconf_kubeconfig(o);
 	if (!kc || json_object_set_new(root, "kubeconfig", json_string(kc)) < 0)
 		return err_set(e, -ENOMEM, "out of memory");
 	out = json_dumps(root, JSON_INDENT(4));
@@ -85,6 +85,8 @@ int install_once(const struct install_opts *o, struct err *e)
 	remove_stale_temps(o->bin_dir);
 	remove_stale_temps(o->conf_dir);
 	remove_stale_temps(kdir);
+	if (o->bin_file && !o->skip_binary_copy && access(o->bin_file, R_OK) < 0)
+		return err_set(e, -errno, "--multus-bin-file %s: %s", o->bin_file, strerror(errno));
 	/* Validated before anything is written: a bad ConfigMap changes nothing on the node. */
 	if (!o->auto_mode) {
 		r = build_netconf(o, &netconf, e);
@@ -94,7 +96,12 @@ int install_once(const struct install_opts *o, struct err *e)
 	r = refresh_kubeconfig(o, true, e);
 	if (r < 0)
 		return r;
-	r = install_binary(o, e);
+	if (o->auto_mode && o->multus_cni_conf_dir) {
+		r = mkdir_parents(o->multus_cni_conf_dir, e);
+		if (r < 0)
+			return r;
+	}
+	r = o->skip_binary_copy ? 0 : install_binary(o, e);
 	if (r < 0 || o->auto_mode)
 		return r;
 	return write_atomic(path, 0644, -1, netconf, strlen(netconf), e);
@@ -144,6 +151,19 @@ int install_netconf_refresh(const struct install_opts *o, char **ret_primary, ch
 			e);
 	if (r < 0)
 		return r;
+	/* --rename-conf-file, as upstream's: the runtime cannot take the primary instead of us
+	 * (NAME.old has no config suffix, so it is no candidate either). */
+	if (o->rename_conf_file) {
+		_cleanup_free_ char *old_name = NULL;
+
+		if (asprintf(&old_name, "%s.old", primary) < 0)
+			return err_set(e, -ENOMEM, "out of memory");
+		if (rename(primary, old_name) < 0)
+			return err_set(e, -errno,
+				       "cannot rename the primary CNI config %s to %s: %s", primary,
+				       old_name, strerror(errno));
+		written = 1;
+	}
 	if (ret_primary)
 		*ret_primary = TAKE_PTR(primary);
 	if (ret_written)
@@ -202,10 +222,12 @@ static int64_t now_ms(void)
 struct gen_state {
 	bool generated;
 	char *last_error; /* the message last printed for a failure, or NULL */
+	/* --rename-conf-file: the primary's file name once wrapped; only it is looked at after. */
+	char *pinned;
 };
 
 /* Auto mode: one regeneration and its message. Returns the refresh's value. */
-static int regenerate(const struct install_opts *o, struct gen_state *g)
+static int regenerate(struct install_opts *o, struct gen_state *g)
 {
 	_cleanup_free_ char *primary = NULL, *written = NULL;
 	struct err e = { 0 };
@@ -225,9 +247,14 @@ static int regenerate(const struct install_opts *o, struct gen_state *g)
 	free(g->last_error);
 	g->last_error = NULL;
 	if (r > 0)
-		printf("multus install: %s %s from the primary CNI config %s\n", written,
-		       g->generated ? "regenerated" : "generated", primary);
+		printf("multus install: %s %s from the primary CNI config %s%s\n", written,
+		       g->generated ? "regenerated" : "generated", primary,
+		       o->rename_conf_file ? ", renamed to NAME.old" : "");
 	g->generated = true;
+	if (o->rename_conf_file && !o->master_file) {
+		g->pinned = strdup(strrchr(primary, '/') + 1);
+		o->master_file = g->pinned;
+	}
 	return r;
 }
 
@@ -235,8 +262,9 @@ static int regenerate(const struct install_opts *o, struct gen_state *g)
  * Until SIGTERM or SIGINT (exit 0): every interval, rewrite the kubeconfig if it changed; in
  * auto mode also regenerate the netconf then, and whenever the autoconfig dir changes.
  */
-int install_run(const struct install_opts *o, const sigset_t *mask)
+int install_run(const struct install_opts *opts, const sigset_t *mask)
 {
+	struct install_opts cur = *opts, *o = &cur;
 	_cleanup_close_ int sfd = signalfd(-1, mask, SFD_CLOEXEC), ifd = -1;
 	const int64_t interval_ms = (int64_t)o->interval * 1000;
 	int64_t next_tick = now_ms() + interval_ms;
@@ -312,13 +340,15 @@ int install_run(const struct install_opts *o, const sigset_t *mask)
 			do
 				install_watch_drain(ifd);
 			while (poll(&q, 1, 100) > 0);
-			pending = true;
+			pending = !(o->skip_config_watch && g.generated);
 			continue;
 		}
 		if (now_ms() < next_tick)
 			continue;
 		next_tick = now_ms() + interval_ms;
-		pending = o->auto_mode; /* a primary that is a symlink changes without an event */
+		/* A primary that is a symlink changes without an event. --skip-config-watch:
+		 * generated once, never again. */
+		pending = o->auto_mode && !(o->skip_config_watch && g.generated);
 		{
 			struct err e = { 0 };
 
@@ -336,6 +366,7 @@ int install_run(const struct install_opts *o, const sigset_t *mask)
 		}
 	}
 	free(g.last_error);
+	free(g.pinned);
 	return status;
 }
 

@@ -28,6 +28,17 @@ struct install_opts {
 	bool namespace_isolation;
 	const char *global_namespaces, *additional_bin_dir, *readiness_file;
 	const char *log_file, *log_level; /* log_level: canonical name, or NULL */
+	/* Upstream's thin entrypoint's: the primary's cniVersion must be this one (or, forced,
+	 * is made this one); NULL: any. */
+	const char *cni_version;
+	bool force_cni_version;
+	const char *bin_file; /* the binary to copy; NULL: this one */
+	bool skip_binary_copy;
+	const char *kubeconfig_host; /* the netconf's "kubeconfig"; NULL: under host_conf_dir */
+	const char *multus_cni_conf_dir; /* made if missing (auto mode), as upstream does */
+	bool rename_conf_file; /* the primary renamed to NAME.old once wrapped */
+	bool skip_config_watch; /* auto mode: generated once, not regenerated */
+	bool skip_tls_verify; /* the kubeconfig says insecure-skip-tls-verify, holds no CA */
 	int log_to_stderr; /* -1: not given (the plugin's default, true) */
 	/* logOptions: -1 not given. */
 	long long log_max_size, log_max_age, log_max_backups;

@@ -26,6 +26,10 @@
 
 /* files.c */
 char *path_join(const char *dir, const char *name);
+/* The netconf's "kubeconfig": --multus-kubeconfig-file-host, or ours under --host-conf-dir. */
+char *netconf_kubeconfig(const struct install_opts *o);
+/* A directory and its parents made where missing (0755); an existing one is left as it is. */
+int mkdir_parents(const char *path, struct err *e);
 /*
  * Writes `path` atomically with `mode`: the bytes of `src_fd` (>= 0) or of `buf`, through a
  * temporary file created exclusively in the same directory, synced, renamed over `path`, the

@@ -202,7 +202,7 @@ check "--once: exits 0 once the primary in --multus-autoconfig-dir appears" sh -
 	"[ $? -eq 0 ] && grep -q 'generated from the primary CNI config $T/late/50-late.conf' '$T/bg.out' && jq -e '.delegates[0].name == \"oldnet\"' '$NC'"
 
 # --- Usage errors and --help ------------------------------------------------------------------
-for a in "--netconf $T/x.conf --readiness-indicator-file /r" "--readiness-indicator-file rel/r" \
+for a in "--readiness-indicator-file rel/r" \
 	"--multus-log-level loud" "--multus-log-to-stderr=maybe" \
 	"--multus-log-max-size -1" "--multus-log-max-age 1.5" \
 	"--multus-master-cni-file-name a/b"; do
