@@ -43,10 +43,11 @@ cat >"$D/multus.conf" <<J
  "confDir":"$D/net.d","cniDir":"$D/store","binDir":"/usr/lib/cni","LogLevel":"info"}
 J
 ip netns add demo-pod
+# run CMD [NETCONF]: multus as the runtime runs it (the netconf: $D/multus.conf).
 run() {
 	CNI_COMMAND=$1 CNI_CONTAINERID=demo0123 CNI_NETNS=/run/netns/demo-pod CNI_IFNAME=eth0 \
 		CNI_PATH=/usr/lib/cni CNI_ARGS="IgnoreUnknown=1;K8S_POD_NAMESPACE=default;K8S_POD_NAME=samplepod" \
-		"$MULTUS" <"$D/multus.conf"
+		"$MULTUS" <"${2:-$D/multus.conf}"
 }
 echo "== multus ADD (netconf: $D/multus.conf)"
 run ADD >"$D/result.json"
@@ -57,7 +58,9 @@ ip netns exec demo-pod ip -br addr
 echo "== north's MTU (tuning chained in the conflist):"
 ip netns exec demo-pod ip link show north | head -n1
 echo "== store entry: $(ls "$D/store")"
-echo "== multus CHECK" && run CHECK && echo "CHECK ok"
+# CHECK gets the ADD's result as prevResult, as the runtime caches and passes it.
+jq -c --slurpfile r "$D/result.json" '.prevResult = $r[0]' "$D/multus.conf" >"$D/check.conf"
+echo "== multus CHECK" && run CHECK "$D/check.conf" && echo "CHECK ok"
 echo "== multus DEL"
 run DEL
 echo "== after DEL, ip -br link in the pod:"

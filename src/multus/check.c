@@ -11,6 +11,12 @@ int multus_cmd_check(struct multus_ctx *ctx, struct err *e)
 	struct legacy_where w;
 	int lock = -1, r;
 
+	/* The runtime passes the ADD's result it cached (CNI spec; libcni always does). The
+	 * delegates get the results the store recorded for each. */
+	if (!ctx->nc.prev_result)
+		return err_setc(e, CNI_ERR_INVALID_NETCONF, -EINVAL,
+				"CHECK needs prevResult: the result of this container's ADD, which "
+				"the runtime caches and passes on");
 	r = store_lock(ctx->nc.cni_dir, ctx->env.container_id, &lock, e);
 	if (r < 0)
 		return r;

@@ -41,11 +41,25 @@ netconf() {
 }
 
 # multus CMD ID IFNAME NETNS [CNI_ARGS] < netconf: runs multus; stdout in $T/out, stderr in
-# $T/err, exit status in $RC.
+# $T/err, exit status in $RC. As libcni does, a successful ADD's result is cached (in
+# $T/.results/ID-IFNAME) and a CHECK whose netconf has no prevResult gets it from there
+# (NO_PREV=1: as given, for tests of a CHECK without one); DEL removes it.
 multus() {
+	_rc=$T/.results/$2-$3
+	cat >"$T/.check.in"
+	if [ "$1" = CHECK ] && [ -z "${NO_PREV:-}" ] && [ -s "$_rc" ]; then
+		# Input that is not a JSON object goes as it is.
+		jq -c --slurpfile r "$_rc" 'if has("prevResult") then . else .prevResult = $r[0] end' \
+			<"$T/.check.in" >"$T/.check.prev" 2>/dev/null && mv "$T/.check.prev" "$T/.check.in"
+	fi
 	CNI_COMMAND=$1 CNI_CONTAINERID=$2 CNI_IFNAME=$3 CNI_NETNS=$4 CNI_ARGS=${5:-} \
-		CNI_PATH=$CNI_PATH_TEST "$MULTUS" >"$T/out" 2>"$T/err"
+		CNI_PATH=$CNI_PATH_TEST "$MULTUS" <"$T/.check.in" >"$T/out" 2>"$T/err"
 	RC=$?
+	if [ "$1" = ADD ] && [ $RC -eq 0 ]; then
+		mkdir -p "$T/.results" && cp "$T/out" "$_rc"
+	elif [ "$1" = DEL ] && [ $RC -eq 0 ]; then
+		rm -f "$_rc"
+	fi
 }
 
 # A bridge+host-local network config file.

@@ -280,7 +280,9 @@ check "two multus networks: the first ADD succeeds" [ "$RC" -eq 0 ]
 multus ADD two eth1 /run/netns/a <"$T/nc2"
 check "two multus networks: the second is refused naming both" sh -c "[ $RC -ne 0 ] && jq -e '.code == 7 and (.msg | contains(\"m1\") and contains(\"m2\"))' '$T/out'"
 check "two multus networks: the first is still wired" sh -c "ip netns exec a ip link show eth0 >/dev/null && [ $(ipam_count good) = 1 ] && [ $(ipam_count other) = 0 ]"
-multus CHECK two eth1 /run/netns/a <"$T/nc2"
+# With the first's result as prevResult: only the store can tell it is the other network's.
+jq -c --slurpfile r "$T/.results/two-eth0" '.prevResult = $r[0]' "$T/nc2" >"$T/nc2.check"
+multus CHECK two eth1 /run/netns/a <"$T/nc2.check"
 check "two multus networks: CHECK of the second is code 3, not a check of the first" sh -c "[ $RC -ne 0 ] && jq -e '.code == 3' '$T/out'"
 multus DEL two eth1 /run/netns/a <"$T/nc2"
 check "two multus networks: DEL of the second succeeds and leaves the first" sh -c "[ $RC -eq 0 ] && ip netns exec a ip link show eth0 >/dev/null && [ -e '$STORE/two.json' ]"

@@ -72,6 +72,19 @@ check "no run left a store entry" sh -c "[ -z \"\$(ls '$STORE' 2>/dev/null | gre
 printf '{"cniVersion":"0.3.1","name":"m","type":"multus","defaultDelegates":"good"}' >"$T/in"
 multus CHECK x eth0 /run/netns/b <"$T/in"
 expect "CHECK below 0.4.0" 1 "CHECK"
+# CHECK needs prevResult (CNI.md: the runtime passes the ADD's cached result).
+cp "$T/nc" "$T/in"
+multus ADD pr eth0 /run/netns/b <"$T/in"
+check "CHECK's prevResult: the ADD before it works" [ "$RC" -eq 0 ]
+NO_PREV=1
+multus CHECK pr eth0 /run/netns/b <"$T/in"
+unset NO_PREV
+check "CHECK without prevResult: fails" [ "$RC" -ne 0 ]
+expect "CHECK without prevResult" 7 "CHECK needs prevResult"
+multus CHECK pr eth0 /run/netns/b <"$T/in"
+check "CHECK with the ADD's result as prevResult: succeeds, silent" sh -c "[ $RC -eq 0 ] && [ ! -s '$T/out' ]"
+multus DEL pr eth0 /run/netns/b <"$T/in"
+check "CHECK's prevResult: DEL after it works" sh -c "[ $RC -eq 0 ] && [ ! -e '$STORE/pr.json' ]"
 printf '{"cniVersion":"1.0.0","name":"m","type":"multus","defaultDelegates":"good"}' >"$T/in"
 multus GC x eth0 /run/netns/b <"$T/in"
 expect "GC below 1.1.0" 1 "GC"

@@ -28,7 +28,10 @@ run() {
 	CNI_COMMAND=$1 CNI_CONTAINERID=$2 CNI_IFNAME=eth0 CNI_NETNS=/run/netns/pod CNI_ARGS=$3 \
 		CNI_PATH=$CNI_PATH_TEST LD_DEBUG=libs LD_DEBUG_OUTPUT=$T/ld/log "$MULTUS" <"${4:-$T/nc}" >"$T/out" 2>"$T/err"
 	RC=$?
+	[ "$1" != ADD ] || [ $RC -ne 0 ] || cp "$T/out" "$T/result-$2"
 }
+# check_nc ID: the netconf with that ADD's result as prevResult, as the runtime passes it.
+check_nc() { jq -c --slurpfile r "$T/result-$1" '.prevResult = $r[0]' "$T/nc" >"$T/nc.check-$1" && echo "$T/nc.check-$1"; }
 # bare CMD [NETCONF]: the same for VERSION, GC and STATUS (no container, netns or ifname).
 bare() {
 	rm -rf "$T/ld" && mkdir "$T/ld"
@@ -46,7 +49,7 @@ check "ADD with a pod: libcurl was loaded (the loader's log names it)" mapped
 check "ADD with a pod: the delegate saw 3 or more sockets of multus (the API connection, curl's socketpair, rtnetlink)" \
 	[ "$(wc -l <"$PARENTFDS_LOG")" -ge 3 ]
 check "ADD with a pod: every one of them is close-on-exec" sh -c "! grep -v ' 1\$' '$PARENTFDS_LOG'"
-run CHECK d1 "$A"
+run CHECK d1 "$A" "$(check_nc d1)"
 check "CHECK: works, no libcurl or TLS library loaded" worked_unmapped
 run DEL d1 "$A"
 check "DEL: works, no libcurl or TLS library loaded" worked_unmapped
@@ -90,7 +93,7 @@ check "libcurl missing: nothing attached, no store entry, no request" sh -c \
 	"[ \$(ip netns exec pod ip -o link | wc -l) -eq 1 ] && [ ! -e '$STORE/h1.json' ] && [ \$(wc -l <'$API/requests.log') = $n0 ]"
 run ADD h2 "IgnoreUnknown=1;K8S_POD_NAME=web"
 check "libcurl missing: ADD without pod names works" [ "$RC" -eq 0 ]
-run CHECK h2 "IgnoreUnknown=1;K8S_POD_NAME=web"
+run CHECK h2 "IgnoreUnknown=1;K8S_POD_NAME=web" "$(check_nc h2)"
 check "libcurl missing: CHECK works" [ "$RC" -eq 0 ]
 run DEL h2 "IgnoreUnknown=1;K8S_POD_NAME=web"
 check "libcurl missing: DEL works" sh -c "[ $RC -eq 0 ] && [ \$(ip netns exec pod ip -o link | wc -l) -eq 1 ]"

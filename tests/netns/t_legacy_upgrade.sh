@@ -35,10 +35,17 @@ mknc() { # FLAVOR VERSION [EXTRA_JQ]
 		"$FIX/$1/netconf.json"
 }
 # mrun CMD ID IFNAME NETNS < netconf
+# A CHECK gets the runtime's cached result of the old binary's ADD as prevResult: its master's
+# (the rebuilt pod's, $T/r-default.json).
 mrun() {
+	if [ "$1" = CHECK ]; then
+		jq -c --slurpfile r "$T/r-default.json" '.prevResult = $r[0]' >"$T/mrun.in"
+	else
+		cat >"$T/mrun.in"
+	fi
 	CNI_COMMAND=$1 CNI_CONTAINERID=$2 CNI_IFNAME=$3 CNI_NETNS=$4 \
 		CNI_ARGS="IgnoreUnknown=1;K8S_POD_NAMESPACE=default;K8S_POD_NAME=lgpod;K8S_POD_INFRA_CONTAINER_ID=$2" \
-		CNI_PATH="$T/wrap:$PLUGINS" "$MULTUS" >"$T/out" 2>"$T/err"
+		CNI_PATH="$T/wrap:$PLUGINS" "$MULTUS" <"$T/mrun.in" >"$T/out" 2>"$T/err"
 	RC=$?
 }
 
