@@ -89,6 +89,16 @@ int main(int argc, char **argv)
 	if (stdio_reserve() < 0)
 		return 2;
 	json_seed();
+	/* Upstream's image's commands, which our image links to us: a DaemonSet made for it
+	 * keeps working with only its image changed. */
+	if (argc >= 1 && argv[0]) {
+		const char *base = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+
+		if (strcmp(base, "thin_entrypoint") == 0)
+			return multus_install_main(argc, argv);
+		if (strcmp(base, "install_multus") == 0)
+			return multus_install_multus_main(argc, argv);
+	}
 	/* The CNI path does not return: it flushes and _exits. */
 	if (argc < 2)
 		multus_cni_main();

@@ -126,6 +126,24 @@ check "it wrote the kubeconfig and 00-multus.conflist wrapping the node's primar
 check "the kubeconfig is 0600 with the token" sh -c \
 	"[ \$(stat -c %a '$H/etc/cni/net.d/multus.d/multus.kubeconfig') = 600 ] && grep -q image-token '$H/etc/cni/net.d/multus.d/multus.kubeconfig'"
 
+# --- Upstream's DaemonSet with only its image changed: its init container and entrypoint -------
+U=$W/upnode
+mkdir -p "$U/opt/cni/bin" "$U/etc/cni/net.d"
+cp "$H/etc/cni/net.d/10-podnet.conflist" "$U/etc/cni/net.d/"
+docker run --rm --network=none -v "$U/opt/cni/bin:/host/opt/cni/bin" "$IMAGE" \
+	/install_multus --type thin >"$W/up-init.out" 2>&1
+rc=$?
+check "upstream's init container, /install_multus --type thin: exit 0, multus and multus.libs/ copied, nothing else" sh -c \
+	"[ $rc -eq 0 ] && [ -x '$U/opt/cni/bin/multus' ] && ls '$U/opt/cni/bin/multus.libs' | grep -q '^libmnl' && [ -z \"\$(ls -A '$U/etc/cni/net.d' | grep -v 10-podnet)\" ] || { cat '$W/up-init.out'; false; }"
+docker run --rm --network=none -e KUBERNETES_SERVICE_HOST=10.96.0.1 -e KUBERNETES_SERVICE_PORT=443 \
+	-v "$U/opt/cni/bin:/host/opt/cni/bin" -v "$U/etc/cni/net.d:/host/etc/cni/net.d" \
+	-v "$W/sa:/var/run/secrets/kubernetes.io/serviceaccount:ro" \
+	"$IMAGE" /thin_entrypoint --multus-conf-file=auto --multus-autoconfig-dir=/host/etc/cni/net.d \
+	--cni-conf-dir=/host/etc/cni/net.d --skip-multus-binary-copy=true --once >"$W/up-thin.out" 2>&1
+rc=$?
+check "upstream's /thin_entrypoint with its DaemonSet's flags: 00-multus.conflist wrapping the primary" sh -c \
+	"[ $rc -eq 0 ] && jq -e '.plugins[0].type == \"multus\" and .plugins[0].delegates[0].name == \"podnet\"' '$U/etc/cni/net.d/00-multus.conflist' || { cat '$W/up-thin.out'; false; }"
+
 # --- The installed binary on a node with nothing but glibc ------------------------------------
 R=$W/chroot
 mkdir -p "$R/opt/cni" "$R/etc/cni" "$R/proc" "$R/run/netns" "$R/tmp"

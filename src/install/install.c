@@ -6,6 +6,7 @@
  * primary CNI config: autoconf.c) into the host's CNI conf dir, then keeps both current until
  * SIGTERM.
  */
+#include <getopt.h>
 #include <sys/inotify.h>
 #include <time.h>
 #include <unistd.h>
@@ -404,4 +405,67 @@ int multus_install_main(int argc, char **argv)
 		printf("multus install: multus %s installed in %s, %s/" NETCONF_NAME " written\n",
 		       MULTUS_VERSION, o.bin_dir, o.conf_dir);
 	return o.once && !o.auto_mode ? 0 : install_run(&o, &mask);
+}
+
+/*
+ * Upstream's image's init container, `/install_multus --type thin [--dest-dir DIR]`: the binary
+ * (and its libraries) into the CNI bin dir, nothing else. Our image links the name to us.
+ */
+int multus_install_multus_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "type", required_argument, NULL, 't' },
+		{ "dest-dir", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct install_opts o;
+	const char *type = NULL;
+	struct err e = { 0 };
+	int c;
+
+	install_opts_init(&o);
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			type = optarg;
+			break;
+		case 'd':
+			o.bin_dir = optarg;
+			break;
+		case 'h':
+			printf(
+			    "Usage: install_multus --type thin [--dest-dir DIR]    (upstream's init "
+			    "container's command)\n"
+			    "Copies multus and its libraries into DIR [/host/opt/cni/bin], as "
+			    "`multus install` does, and nothing else.\n");
+			return 0;
+		default:
+			fprintf(stderr, "install_multus: unknown option or missing value: %s\n",
+				argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (optind < argc || !type || (!streq(type, "thin") && !streq(type, "thick"))) {
+		fprintf(stderr, "install_multus: --type thin is needed (got %s)\n",
+			optind < argc ? argv[optind]
+			: type	      ? type
+				      : "none");
+		return 2;
+	}
+	if (streq(type, "thick")) {
+		fprintf(stderr,
+			"install_multus: --type thick: this multus has no thick plugin; the "
+			"plugin is the thin one and `multus daemon` its node-local cache "
+			"(--type thin)\n");
+		return 2;
+	}
+	if (check_dir("CNI bin dir", o.bin_dir, &e) < 0 || install_binary(&o, &e) < 0) {
+		fprintf(stderr, "install_multus: %s\n", e.msg);
+		return 1;
+	}
+	printf("install_multus: multus %s installed in %s\n", MULTUS_VERSION, o.bin_dir);
+	return 0;
 }

@@ -83,3 +83,5 @@ int install_run(const struct install_opts *o, const sigset_t *mask);
 
 /* `multus install ...` (the DaemonSet's container); returns the exit status. */
 int multus_install_main(int argc, char **argv);
+/* `install_multus --type thin [--dest-dir DIR]` (upstream's init container): the binary only. */
+int multus_install_multus_main(int argc, char **argv);

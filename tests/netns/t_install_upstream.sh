@@ -154,6 +154,24 @@ kill -TERM "$pid"
 wait "$pid"
 check "--skip-config-watch: SIGTERM exits 0" [ "$?" -eq 0 ]
 
+# --- Upstream's image's commands, linked to us (deploy/Dockerfile) ----------------------------
+ln -s "$MULTUS" "$T/thin_entrypoint"
+ln -s "$MULTUS" "$T/install_multus"
+mkdir -p "$T/dest"
+"$T/install_multus" --type thin --dest-dir "$T/dest" >"$T/o" 2>&1
+check "install_multus --type thin --dest-dir: the binary and its libraries, nothing else" sh -c \
+	"[ $? -eq 0 ] && cmp '$MULTUS' '$T/dest/multus' && ls '$T/dest/multus.libs' | grep -q '^libmnl' && [ \"\$(ls '$T/dest' | tr '\n' ' ')\" = 'multus multus.libs ' ] || { cat '$T/o'; false; }"
+"$T/install_multus" --type thick --dest-dir "$T/dest" >"$T/o" 2>&1
+check "install_multus --type thick: exit 2, saying there is no thick plugin" sh -c "[ $? -eq 2 ] && grep -q 'no thick plugin' '$T/o'"
+"$T/install_multus" --dest-dir "$T/dest" >"$T/o" 2>&1
+check "install_multus without --type: exit 2" [ "$?" -eq 2 ]
+rm -f "$NC" "$NL"
+"$T/thin_entrypoint" --multus-conf-file=auto --multus-autoconfig-dir="$CONF" --cni-conf-dir="$CONF" \
+	--cni-bin-dir "$BIN" --host-conf-dir "$CONF" --token-file "$API/token" --ca-file "$API/ca.crt" \
+	--skip-multus-binary-copy=true --once >"$T/o" 2>&1
+check "thin_entrypoint is multus install: upstream's DaemonSet's flags generate the netconf" sh -c \
+	"[ $? -eq 0 ] && jq -e '.delegates[0].type == \"bridge\"' '$NC' || { cat '$T/o'; false; }"
+
 # --- multus daemon hands them to its installer -----------------------------------------------
 rm -f "$NC" "$NL"
 "$MULTUS" daemon --socket "$T/run/multus.sock" --node-name node1 --kubeconfig "$API/kubeconfig" \
