@@ -104,7 +104,15 @@ int multus_teardown(struct multus_ctx *ctx, struct plan *p, size_t count, bool r
 		multus_invoke_for(ctx, p, a, &inv);
 		r = cni_delegate_del(a->conf, &inv, a->version, a->result, &e2);
 		multus_devinfo_remove(ctx, a);
-		if (r < 0) {
+		if (r < 0 && rollback && a->state != ATT_ADDED) {
+			/* The attachment whose ADD just failed: a config that fails ADD mostly
+			 * fails DEL too (macvlan on a missing master), and a CRI runtime DELs a
+			 * sandbox it failed to set up once, then forgets its id: kept, the entry
+			 * would never go. Its links are still swept below. */
+			log_warning("DEL undoing the failed ADD of network %s (%s) failed too, "
+				    "not kept for a later DEL: %s",
+				    a->network, a->ifname, e2.msg);
+		} else if (r < 0) {
 			log_error("DEL of network %s (%s) failed: %s", a->network, a->ifname,
 				  e2.msg);
 			failed[i] = true;

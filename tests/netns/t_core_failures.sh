@@ -96,20 +96,22 @@ check "the store entry written before the delegate ran is there for DEL" [ -e "$
 multus DEL k1 eth0 /run/netns/f <"$T/nc"
 check "DEL after the killed ADD succeeds and clears the entry" sh -c "[ $RC -eq 0 ] && [ ! -e '$STORE/k1.json' ]"
 
-# A delegate whose DEL fails too: the entry keeps just it, so the runtime's DEL can retry.
+# The delegate whose ADD failed fails its DEL too (a config that cannot work, as macvlan on a
+# missing master): the rollback's DEL was its one; it is not kept. A CRI runtime (containerd,
+# tests/runtime/containerd_test.sh) DELs a sandbox it failed to set up once and forgets its
+# id: before the fix every such attempt left an entry and a lock file for good.
 netconf m '"defaultDelegates":"good,fail-net"' >"$T/nc"
 FAIL_ALL=1
 export FAIL_ALL
 multus ADD r6 eth0 /run/netns/f <"$T/nc"
-check "failing rollback: ADD fails" [ "$RC" -ne 0 ]
-check "failing rollback: the store keeps only the network whose DEL failed" sh -c "jq -e '[.attachments[].network] == [\"fail-net\"]' '$STORE/r6.json'"
+check "failing rollback: ADD fails with the ADD's own error" sh -c "[ $RC -ne 0 ] && jq -e '.msg | contains(\"fail-net\")' '$T/out'"
+check "failing rollback: no store entry, no lock file kept" sh -c "[ ! -e '$STORE/r6.json' ] && [ ! -e '$STORE/r6.lock' ]"
+check "failing rollback: a warning says the DEL failed and why" sh -c "grep 'warning' '$T/err' | grep 'fail-net' | grep -q 'injected failure'"
 check "failing rollback: the good network's link is gone" sh -c '! ip netns exec f ip link show eth0 2>/dev/null'
 check "failing rollback: the good network's IP is released" [ "$(ipam_count good)" = 0 ]
 multus DEL r6 eth0 /run/netns/f <"$T/nc"
-check "DEL still failing: error names the network" sh -c "[ $RC -ne 0 ] && jq -e '.msg | contains(\"fail-net\")' '$T/out'"
+check "failing rollback: the runtime's DEL after it succeeds (nothing to do)" sh -c "[ $RC -eq 0 ] && [ ! -s '$T/out' ]"
 unset FAIL_ALL
-multus DEL r6 eth0 /run/netns/f <"$T/nc"
-check "DEL once the delegate works: entry removed" sh -c "[ $RC -eq 0 ] && [ ! -e '$STORE/r6.json' ]"
 
 # (f) DEL twice, with the netns gone, of a container never added.
 netconf m '"defaultDelegates":"good"' >"$T/nc"

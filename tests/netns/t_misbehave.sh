@@ -68,6 +68,18 @@ touch "$SLY_DIR/off.s-code11"
 multus DEL d11 eth0 /run/netns/a <"$T/nc"
 check "code 11 on DEL: the retry finishes" sh -c "[ $RC -eq 0 ] && [ ! -e '$STORE/d11.json' ] && [ $(ipam_count s-code11) = 0 ]"
 
+# An attachment that was added and fails its DEL in the rollback of a later failed ADD is kept
+# (its lease is held): the runtime's DEL retries only it. The failed one is not kept.
+printf '{"cniVersion":"1.0.0","name":"fail-net","type":"fail"}\n' >"$CONF/fail-net.conf"
+netconf m '"defaultDelegates":"s-code11,fail-net"' >"$T/nc"
+rm -f "$SLY_DIR/off.s-code11"
+multus ADD rk eth0 /run/netns/a <"$T/nc"
+check "rollback DEL failing for an added network: ADD fails with the ADD's error" err_is 999 'fail-net'
+check "rollback DEL failing for an added network: the store keeps only it" jq -e '[.attachments[].network] == ["s-code11"] and .attachments[0].state == "added"' "$STORE/rk.json"
+touch "$SLY_DIR/off.s-code11"
+multus DEL rk eth0 /run/netns/a <"$T/nc"
+check "rollback DEL failing for an added network: the runtime's DEL finishes it" sh -c "[ $RC -eq 0 ] && [ ! -e '$STORE/rk.json' ] && [ ! -e '$STORE/rk.lock' ] && [ $(ipam_count s-code11) = 0 ]"
+
 # 3. An error object but exit 0: on ADD a failure (no result); on DEL and CHECK a success, as
 # libcni sees it (exit status decides).
 sly_conf errexit0 DEL
