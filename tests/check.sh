@@ -3,7 +3,7 @@
 #   format gate, strict build, unit tests, netns tests, the test API server and client tests,
 #   the kubelet device lookup against the fake kubelet, make install, the man page and READMEs
 #   against --help and each other,
-#   fuzz smoke runs over the kept corpora, podman running multus (tests/runtime), the docker
+#   fuzz smoke runs over the kept corpora, podman and containerd running multus (tests/runtime), the docker
 #   image, then unit and netns tests again on an ASan+UBSan build. Closes with one
 #   "N passed, N failed" line; exits non-zero when anything failed.
 set -u
@@ -44,6 +44,8 @@ suite docs make -s WERROR=1 docs
 suite fuzz make -s fuzz-smoke
 # podman (CNI backend) running multus for real, in private namespaces.
 suite podman sh tests/runtime/podman_test.sh
+# containerd's CRI plugin running multus, driven as the kubelet drives it (tests/runtime/cri.py).
+suite containerd sh tests/runtime/containerd_test.sh
 # make docker-build and the image on a fake node (starts docker.io if no engine answers).
 suite docker sh tests/docker_test.sh
 suite asan-unit make -s asan-unit

@@ -5,7 +5,7 @@ pkgs="build-essential pkg-config clang libclang-rt-14-dev libmnl-dev libnftnl-de
 libcurl4-openssl-dev libcurl3-gnutls libyaml-dev libcmocka-dev containernetworking-plugins iproute2 nftables
 iptables python3 python3-yaml python3-h2 openssl jq curl clang-format util-linux procps valgrind strace
 libprotobuf-c-dev protobuf-c-compiler python3-grpcio python3-protobuf zlib1g-dev man-db groff-base
-podman runc busybox-static"
+podman runc busybox-static containerd"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' ||
