@@ -24,17 +24,18 @@ APIPID= CTRDPID=
 STORE=/var/lib/cni/multus
 cri() { /usr/bin/python3 "$SRC/tests/runtime/cri.py" --socket "$W/containerd.sock" --timeout 60 "$@"; }
 
-# ctrd_start: containerd in the background (log appended to $W/containerd.log), then waits
-# up to 15 s for its CRI to answer with multus's network loaded.
+# ctrd_start [CNI_VERSION]: containerd in the background (log appended to
+# $W/containerd.log), then waits up to 15 s for its CRI to answer with multus's network loaded
+# (in that cniVersion, 1.0.0 unless given).
 ctrd_start() {
 	containerd --config "$W/config.toml" >>"$W/containerd.log" 2>&1 &
 	CTRDPID=$!
 	_i=0
 	while [ $_i -lt 150 ]; do
 		cri --timeout 2 status >"$W/status.json" 2>/dev/null &&
-			jq -e '.lastCNILoadStatus == "OK" and
-				([.cniconfig.Networks[].Config.Name] | index("multus-cni-network"))' \
-				"$W/status.json" >/dev/null && return 0
+			jq -e --arg v "${1:-1.0.0}" '.lastCNILoadStatus == "OK" and
+				([.cniconfig.Networks[].Config | select(.Name == "multus-cni-network") |
+				  .CNIVersion] == [$v])' "$W/status.json" >/dev/null && return 0
 		kill -0 "$CTRDPID" 2>/dev/null || return 1
 		sleep 0.1
 		_i=$((_i + 1))
@@ -101,16 +102,27 @@ entry() { echo "$STORE/$1.json"; }
 results() { echo "/var/lib/cni/results/multus-cni-network-$1-eth0"; }
 leases() { ls "/var/lib/cni/networks/$1" 2>/dev/null | grep -c '^[0-9.]*$'; }
 ports() { ip -o link show master "$1" 2>/dev/null | wc -l; }
-# nothing_left: no store entry, lease, veth, macvlan, netns, cached result or sandbox
+# nothing_left: no store entry, lease (of any network), veth (but our macvlan parent's),
+# macvlan, netns, cached result or sandbox
 nothing_left() {
 	_e=$(ls "$STORE" 2>/dev/null) _r=$(ls /var/lib/cni/results 2>/dev/null) _ns=$(ls /run/netns)
-	_l="$(leases k8s-pod-network) $(leases macnet) $(leases brnet)" _p="$(ports cni0) $(ports br-sec)"
+	_l=$(cd /var/lib/cni/networks 2>/dev/null && ls -d -- */[0-9]*)
+	_p=$(ip -o link show type veth | grep -v -e ' mvp0@' -e ' mvp0p@')
 	_m=$(ip -o link show type macvlan) _s=$(cri ls)
-	[ -z "$_e$_r$_ns$_m$_s" ] && [ "$_l $_p" = "0 0 0 0 0" ] || {
-		printf 'store: %s\nresults: %s\nnetns: %s\nleases: %s\nports: %s\nmacvlan: %s\nsandboxes: %s\n' \
+	[ -z "$_e$_r$_ns$_l$_p$_m$_s" ] || {
+		printf 'store: %s\nresults: %s\nnetns: %s\nleases: %s\nveths: %s\nmacvlan: %s\nsandboxes: %s\n' \
 			"$_e" "$_r" "$_ns" "$_l" "$_p" "$_m" "$_s"
 		false
 	}
+}
+# swap_config FILE TEXT [CNI_VERSION]: containerd stopped (no sandbox runs), the conf dir's
+# configs replaced by FILE, containerd started again with multus's config of CNI_VERSION.
+swap_config() {
+	ctrd_kill TERM
+	rm -f "$W"/net.d/*.conf "$W"/net.d/*.conflist
+	printf '%s\n' "$2" >"$W/net.d/$1"
+	[ "${1#00-multus}" != "$1" ] || install_multus_once >>"$W/setup.out" 2>&1 || return 1
+	ctrd_start "${3:-1.0.0}"
 }
 
 # setup_all: the image, the API server and its objects, the primary config, `multus install`,
@@ -132,7 +144,8 @@ setup_all() {
 		_step "multus install --once writes 00-multus.conflist and the kubeconfig" install_multus &&
 		_step "containerd starts, its CRI loads multus's config" ctrd_start &&
 		_step "ctr imports the sandbox image into k8s.io" \
-			ctr --address "$W/containerd.sock" -n k8s.io images import "$W/pause.tar"
+			ctr --address "$W/containerd.sock" -n k8s.io images import --snapshotter "$SNAP" \
+			"$W/pause.tar"
 }
 make_image() {
 	R=$W/rootfs
@@ -167,6 +180,14 @@ write_configs() {
 		nad default broken '{"cniVersion":"1.0.0","type":"nosuchplugin"}' &&
 		nad default nomaster '{"cniVersion":"1.0.0","type":"macvlan","master":"no-such-link","ipam":{"type":"host-local","subnet":"10.63.0.0/24"}}' &&
 		for p in /usr/lib/cni/*; do ln -s "$p" "$W/cnibin/" || return 1; done
+	# overlayfs where the test dir's file system takes it (not on an overlay itself), else
+	# the native snapshotter (plain copies). CTRD_TEST_SNAPSHOTTER=native forces it.
+	SNAP=native
+	[ -n "${CTRD_TEST_SNAPSHOTTER:-}" ] || mkdir -p "$W/ovl/l" "$W/ovl/u" "$W/ovl/w" "$W/ovl/m" &&
+		mount -t overlay overlay -o "lowerdir=$W/ovl/l,upperdir=$W/ovl/u,workdir=$W/ovl/w" \
+			"$W/ovl/m" 2>/dev/null && umount "$W/ovl/m" && SNAP=overlayfs
+	rm -rf "$W/ovl"
+	echo "snapshotter: $SNAP"
 	cat >"$W/config.toml" <<-EOF
 		version = 2
 		root = "$W/root"
@@ -189,7 +210,7 @@ write_configs() {
 		  # no CAP_SYS_RESOURCE here: the sandbox's oom_score_adj may not go below ours
 		  restrict_oom_score_adj = true
 		  [plugins."io.containerd.grpc.v1.cri".containerd]
-		    snapshotter = "overlayfs"
+		    snapshotter = "$SNAP"
 		    default_runtime_name = "runc"
 		    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
 		      runtime_type = "io.containerd.runc.v2"
@@ -201,11 +222,14 @@ write_configs() {
 		    max_conf_num = 1
 	EOF
 }
-install_multus() {
+install_multus_once() {
 	KUBERNETES_SERVICE_HOST=127.0.0.1 KUBERNETES_SERVICE_PORT=$(cat "$API/port") \
 		"$MULTUS" install --once --cni-bin-dir "$W/cnibin" --cni-conf-dir "$W/net.d" \
 		--multus-conf-file=auto --host-conf-dir "$W/net.d" --token-file "$API/token" \
-		--ca-file "$API/ca.crt" --multus-log-file "$W/multus.log" --multus-log-level debug &&
+		--ca-file "$API/ca.crt" --multus-log-file "$W/multus.log" --multus-log-level debug
+}
+install_multus() {
+	install_multus_once &&
 		jq -e '.plugins[0].type == "multus" and .plugins[0].capabilities.portMappings == true' \
 			"$W/net.d/00-multus.conflist"
 }

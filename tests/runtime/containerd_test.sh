@@ -13,8 +13,10 @@
 # /etc/cni and /etc/containerd are never touched; the cgroups the sandboxes get are under a
 # parent of this run's own, removed at the end.
 #
-# Root only (skipped otherwise, failed under CI=true). MULTUS=path overrides build/multus.
-# Closes with "containerd: N passed, N failed".
+# Root only (skipped otherwise, failed under CI=true). MULTUS=path overrides build/multus;
+# CTRD_TEST_KEEP=1 keeps the directory, CTRD_TEST_TIMEOUT bounds the run (100 s; it takes
+# about 20), CTRD_TEST_SNAPSHOTTER=native skips overlayfs. Closes with
+# "containerd: N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.."
 SRC=$PWD
@@ -87,7 +89,7 @@ setup_all || {
 	sed 's/^/#   /' "$W/setup.out" | tail -n 30
 	finish
 }
-echo "# $(containerd --version), $(runc --version | head -n1)"
+echo "# $(containerd --version), $(runc --version | head -n1), snapshotter $SNAP"
 
 # --- 1. A pod with secondary networks -------------------------------------------------------
 U1=6f3c2a10-9b1e-4c55-8d2f-1a2b3c4d5e01
@@ -226,6 +228,53 @@ check "stale pod: nothing left" nothing_left
 check "stale pod: no status PATCH, no event for it" sh -c '
 	! jq -e ".metadata.annotations[\"k8s.v1.cni.cncf.io/network-status\"]" "$1" &&
 	! jq -e "select(.involvedObject.name == \"stale\")" "$2"' sh "$API/objects/pods/default/stale.json" "$API/events.log"
+
+# --- 7. A CNI 0.3.1 primary (a .conf): install writes 00-multus.conf, libcni makes it a list --
+swap_config 10-k8s.conf '{"cniVersion":"0.3.1","name":"k8s-old","type":"bridge","bridge":"cni1","isGateway":true,"ipam":{"type":"host-local","subnet":"10.64.0.0/24"}}' 0.3.1
+RC=$?
+check "a 0.3.1 primary: install wrote 00-multus.conf, containerd loaded it as 0.3.1" sh -c '
+	[ "$1" -eq 0 ] && jq -e ".cniVersion == \"0.3.1\" and .type == \"multus\"" "$W/net.d/00-multus.conf" &&
+	[ ! -e "$W/net.d/00-multus.conflist" ]' sh "$RC"
+U7=6f3c2a10-9b1e-4c55-8d2f-1a2b3c4d5e08
+pod_obj default old "$U7" '{"k8s.v1.cni.cncf.io/networks":"macnet"}'
+run_pod default old "$U7"
+check "0.3.1: RunPodSandbox succeeds" [ "$RC" -eq 0 ]
+[ "$RC" -eq 0 ] || sed 's/^/#   /' "$W/run.err"
+ID7=$ID
+NS7=$(netns_of "$ID7")
+A0=$(addr_in "$NS7" eth0) A1=$(addr_in "$NS7" eth1)
+check "0.3.1: eth0 on the primary ($A0), eth1 on macnet ($A1), the status IP eth0's" sh -c '
+	case "$1 $2" in 10.64.0.*/24\ 10.61.0.*/24) [ "$3" = "${1%/*}" ] ;; *) false ;; esac' sh \
+	"$A0" "$A1" "$(sandbox_ip "$ID7")"
+check "0.3.1: libcni cached multus's 0.3.1 result: eth0's address, on eth0 in the sandbox" jq -e --arg a "$A0" '
+	.result.cniVersion == "0.3.1" and [.result.ips[].address] == [$a] and
+	.result.interfaces[.result.ips[0].interface].name == "eth0"' "$(results "$ID7")"
+cri stop "$ID7" >"$W/stop.out" 2>&1 && cri rm "$ID7" >>"$W/stop.out" 2>&1
+check "0.3.1: Stop and Remove succeed and leave nothing" sh -c '[ "$1" -eq 0 ]' sh $?
+check "0.3.1: nothing left" nothing_left
+
+# --- 8. The netconf written by hand: a CNI 0.2.0 master (no interfaces in its result) -------
+# containerd takes the pod IP from the result's eth0: multus names it from the kernel.
+swap_config 00-multus.conflist "$(jq -n --arg kc "$W/net.d/multus.d/multus.kubeconfig" --arg log "$W/multus.log" '{
+	cniVersion: "1.0.0", name: "multus-cni-network", plugins: [{type: "multus", kubeconfig: $kc,
+	logFile: $log, logLevel: "debug", delegates: [{cniVersion: "0.2.0", name: "k8s-v2",
+	type: "bridge", bridge: "cni2", isGateway: true,
+	ipam: {type: "host-local", subnet: "10.65.0.0/24"}}]}]}')"
+check "a hand-written 00-multus.conflist: containerd loaded it" [ $? -eq 0 ]
+U8=6f3c2a10-9b1e-4c55-8d2f-1a2b3c4d5e09
+pod_obj default v2 "$U8" '{"k8s.v1.cni.cncf.io/networks":"brnet@net5"}'
+run_pod default v2 "$U8"
+check "0.2.0 master: RunPodSandbox succeeds" [ "$RC" -eq 0 ]
+[ "$RC" -eq 0 ] || sed 's/^/#   /' "$W/run.err"
+ID8=$ID
+NS8=$(netns_of "$ID8")
+A0=$(addr_in "$NS8" eth0) A1=$(addr_in "$NS8" net5)
+check "0.2.0 master: eth0 $A0, net5 $A1, and containerd found the IP on eth0" sh -c '
+	case "$1 $2" in 10.65.0.*/24\ 10.62.0.*/24) [ "$3" = "${1%/*}" ] ;; *) false ;; esac' sh \
+	"$A0" "$A1" "$(sandbox_ip "$ID8")"
+cri stop "$ID8" >"$W/stop.out" 2>&1 && cri rm "$ID8" >>"$W/stop.out" 2>&1
+check "0.2.0 master: Stop and Remove succeed" sh -c '[ "$1" -eq 0 ]' sh $?
+check "0.2.0 master: nothing left" nothing_left
 
 check "multus logged no error but the failures asked for" sh -c '
 	! grep " error " "$1" | grep -v -e "broken" -e "nomaster" -e "not K8S_POD_UID"' sh "$W/multus.log"
