@@ -24,6 +24,7 @@ struct confdir_scan {
 	struct err e;
 	struct conf_file *files;
 	size_t n;
+	struct confdir_scan *next; /* looked in when nothing here has the name */
 };
 
 static int conf_parse(const char *path, const char *buf, size_t len, json_t **ret, struct err *e)
@@ -114,7 +115,17 @@ void confdir_scan_free(struct confdir_scan *s)
 	}
 	free(s->files);
 	free(s->dir);
+	confdir_scan_free(s->next);
 	free(s);
+}
+
+int confdir_scan_also(struct confdir_scan *s, const char *dir)
+{
+	struct confdir_scan **tail = &s->next;
+
+	while (*tail)
+		tail = &(*tail)->next;
+	return confdir_scan_new(dir, s->warn, tail);
 }
 
 static void scan_warn(struct confdir_scan *s, const struct err *fe)
@@ -175,6 +186,8 @@ int confdir_scan_find(struct confdir_scan *s, const char *name, json_t **ret, st
 
 	if (!s->scanned)
 		scan(s);
+	if (s->r == -ENOENT && s->next)
+		return confdir_scan_find(s->next, name, ret, e);
 	if (s->r < 0) {
 		if (e && s->r != -ENOENT && s->r != -ENOMEM)
 			*e = s->e;
@@ -188,7 +201,7 @@ int confdir_scan_find(struct confdir_scan *s, const char *name, json_t **ret, st
 			best = f;
 	}
 	if (!best)
-		return -ENOENT;
+		return s->next ? confdir_scan_find(s->next, name, ret, e) : -ENOENT;
 	/* The caller's to change (cni-args are merged into it). */
 	copy = json_deep_copy(best->conf);
 	if (!copy)

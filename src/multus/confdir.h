@@ -28,6 +28,13 @@ static inline void confdir_scan_freep(struct confdir_scan **s)
 }
 #define _cleanup_confdir_scan_ _cleanup_(confdir_scan_freep)
 
+/* Another directory, looked in (the same way, scanned on its first need) when none of the
+ * ones before has the name. */
+int confdir_scan_also(struct confdir_scan *s, const char *dir);
+
+/* Upstream Multus's default confDir: also looked in when the netconf names none. */
+#define CONFDIR_UPSTREAM_DEFAULT "/etc/cni/multus/net.d"
+
 /*
  * A copy of the config whose "name" is `name`: .conflist before .conf before .json, files in
  * name order. -ENOENT when none (or no directory).

@@ -6,6 +6,7 @@
 #include "cni/delegate.h"
 #include "k8s/annotations.h"
 #include "multus/cache.h"
+#include "multus/confdir.h"
 #include "multus/lookup.h"
 #include "util/names.h"
 
@@ -94,13 +95,15 @@ int multus_network_lookup(struct multus_ctx *ctx, struct confdir_scan *scan, str
 	if (r == -ENOENT)
 		return err_setc(
 		    e, CNI_ERR_INVALID_NETCONF, -ENOENT,
-		    "network \"%s%s%s\" not found: %s%s%s%s%sno config named \"%s\" in %s",
+		    "network \"%s%s%s\" not found: %s%s%s%s%sno config named \"%s\" in %s%s",
 		    ns ? ns : "", ns ? "/" : "", name, asked ? "NetworkAttachmentDefinition " : "",
 		    asked ? ns : "", asked ? "/" : "", asked ? name : "",
 		    !asked	? ""
 		    : nad_empty ? " has no spec.config and "
 				: " does not exist and ",
-		    name, ctx->nc.conf_dir);
+		    name, ctx->nc.conf_dir,
+		    json_object_get_ci(ctx->nc.raw, "confDir") ? ""
+							       : " or " CONFDIR_UPSTREAM_DEFAULT);
 	if (r < 0)
 		return r;
 	if (nad_empty)
@@ -111,4 +114,15 @@ int multus_network_lookup(struct multus_ctx *ctx, struct confdir_scan *scan, str
 		return r;
 	*ret_conf = TAKE_PTR(conf);
 	return 0;
+}
+
+int multus_confdir_scan(const struct multus_ctx *ctx, void (*warn)(const char *msg),
+			struct confdir_scan **ret)
+{
+	int r = confdir_scan_new(ctx->nc.conf_dir, warn, ret);
+
+	/* An upstream node's files, where upstream looks without the key. */
+	if (r == 0 && !json_object_get_ci(ctx->nc.raw, "confDir"))
+		r = confdir_scan_also(*ret, CONFDIR_UPSTREAM_DEFAULT);
+	return r;
 }

@@ -18,3 +18,7 @@ int multus_network_lookup(struct multus_ctx *ctx, struct confdir_scan *scan, str
 /* Before any lookup: the plan will look up ns/name (nadcache.h batches a namespace's NADs). */
 int multus_network_lookup_want(const struct multus_ctx *ctx, struct nad_cache *nads, const char *ns,
 			       const char *name);
+/* The invocation's confDir scan; a netconf without "confDir" also has upstream's default
+ * looked in, after ours (CONFDIR_UPSTREAM_DEFAULT). */
+int multus_confdir_scan(const struct multus_ctx *ctx, void (*warn)(const char *msg),
+			struct confdir_scan **ret);

@@ -530,7 +530,7 @@ int multus_plan_build(struct multus_ctx *ctx, const struct link_snap *links, str
 
 	if (!p)
 		return -ENOMEM;
-	r = confdir_scan_new(ctx->nc.conf_dir, warn_cb, &ws.scan);
+	r = multus_confdir_scan(ctx, warn_cb, &ws.scan);
 	if (r == 0)
 		r = nad_cache_new(&ws.nads);
 	if (r == 0)
@@ -587,7 +587,7 @@ int multus_master_find(struct multus_ctx *ctx, json_t **ret_conf, char **ret_net
 	size_t m;
 	int r;
 
-	r = confdir_scan_new(ctx->nc.conf_dir, warn_cb, &ws.scan);
+	r = multus_confdir_scan(ctx, warn_cb, &ws.scan);
 	if (r == 0)
 		r = nad_cache_new(&ws.nads);
 	if (r == 0)

@@ -379,6 +379,59 @@ static void test_scan_reads_once(void **state)
 	confdir_scan_free(NULL);
 }
 
+/* confdir_scan_also: a second directory (upstream's default confDir) answers only what the
+ * first does not have; the first missing altogether is no error. */
+static void test_scan_also(void **state)
+{
+	struct confdir_scan *s = NULL;
+	struct err e = { 0 };
+	char *up = NULL, *none = NULL;
+	json_t *j = NULL;
+
+	(void)state;
+	assert_true(asprintf(&up, "%s/upstream", base) > 0);
+	assert_true(asprintf(&none, "%s/none", base) > 0);
+	assert_int_equal(mkdir(up, 0755), 0);
+	conf("10-both.conf", "net-both", "ours");
+	put(up, "10-both.conf",
+	    "{\"cniVersion\":\"1.0.0\",\"name\":\"net-both\",\"type\":\"bridge\",\"x\":\"up\"}");
+	put(up, "20-up.conf",
+	    "{\"cniVersion\":\"1.0.0\",\"name\":\"net-up\",\"type\":\"bridge\",\"x\":\"up\"}");
+
+	assert_int_equal(confdir_scan_new(dir, collect, &s), 0);
+	assert_int_equal(confdir_scan_also(s, up), 0);
+	assert_int_equal(confdir_scan_find(s, "net-both", &j, &e), 0);
+	assert_string_equal(json_string_value(json_object_get(j, "x")), "ours");
+	json_decref(j);
+	j = NULL;
+	assert_int_equal(confdir_scan_find(s, "net-up", &j, &e), 0);
+	assert_string_equal(json_string_value(json_object_get(j, "x")), "up");
+	json_decref(j);
+	j = NULL;
+	assert_int_equal(confdir_scan_find(s, "net-nowhere", &j, &e), -ENOENT);
+	assert_null(j);
+	confdir_scan_free(s);
+
+	/* Our directory missing: upstream's still answers. */
+	assert_int_equal(confdir_scan_new(none, collect, &s), 0);
+	assert_int_equal(confdir_scan_also(s, up), 0);
+	assert_int_equal(confdir_scan_find(s, "net-up", &j, &e), 0);
+	json_decref(j);
+	j = NULL;
+	assert_int_equal(confdir_scan_find(s, "net-both", &j, &e), 0);
+	assert_string_equal(json_string_value(json_object_get(j, "x")), "up");
+	json_decref(j);
+	confdir_scan_free(s);
+
+	/* Both missing: not found, no error. */
+	assert_int_equal(confdir_scan_new(none, collect, &s), 0);
+	assert_int_equal(confdir_scan_also(s, none), 0);
+	assert_int_equal(confdir_scan_find(s, "net-up", &j, &e), -ENOENT);
+	confdir_scan_free(s);
+	free(up);
+	free(none);
+}
+
 static void test_scan_errors_repeat(void **state)
 {
 	struct confdir_scan *s = NULL;
@@ -491,6 +544,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_name_never_a_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conf_load_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scan_reads_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scan_also, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scan_errors_repeat, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scan_odd_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_first_in_dir, setup, teardown),
