@@ -32,6 +32,7 @@ struct daemon_opts {
 	const char *node_name, *socket, *kubeconfig, *token_file, *ca_file;
 	long api_timeout_ms;
 	bool no_install;
+	bool skip_tls_verify; /* the installer's --skip-tls-verify: in-cluster access too */
 	int install_argc;
 	char **install_argv;
 };
@@ -146,6 +147,9 @@ static int parse_args(int argc, char **argv, struct daemon_opts *o)
 			else
 				o->ca_file = v;
 		}
+		if (strncmp(a, "--skip-tls-verify", 17) == 0 && (a[17] == '\0' || a[17] == '='))
+			o->skip_tls_verify =
+			    a[17] == '\0' || streq(a + 18, "true") || streq(a + 18, "1");
 		o->install_argv[o->install_argc++] = argv[i];
 	}
 	if (!o->node_name || !name_is_dns1123_subdomain(o->node_name)) {
@@ -168,6 +172,9 @@ static int client_new(const struct daemon_opts *o, struct k8s_client **ret, stru
 		r = k8s_config_in_cluster(o->token_file, o->ca_file, &cfg, e);
 	if (r < 0)
 		return err_prefix(e, r, "API access");
+	/* As the kubeconfig the installer writes for the plugin says. */
+	if (!o->kubeconfig && o->skip_tls_verify)
+		cfg->insecure = true;
 	/* The client's own bound is not used: every transfer has its own timeout. */
 	return k8s_client_new(cfg, 24L * 3600 * 1000, ret, e);
 }

@@ -188,5 +188,24 @@ wait "$dpid"
 check "multus daemon: SIGTERM exits 0, --cleanup-config-on-exit=true removed the netconf" sh -c \
 	"[ $? -eq 0 ] && [ ! -e '$NC' ] || { cat '$T/d.out'; false; }"
 
+# --skip-tls-verify reaches the daemon's own in-cluster client too: with a CA that did not
+# sign the server's certificate, it lists only with the flag.
+printf -- '-----BEGIN CERTIFICATE-----\nMIIBfakeCAfakeCA==\n-----END CERTIFICATE-----\n' >"$T/other-ca.crt"
+for skip in "" --skip-tls-verify; do
+	"$MULTUS" daemon --no-install --socket "$T/run2/multus.sock" --node-name node1 \
+		--token-file "$API/token" --ca-file "$T/other-ca.crt" $skip >"$T/d2.out" 2>&1 &
+	dpid=$!
+	_i=0
+	while ! grep -q "watch pods: listed\|TLS\|certificate\|CA" "$T/d2.out" && [ $_i -lt 50 ]; do sleep 0.1; _i=$((_i + 1)); done
+	if [ -n "$skip" ]; then
+		check "daemon, in-cluster, another CA, --skip-tls-verify: it lists the node's pods" grep -q "watch pods: listed" "$T/d2.out"
+	else
+		check "daemon, in-cluster, another CA, no --skip-tls-verify: it does not list, and says why" sh -c \
+			"! grep -q 'watch pods: listed' '$T/d2.out' && grep -q 'watch pods' '$T/d2.out' || { cat '$T/d2.out'; false; }"
+	fi
+	kill -TERM "$dpid"
+	wait "$dpid"
+done
+
 api_stop
 done_testing
