@@ -78,7 +78,7 @@ nad() {
 }
 # run_pod NS NAME UID [PORT_MAPPINGS_JSON]: RunPodSandbox as the kubelet asks for it (its
 # labels, log directory and a cgroup parent per pod); the id in ID, the status in RC, the
-# client's stderr in $W/run.err.
+# client's stderr in $W/run.err (or $RUN_ERR).
 run_pod() {
 	jq -n --arg ns "$1" --arg n "$2" --arg u "$3" --argjson pm "${4:-[]}" \
 		--arg logs "$W/logs/$1_$2_$3" --arg cg "/$CTRD_TEST_CG/pod$3" '{
@@ -86,9 +86,9 @@ run_pod() {
 		cgroup_parent: $cg, port_mappings: $pm,
 		labels: {"io.kubernetes.pod.name": $n, "io.kubernetes.pod.namespace": $ns,
 			 "io.kubernetes.pod.uid": $u},
-		annotations: {"kubernetes.io/config.source": "api"}}' >"$W/spec.json"
+		annotations: {"kubernetes.io/config.source": "api"}}' >"$W/spec.$2.json"
 	mkdir -p "$W/logs/$1_$2_$3"
-	ID=$(cri run <"$W/spec.json" 2>"$W/run.err")
+	ID=$(cri run <"$W/spec.$2.json" 2>"${RUN_ERR:-$W/run.err}")
 	RC=$?
 }
 # netns_of ID: the sandbox's network namespace, from its runtime spec (verbose status).

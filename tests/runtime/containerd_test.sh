@@ -276,5 +276,70 @@ cri stop "$ID8" >"$W/stop.out" 2>&1 && cri rm "$ID8" >>"$W/stop.out" 2>&1
 check "0.2.0 master: Stop and Remove succeed" sh -c '[ "$1" -eq 0 ]' sh $?
 check "0.2.0 master: nothing left" nothing_left
 
+# --- 9. As after a reboot: the sandbox's process and netns are gone before StopPodSandbox ---
+# containerd then DELs with CNI_NETNS empty; the leases can only go through the store entry.
+U9=6f3c2a10-9b1e-4c55-8d2f-1a2b3c4d5e0a
+pod_obj default rb "$U9" '{"k8s.v1.cni.cncf.io/networks":"brnet@net5,macnet"}'
+run_pod default rb "$U9"
+ID9=$ID
+NS9=$(netns_of "$ID9")
+P9=$(cri inspect "$ID9" | jq -r .info.info.pid)
+check "rb: runs with eth0, net5 and eth1" sh -c '[ "$1" -eq 0 ] && [ -n "$2" ] && [ -n "$3" ]' sh "$RC" \
+	"$(addr_in "$NS9" net5)" "$(addr_in "$NS9" eth1)"
+kill -9 "$P9"
+i=0
+while [ "$(cri inspect "$ID9" | jq -r .state)" != SANDBOX_NOTREADY ] && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+umount "$NS9" && rm -f "$NS9"
+check "rb: the sandbox died, its netns is gone, its leases are held" sh -c '
+	[ ! -e "$1" ] && [ "$2" = SANDBOX_NOTREADY ] && [ "$3" -eq 3 ]' sh "$NS9" \
+	"$(cri inspect "$ID9" | jq -r .state)" "$(cd /var/lib/cni/networks && ls -d -- */[0-9]* | wc -l)"
+cri stop "$ID9" >"$W/stop.out" 2>&1
+check "netns gone: StopPodSandbox succeeds" [ $? -eq 0 ]
+sed 's/^/#   /' "$W/stop.out"
+cri rm "$ID9" >/dev/null 2>&1
+check "netns gone: the leases were released, the entry and the cache are gone" nothing_left
+
+# --- 10. Four pods at once (the netconf of 8): the kubelet's parallel RunPodSandbox and Stops
+for n in 1 2 3 4; do
+	pod_obj default par$n "6f3c2a10-9b1e-4c55-8d2f-1a2b3c4d5f0$n" '{"k8s.v1.cni.cncf.io/networks":"macnet,brnet"}'
+done
+# (wait by pid: containerd and the API server are this shell's children too)
+pids=
+for n in 1 2 3 4; do
+	(
+		RUN_ERR=$W/run.par$n.err
+		run_pod default par$n "6f3c2a10-9b1e-4c55-8d2f-1a2b3c4d5f0$n"
+		echo "$RC $ID" >"$W/par$n"
+	) &
+	pids="$pids $!"
+done
+wait $pids
+ips=
+for n in 1 2 3 4; do
+	read -r rc id <"$W/par$n"
+	ns=$(netns_of "$id")
+	ips="$ips$rc $(addr_in "$ns" eth0) $(addr_in "$ns" eth1) $(addr_in "$ns" eth2)
+"
+	echo "$id" >>"$W/par.ids"
+done
+check "parallel: all four RunPodSandbox succeed, each with eth0, eth1 and eth2" sh -c '
+	[ "$(printf "%s" "$1" | grep -c "^0 10\.65\.0\.[0-9]*/24 10\.61\.0\.[0-9]*/24 10\.62\.0\.[0-9]*/24$")" -eq 4 ] || { printf "%s" "$1"; false; }' sh "$ips"
+check "parallel: twelve distinct addresses, four store entries" sh -c '
+	[ "$(printf "%s" "$1" | tr " " "\n" | grep -c "^10\.")" -eq 12 ] &&
+	[ "$(printf "%s" "$1" | tr " " "\n" | grep "^10\." | sort -u | wc -l)" -eq 12 ] &&
+	[ "$(ls "$2" | grep -c "\.json$")" -eq 4 ]' sh "$ips" "$STORE"
+[ "$(cat "$W"/run.par*.err)" = "" ] || sed 's/^/#   /' "$W"/run.par*.err
+pids=
+for id in $(cat "$W/par.ids"); do
+	(cri stop "$id" >"$W/stop.$id" 2>&1 && cri rm "$id" >>"$W/stop.$id" 2>&1; echo $? >"$W/rc.$id") &
+	pids="$pids $!"
+done
+wait $pids
+check "parallel: the four Stops and Removes succeed" sh -c '[ "$(cat "$W"/rc.* | tr -d "\n")" = 0000 ]'
+check "parallel: nothing left" nothing_left
+
 check "multus logged no error but the failures asked for" sh -c '
 	! grep " error " "$1" | grep -v -e "broken" -e "nomaster" -e "not K8S_POD_UID"' sh "$W/multus.log"
