@@ -236,10 +236,10 @@ static pid_t install_start(const struct daemon_opts *o)
 
 static void counters(const struct daemon *d)
 {
-	dlog("served %u, fetched %u, stale %u, refused %u, written %u, dropped %u; "
+	dlog("served %u, connections %u, fetched %u, stale %u, refused %u, written %u, dropped %u; "
 	     "pods %zu (lists %u, watches %u, events %u), nads %zu (lists %u, watches %u, "
 	     "events %u); API clients made %u, freed %u",
-	     d->served, d->fetched, d->stale, d->refused, d->written, d->dropped,
+	     d->served, d->connections, d->fetched, d->stale, d->refused, d->written, d->dropped,
 	     json_object_size(d->pods.store), d->pods.lists, d->pods.watches, d->pods.events,
 	     json_object_size(d->nads.store), d->nads.lists, d->nads.watches, d->nads.events,
 	     d->clients_made, d->clients_freed);

@@ -111,6 +111,7 @@ struct daemon {
 	bool stopping;
 	/* Counters, logged at exit and on SIGUSR1 (tests read them). */
 	unsigned served, fetched, stale, refused, written, dropped;
+	unsigned connections; /* from root peers, accepted */
 	unsigned clients_made, clients_freed;
 };
 

@@ -139,6 +139,7 @@ void server_accept(struct daemon *d)
 			return;
 		}
 		c->fd = fd;
+		d->connections++;
 		c->deadline = now_ms() + CLIENT_TIMEOUT_MS;
 		c->next = d->clients;
 		d->clients = c;
@@ -216,7 +217,7 @@ static void on_pod_fetched(struct xfer *x, int res, long status)
 	if (!pod_matches(t, c->req.uid))
 		answer(c, cache_resp_not_found());
 	else
-		answer(c, cache_resp_ok("pod", json_incref(t)));
+		answer(c, cache_resp_pod(json_incref(t)));
 }
 
 static void fetch_pod(struct daemon *d, struct client *c)
@@ -241,7 +242,7 @@ static void serve_pod(struct daemon *d, struct client *c)
 
 	if (pod_matches(pod, c->req.uid)) {
 		d->served++;
-		answer(c, cache_resp_ok("pod", json_incref(pod)));
+		answer(c, cache_resp_pod(json_incref(pod)));
 		return;
 	}
 	if (pod)
@@ -387,35 +388,47 @@ static void serve_nads(struct daemon *d, struct client *c)
 		nads_answer(c);
 }
 
-static void serve_writes(struct daemon *d, struct client *c)
+static int queue_status(struct daemon *d, const struct cache_req *q)
+{
+	json_auto_t *patch = json_pack("{s:{s:O}}", "metadata", "annotations", q->annotations);
+	_cleanup_free_ char *path = NULL;
+	char what[400];
+
+	snprintf(what, sizeof(what), "the network-status of pod %s/%s", q->ns, q->name);
+	if (asprintf(&path, "/api/v1/namespaces/%s/pods/%s", q->ns, q->name) < 0)
+		path = NULL;
+	return path && patch ? writer_queue(d, "PATCH", path, patch, what, q->timeout_ms)
+			     : -ENOMEM;
+}
+
+static int queue_events(struct daemon *d, const struct cache_req *q)
 {
 	_cleanup_free_ char *path = NULL;
 	char what[400];
-	int r = 0;
 	size_t i;
 	json_t *v;
+	int r;
 
-	if (c->req.op == CACHE_OP_STATUS) {
-		json_auto_t *patch =
-		    json_pack("{s:{s:O}}", "metadata", "annotations", c->req.annotations);
-
-		snprintf(what, sizeof(what), "the network-status of pod %s/%s", c->req.ns,
-			 c->req.name);
-		if (asprintf(&path, "/api/v1/namespaces/%s/pods/%s", c->req.ns, c->req.name) < 0)
-			path = NULL;
-		r = path && patch ? writer_queue(d, "PATCH", path, patch, what, c->req.timeout_ms)
-				  : -ENOMEM;
-	} else {
-		if (asprintf(&path, "/api/v1/namespaces/%s/events", c->req.ns) < 0)
-			path = NULL;
-		json_array_foreach (c->req.events, i, v) {
-			snprintf(what, sizeof(what), "an AddedInterface event in %s", c->req.ns);
-			r = path ? writer_queue(d, "POST", path, v, what, c->req.timeout_ms)
-				 : -ENOMEM;
-			if (r < 0)
-				break;
-		}
+	if (asprintf(&path, "/api/v1/namespaces/%s/events", q->ns) < 0)
+		return -ENOMEM;
+	snprintf(what, sizeof(what), "an AddedInterface event in %s", q->ns);
+	json_array_foreach (q->events, i, v) {
+		r = writer_queue(d, "POST", path, v, what, q->timeout_ms);
+		if (r < 0)
+			return r;
 	}
+	return 0;
+}
+
+/* status, events, report: queued, then answered (the writes are the daemon's from then on). */
+static void serve_writes(struct daemon *d, struct client *c)
+{
+	int r = 0;
+
+	if (c->req.op == CACHE_OP_STATUS || c->req.op == CACHE_OP_REPORT)
+		r = queue_status(d, &c->req);
+	if (r == 0 && (c->req.op == CACHE_OP_EVENTS || c->req.op == CACHE_OP_REPORT))
+		r = queue_events(d, &c->req);
 	if (r < 0) {
 		answer(c, cache_resp_error(strerror(-r)));
 		return;
@@ -441,6 +454,7 @@ static void got_request(struct daemon *d, struct client *c, size_t len)
 		break;
 	case CACHE_OP_STATUS:
 	case CACHE_OP_EVENTS:
+	case CACHE_OP_REPORT:
 		serve_writes(d, c);
 		break;
 	}

@@ -193,7 +193,7 @@ static int recv_line(int fd, const struct bound *b, char **ret, size_t *ret_len)
 }
 
 static int ask(const char *path, const struct bound *b, json_t *req, enum cache_op op, json_t **ret,
-	       struct err *e)
+	       unsigned *ret_ops, struct err *e)
 {
 	_cleanup_free_ char *out = NULL, *in = NULL;
 	_cleanup_close_ int fd = -1;
@@ -229,11 +229,11 @@ static int ask(const char *path, const struct bound *b, json_t *req, enum cache_
 	if (r < 0)
 		return err_set(e, r == -EMSGSIZE ? -EPROTO : r, "%s: %s", path,
 			       r == -EPROTO ? "connection closed without an answer" : strerror(-r));
-	return cache_resp_parse(in, in_len, op, ret, e);
+	return cache_resp_parse(in, in_len, op, ret, ret_ops, e);
 }
 
 int k8s_cache_ask(const char *path, uint64_t *budget_ns, json_t *req, enum cache_op op,
-		  json_t **ret, struct err *e)
+		  json_t **ret, unsigned *ret_ops, struct err *e)
 {
 	struct bound b;
 	uint64_t spent;
@@ -242,7 +242,7 @@ int k8s_cache_ask(const char *path, uint64_t *budget_ns, json_t *req, enum cache
 	if (*budget_ns == 0)
 		return err_set(e, -ETIMEDOUT, "%s: no time left", path);
 	bound_start(&b, *budget_ns);
-	r = ask(path, &b, req, op, ret, e);
+	r = ask(path, &b, req, op, ret, ret_ops, e);
 	spent = bound_spent(&b, now_ns());
 	*budget_ns = spent >= *budget_ns ? 0 : *budget_ns - spent;
 	return r;

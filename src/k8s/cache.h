@@ -14,11 +14,12 @@
 /*
  * Asks the daemon at `path`; *budget_ns is what is left of the time bound and is reduced by
  * the time spent waiting (not counting this process's own run-queue delay on a busy CPU; in
- * wall time a call ends within ten times its budget). 0 with *ret as cache_resp_parse() gives it;
+ * wall time a call ends within ten times its budget). 0 with *ret (and *ret_ops) as
+ * cache_resp_parse() gives them;
  * -ENOENT when the daemon says "not found". Any other error means "no answer" (ask the API):
  * -ECONNREFUSED (no daemon listening, or no socket file), -ETIMEDOUT, -EPERM (the peer is not
  * root), -EPROTO (garbage), -EREMOTEIO (the daemon could not answer), -ENOTSUP (another protocol
  * version).
  */
 int k8s_cache_ask(const char *path, uint64_t *budget_ns, json_t *req, enum cache_op op,
-		  json_t **ret, struct err *e);
+		  json_t **ret, unsigned *ret_ops, struct err *e);

@@ -15,6 +15,7 @@ static const char *const op_names[] = {
 	[CACHE_OP_NADS] = "nads",
 	[CACHE_OP_STATUS] = "status",
 	[CACHE_OP_EVENTS] = "events",
+	[CACHE_OP_REPORT] = "report",
 };
 
 const char *cache_op_name(enum cache_op op)
@@ -121,38 +122,71 @@ static int parse_timeout(struct cache_req *q, struct err *e)
 	return 0;
 }
 
+/* An array of at most CACHE_EVENTS_MAX objects, at least `min`. */
+static int parse_events(struct cache_req *q, size_t min, struct err *e)
+{
+	size_t i;
+	json_t *v;
+
+	q->events = json_object_get(q->root, "events");
+	if (!q->events && min == 0)
+		return 0;
+	if (!json_is_array(q->events) || json_array_size(q->events) < min ||
+	    json_array_size(q->events) > CACHE_EVENTS_MAX)
+		return err_set(e, -EPROTO, "cache request: events must be %zu-%d objects", min,
+			       CACHE_EVENTS_MAX);
+	json_array_foreach (q->events, i, v)
+		if (!json_is_object(v))
+			return err_set(e, -EPROTO, "cache request: an event is no object");
+	return 0;
+}
+
+/* pod, status and report: a pod's name and uid; status and report: its annotations. */
+static int parse_pod_like(struct cache_req *q, struct err *e)
+{
+	q->name = member(q->root, "name");
+	q->uid = member(q->root, "uid");
+	if (!q->name || !name_is_dns1123_subdomain(q->name))
+		return err_set(e, -EPROTO, "cache request: invalid pod name");
+	if (!q->uid)
+		q->uid = "";
+	if (!uid_ok(q->uid))
+		return err_set(e, -EPROTO, "cache request: invalid uid");
+	if (q->op == CACHE_OP_POD)
+		return 0;
+	q->annotations = json_object_get(q->root, "annotations");
+	if (!annotations_ok(q->annotations) || !json_object_size(q->annotations))
+		return err_set(e, -EPROTO, "cache request: invalid annotations");
+	return 0;
+}
+
 static int parse_fields(struct cache_req *q, struct err *e)
 {
 	json_t *root = q->root;
 	const char *op = member(root, "op");
 	size_t i;
 	json_t *v;
+	int r;
 
 	q->ns = member(root, "namespace");
 	if (!op)
 		return err_set(e, -EPROTO, "cache request: no op");
 	if (!q->ns || !name_is_dns1123_label(q->ns))
 		return err_set(e, -EPROTO, "cache request: invalid namespace");
-	if (streq(op, "pod") || streq(op, "status")) {
-		q->op = streq(op, "pod") ? CACHE_OP_POD : CACHE_OP_STATUS;
-		q->name = member(root, "name");
-		q->uid = member(root, "uid");
-		if (!q->name || !name_is_dns1123_subdomain(q->name))
-			return err_set(e, -EPROTO, "cache request: invalid pod name");
-		if (!q->uid)
-			q->uid = "";
-		if (!uid_ok(q->uid))
-			return err_set(e, -EPROTO, "cache request: invalid uid");
-		if (q->op == CACHE_OP_STATUS) {
-			q->annotations = json_object_get(root, "annotations");
-			if (!annotations_ok(q->annotations) || !json_object_size(q->annotations))
-				return err_set(e, -EPROTO, "cache request: invalid annotations");
-			return parse_timeout(q, e);
-		}
-		return 0;
-	}
-	if (streq(op, "nads")) {
-		q->op = CACHE_OP_NADS;
+	q->op = 0;
+	for (size_t k = CACHE_OP_POD; k <= CACHE_OP_LAST; k++)
+		if (streq(op, op_names[k]))
+			q->op = (enum cache_op)k;
+	switch (q->op) {
+	case CACHE_OP_POD:
+		return parse_pod_like(q, e);
+	case CACHE_OP_STATUS:
+	case CACHE_OP_REPORT:
+		r = parse_pod_like(q, e);
+		if (r == 0 && q->op == CACHE_OP_REPORT)
+			r = parse_events(q, 0, e);
+		return r < 0 ? r : parse_timeout(q, e);
+	case CACHE_OP_NADS:
 		q->names = json_object_get(root, "names");
 		if (!json_is_array(q->names) || !json_array_size(q->names) ||
 		    json_array_size(q->names) > CACHE_NAMES_MAX)
@@ -162,18 +196,9 @@ static int parse_fields(struct cache_req *q, struct err *e)
 			if (!json_is_string(v) || !name_is_dns1123_subdomain(json_string_value(v)))
 				return err_set(e, -EPROTO, "cache request: invalid NAD name");
 		return 0;
-	}
-	if (streq(op, "events")) {
-		q->op = CACHE_OP_EVENTS;
-		q->events = json_object_get(root, "events");
-		if (!json_is_array(q->events) || !json_array_size(q->events) ||
-		    json_array_size(q->events) > CACHE_EVENTS_MAX)
-			return err_set(e, -EPROTO, "cache request: events must be 1-%d objects",
-				       CACHE_EVENTS_MAX);
-		json_array_foreach (q->events, i, v)
-			if (!json_is_object(v))
-				return err_set(e, -EPROTO, "cache request: an event is no object");
-		return parse_timeout(q, e);
+	case CACHE_OP_EVENTS:
+		r = parse_events(q, 1, e);
+		return r < 0 ? r : parse_timeout(q, e);
 	}
 	return err_set(e, -EPROTO, "cache request: unknown op");
 }
@@ -273,11 +298,28 @@ json_t *cache_req_events(const char *ns, json_t *events)
 	return TAKE_PTR(o);
 }
 
+json_t *cache_req_report(const char *ns, const char *name, const char *uid, json_t *annotations,
+			 json_t *events)
+{
+	json_auto_t *o = NULL;
+
+	if (!annotations_ok(annotations) || !json_object_size(annotations) ||
+	    (events && (!json_is_array(events) || json_array_size(events) > CACHE_EVENTS_MAX)))
+		return NULL;
+	o = req_pod_like("report", ns, name, uid);
+	if (!o || json_object_set(o, "annotations", annotations) < 0)
+		return NULL;
+	if (events && json_array_size(events) && json_object_set(o, "events", events) < 0)
+		return NULL;
+	return TAKE_PTR(o);
+}
+
 int cache_req_set_timeout(json_t *req, long timeout_ms)
 {
 	const char *op = member(req, "op");
 
-	if (!op || (!streq(op, "status") && !streq(op, "events")) || timeout_ms < 1 ||
+	if (!op || (!streq(op, "status") && !streq(op, "events") && !streq(op, "report")) ||
+	    timeout_ms < 1 ||
 	    timeout_ms > CACHE_TIMEOUT_MS_MAX)
 		return -EINVAL;
 	return json_object_set_new(req, "timeoutMs", json_integer(timeout_ms)) < 0 ? -ENOMEM : 0;
@@ -320,6 +362,19 @@ json_t *cache_resp_ok(const char *key, json_t *payload)
 	return o;
 }
 
+json_t *cache_resp_pod(json_t *pod)
+{
+	json_auto_t *o = cache_resp_ok("pod", pod);
+	json_t *ops = json_array();
+
+	if (!o || json_object_set_new(o, "ops", ops) < 0)
+		return NULL;
+	for (size_t k = CACHE_OP_POD; k <= CACHE_OP_LAST; k++)
+		if (json_array_append_new(ops, json_string(op_names[k])) < 0)
+			return NULL;
+	return TAKE_PTR(o);
+}
+
 json_t *cache_resp_not_found(void)
 {
 	return json_pack("{s:i,s:b,s:b}", "v", CACHE_PROTO_VERSION, "ok", 0, "notFound", 1);
@@ -351,16 +406,46 @@ static bool nad_ok(json_t *nad)
 	       (!conf || json_is_string(conf));
 }
 
-static int parse_payload(json_t *root, enum cache_op op, json_t **ret, struct err *e)
+/* The "ops" of a pod answer: CACHE_OPS_BASE without it. */
+static int parse_ops(json_t *root, unsigned *ret_ops, struct err *e)
+{
+	json_t *ops = json_object_get(root, "ops"), *v;
+	unsigned mask = CACHE_OPS_BASE;
+	size_t i;
+
+	if (!ops)
+		goto out;
+	if (!json_is_array(ops) || json_array_size(ops) > CACHE_OPS_MAX)
+		return err_set(e, -EPROTO, "cache answer: ops must be at most %d names",
+			       CACHE_OPS_MAX);
+	json_array_foreach (ops, i, v) {
+		if (!json_is_string(v))
+			return err_set(e, -EPROTO, "cache answer: an op is no string");
+		for (size_t k = CACHE_OP_POD; k <= CACHE_OP_LAST; k++)
+			if (streq(json_string_value(v), op_names[k]))
+				mask |= 1u << k;
+	}
+out:
+	if (ret_ops)
+		*ret_ops = mask;
+	return 0;
+}
+
+static int parse_payload(json_t *root, enum cache_op op, json_t **ret, unsigned *ret_ops,
+			 struct err *e)
 {
 	const char *name;
 	json_t *v, *o;
+	int r;
 
 	switch (op) {
 	case CACHE_OP_POD:
 		o = json_object_get(root, "pod");
 		if (!meta_ok(o, true))
 			return err_set(e, -EPROTO, "cache answer: malformed pod");
+		r = parse_ops(root, ret_ops, e);
+		if (r < 0)
+			return r;
 		if (ret)
 			*ret = json_incref(o);
 		return 0;
@@ -376,6 +461,7 @@ static int parse_payload(json_t *root, enum cache_op op, json_t **ret, struct er
 		return 0;
 	case CACHE_OP_STATUS:
 	case CACHE_OP_EVENTS:
+	case CACHE_OP_REPORT:
 		if (ret)
 			*ret = NULL;
 		return 0;
@@ -383,7 +469,8 @@ static int parse_payload(json_t *root, enum cache_op op, json_t **ret, struct er
 	return err_set(e, -EINVAL, "cache answer: unknown op");
 }
 
-int cache_resp_parse(const char *line, size_t len, enum cache_op op, json_t **ret, struct err *e)
+int cache_resp_parse(const char *line, size_t len, enum cache_op op, json_t **ret,
+		     unsigned *ret_ops, struct err *e)
 {
 	json_auto_t *root = NULL;
 	json_t *ok;
@@ -407,7 +494,7 @@ int cache_resp_parse(const char *line, size_t len, enum cache_op op, json_t **re
 		printable(text, sizeof(text), why ? why : "no reason given");
 		return err_set(e, -EREMOTEIO, "the daemon says: %s", text);
 	}
-	return parse_payload(root, op, ret, e);
+	return parse_payload(root, op, ret, ret_ops, e);
 }
 
 /*

@@ -9,14 +9,19 @@
  *   {"op":"nads","namespace":NS,"names":[N,...]}        (1..CACHE_NAMES_MAX names)
  *   {"op":"status","namespace":NS,"name":N,"uid":U,"annotations":{K:V,...}}
  *   {"op":"events","namespace":NS,"events":[EVENT,...]} (core/v1 Event objects)
- * status and events may carry "timeoutMs": T (1..CACHE_TIMEOUT_MS_MAX), the plugin's
+ *   {"op":"report","namespace":NS,"name":N,"uid":U,"annotations":{K:V,...},
+ *    "events":[EVENT,...]}                  (status and events in one; events 0..64, optional)
+ * status, events and report may carry "timeoutMs": T (1..CACHE_TIMEOUT_MS_MAX), the plugin's
  * apiTimeoutSeconds: how long the daemon retries the writes; without it, the daemon's own
  * --api-timeout-seconds (a daemon that predates the field ignores it, as any unknown member).
  * Answers: {"v":1,"ok":true,...} with, per op,
- *   pod:    "pod": {"metadata":{"namespace","name","uid","annotations"}}
+ *   pod:    "pod": {"metadata":{"namespace","name","uid","annotations"}}, and "ops": [OP,...]
+ *           the ops this daemon knows (a daemon that predates "report" says none: the client
+ *           then uses only pod, nads, status and events; it never sends an op not listed
+ *           there but those four)
  *   nads:   "nads": {N: {"metadata":{...,"annotations"},"spec":{"config":TEXT}} or null, ...}
  *           (null: there is no such NAD)
- *   status, events: nothing (queued for writing)
+ *   status, events, report: nothing (queued for writing)
  * or {"v":1,"ok":false,"notFound":true} (pod: no such pod, or another uid than asked), or
  * {"v":1,"ok":false,"error":TEXT} (the daemon cannot answer: ask the API yourself).
  */
@@ -38,7 +43,14 @@ enum cache_op {
 	CACHE_OP_NADS,
 	CACHE_OP_STATUS,
 	CACHE_OP_EVENTS,
+	CACHE_OP_REPORT, /* added after version 1 came out: only to a daemon that lists it */
+	CACHE_OP_LAST = CACHE_OP_REPORT,
 };
+/* The ops every daemon of protocol version 1 knows (cache_resp_parse's *ret_ops without "ops"). */
+#define CACHE_OPS_BASE                                                              \
+	((1u << CACHE_OP_POD) | (1u << CACHE_OP_NADS) | (1u << CACHE_OP_STATUS) | \
+	 (1u << CACHE_OP_EVENTS))
+#define CACHE_OPS_MAX 32 /* entries of an answer's "ops" */
 
 /* A parsed request; every pointer is borrowed from `root`. */
 struct cache_req {
@@ -46,9 +58,9 @@ struct cache_req {
 	enum cache_op op;
 	const char *ns, *name, *uid; /* name, uid: pod and status */
 	json_t *names; /* nads: array of DNS-1123 subdomain strings */
-	json_t *annotations; /* status: object of string values */
-	json_t *events; /* events: array of objects */
-	long timeout_ms; /* status, events: "timeoutMs", 0 when not given */
+	json_t *annotations; /* status, report: object of string values */
+	json_t *events; /* events: array of objects; report: the same or NULL */
+	long timeout_ms; /* status, events, report: "timeoutMs", 0 when not given */
 };
 
 const char *cache_op_name(enum cache_op op);
@@ -63,7 +75,11 @@ json_t *cache_req_pod(const char *ns, const char *name, const char *uid);
 json_t *cache_req_nads(const char *ns, const char *const *names, size_t n);
 json_t *cache_req_status(const char *ns, const char *name, const char *uid, json_t *annotations);
 json_t *cache_req_events(const char *ns, json_t *events);
-/* Adds "timeoutMs" to a status or events request: -EINVAL outside 1..CACHE_TIMEOUT_MS_MAX. */
+/* `events` may be NULL or empty (none: the member is left out). */
+json_t *cache_req_report(const char *ns, const char *name, const char *uid, json_t *annotations,
+			 json_t *events);
+/* Adds "timeoutMs" to a status, events or report request: -EINVAL outside
+ * 1..CACHE_TIMEOUT_MS_MAX. */
 int cache_req_set_timeout(json_t *req, long timeout_ms);
 
 /* A line: compact JSON and '\n' (malloc'd). -EMSGSIZE past CACHE_LINE_MAX, -ENOMEM. */
@@ -71,15 +87,21 @@ int cache_line_encode(json_t *msg, char **ret, size_t *ret_len);
 
 /* Answers for the server. `payload` is stolen (may be NULL). */
 json_t *cache_resp_ok(const char *key, json_t *payload);
+/* The pod answer, with the "ops" of this daemon (all of enum cache_op). */
+json_t *cache_resp_pod(json_t *pod);
 json_t *cache_resp_not_found(void);
 json_t *cache_resp_error(const char *text);
 
 /*
  * The client's reading of an answer to `op`: 0 with *ret (the pod object for pod, the name ->
- * NAD-or-null object for nads, NULL for status/events; `ret` may be NULL), -ENOENT for notFound,
- * -EREMOTEIO for an error answer (message from the daemon), -EPROTO for anything malformed.
+ * NAD-or-null object for nads, NULL for status/events/report; `ret` may be NULL) and, for pod,
+ * *ret_ops (1u << op for each op the daemon knows: CACHE_OPS_BASE when it does not say; names
+ * this client does not know are ignored; `ret_ops` may be NULL), -ENOENT for notFound,
+ * -EREMOTEIO for an error answer (message from the daemon), -EPROTO for anything malformed
+ * ("ops" too: not an array of at most CACHE_OPS_MAX strings).
  */
-int cache_resp_parse(const char *line, size_t len, enum cache_op op, json_t **ret, struct err *e);
+int cache_resp_parse(const char *line, size_t len, enum cache_op op, json_t **ret,
+		     unsigned *ret_ops, struct err *e);
 
 /*
  * What the cache keeps of an API object: the pod's namespace, name, uid and annotations; a

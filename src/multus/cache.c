@@ -61,7 +61,7 @@ int multus_pod_read(struct multus_ctx *ctx, struct err *e)
 
 		ctx->cache_budget_ns = CACHE_BOUND_NS;
 		r = k8s_cache_ask(ctx->nc.daemon_socket, &ctx->cache_budget_ns, req, CACHE_OP_POD,
-				  &pod, &e2);
+				  &pod, &ctx->cache_ops, &e2);
 		if (r == 0 && !is_named(pod, ns, name, ctx->env.pod_uid)) {
 			json_decref(pod);
 			r = err_set(&e2, -EPROTO, "its answer is another pod");
@@ -95,30 +95,64 @@ bool multus_nad_source(const struct multus_ctx *ctx)
 	return ctx->api || ctx->cached;
 }
 
+/*
+ * One request for `name` and every other NAD of namespace ns the plan wants and has not got
+ * yet (one per namespace, unless it wants more than CACHE_NAMES_MAX there): each answer goes
+ * into the invocation's NAD cache, found or none. The whole answer is checked first: a NAD
+ * named otherwise than asked, and nothing of it is used.
+ */
+static int cache_nads_batch(struct multus_ctx *ctx, struct nad_cache *nads, const char *ns,
+			    const char *name, struct err *e)
+{
+	const char *names[CACHE_NAMES_MAX];
+	size_t n = nad_cache_unknown(nads, ns, name, names, ELEMENTSOF(names));
+	json_auto_t *req = cache_req_nads(ns, names, n), *got = NULL;
+	int r;
+
+	r = k8s_cache_ask(ctx->nc.daemon_socket, &ctx->cache_budget_ns, req, CACHE_OP_NADS, &got,
+			  NULL, e);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++) {
+		json_t *nad = json_object_get(got, names[i]);
+
+		if (nad && !json_is_null(nad) && !is_named(nad, ns, names[i], NULL))
+			return err_set(e, -EPROTO, "its answer is another NAD");
+	}
+	log_debug("%zu NAD%s of namespace %s from the node-local cache", n, n == 1 ? "" : "s",
+		  ns);
+	for (size_t i = 0; i < n; i++) {
+		json_t *nad = json_object_get(got, names[i]);
+
+		r = nad_cache_put(nads, ns, names[i], json_is_null(nad) ? NULL : nad);
+		if (r < 0)
+			return err_set(e, r, "out of memory");
+	}
+	return 0;
+}
+
 int multus_nad_get(struct multus_ctx *ctx, struct nad_cache *nads, const char *ns, const char *name,
 		   json_t **ret_nad, struct err *e)
 {
 	int r;
 
 	if (ctx->cached && cache_usable(ctx)) {
-		json_auto_t *req = cache_req_nads(ns, &name, 1), *got = NULL;
 		struct err e2 = { 0 };
-		json_t *nad;
 
-		r = k8s_cache_ask(ctx->nc.daemon_socket, &ctx->cache_budget_ns, req, CACHE_OP_NADS,
-				  &got, &e2);
-		nad = r == 0 ? json_object_get(got, name) : NULL;
-		if (nad && !json_is_null(nad) && !is_named(nad, ns, name, NULL))
-			r = err_set(&e2, -EPROTO, "its answer is another NAD");
-		if (r == 0) {
-			if (!nad || json_is_null(nad))
-				return err_set(e, -ENOENT,
-					       "NetworkAttachmentDefinition %s/%s: not "
-					       "found (node-local cache)",
-					       ns, name);
-			*ret_nad = json_incref(nad);
+		r = nad_cache_known(nads, ns, name, ret_nad);
+		if (r == 0)
+			r = cache_nads_batch(ctx, nads, ns, name, &e2);
+		if (r == 0)
+			r = nad_cache_known(nads, ns, name, ret_nad);
+		if (r == -ENOENT)
+			return err_set(e, -ENOENT,
+				       "NetworkAttachmentDefinition %s/%s: not found (node-local "
+				       "cache)",
+				       ns, name);
+		if (r > 0)
 			return 0;
-		}
+		if (r == 0)
+			r = err_set(&e2, -EPROTO, "no answer for NAD %s/%s", ns, name);
 		cache_gave_up(ctx, &e2);
 	}
 	r = api_fallback(ctx, e);
@@ -136,42 +170,59 @@ static void write_timeout(const struct multus_ctx *ctx, json_t *req)
 		cache_req_set_timeout(req, ms < 1 ? 1 : (long)ms);
 }
 
-/* The status annotations and the AddedInterface events, handed to the daemon: it writes them
- * (with retries, within apiTimeoutSeconds) after the ADD has returned. */
-static bool cache_status(struct multus_ctx *ctx, const struct plan *p)
+/* The AddedInterface events of the plan (NULL on ENOMEM). */
+static json_t *plan_events(struct multus_ctx *ctx, const struct plan *p)
 {
-	json_auto_t *ann = multus_status_annotations(p), *req = NULL;
+	json_auto_t *evs = json_array();
+	struct timespec now;
+
+	if (!evs)
+		return NULL;
+	clock_gettime(CLOCK_REALTIME, &now);
+	for (size_t i = 0; i < p->n && i < CACHE_EVENTS_MAX; i++)
+		if (json_array_append_new(
+			evs, multus_added_event(ctx->pod, &p->att[i], &now, (unsigned)i)) < 0)
+			return NULL;
+	return TAKE_PTR(evs);
+}
+
+static bool cache_write(struct multus_ctx *ctx, json_t *req, enum cache_op op)
+{
 	struct err e2 = { 0 };
 
-	req = ann ? cache_req_status(p->pod_namespace, p->pod_name, p->pod_uid, ann) : NULL;
 	write_timeout(ctx, req);
-	if (k8s_cache_ask(ctx->nc.daemon_socket, &ctx->cache_budget_ns, req, CACHE_OP_STATUS, NULL,
+	if (k8s_cache_ask(ctx->nc.daemon_socket, &ctx->cache_budget_ns, req, op, NULL, NULL,
 			  &e2) == 0)
 		return true;
 	cache_gave_up(ctx, &e2);
 	return false;
 }
 
-static bool cache_events(struct multus_ctx *ctx, const struct plan *p)
+/*
+ * The status annotations and the AddedInterface events, handed to the daemon: it writes them
+ * (with retries, within apiTimeoutSeconds) after the ADD has returned. One request where the
+ * daemon knows "report", else two (a daemon that predates it). false: written by nobody.
+ */
+static void cache_report(struct multus_ctx *ctx, const struct plan *p, bool *status_done,
+			 bool *events_done)
 {
-	json_auto_t *evs = json_array(), *req = NULL;
-	struct err e2 = { 0 };
-	struct timespec now;
+	json_auto_t *ann = multus_status_annotations(p), *evs = plan_events(ctx, p);
+	json_auto_t *req = NULL;
 
-	if (!evs)
-		return false;
-	clock_gettime(CLOCK_REALTIME, &now);
-	for (size_t i = 0; i < p->n && i < CACHE_EVENTS_MAX; i++)
-		if (json_array_append_new(
-			evs, multus_added_event(ctx->pod, &p->att[i], &now, (unsigned)i)) < 0)
-			return false;
+	if (!ann || !evs)
+		return;
+	if (ctx->cache_ops & (1u << CACHE_OP_REPORT)) {
+		req = cache_req_report(p->pod_namespace, p->pod_name, p->pod_uid, ann, evs);
+		*status_done = *events_done = cache_write(ctx, req, CACHE_OP_REPORT);
+		return;
+	}
+	req = cache_req_status(p->pod_namespace, p->pod_name, p->pod_uid, ann);
+	*status_done = cache_write(ctx, req, CACHE_OP_STATUS);
+	if (!*status_done)
+		return;
+	json_decref(TAKE_PTR(req));
 	req = cache_req_events(p->pod_namespace, evs);
-	write_timeout(ctx, req);
-	if (k8s_cache_ask(ctx->nc.daemon_socket, &ctx->cache_budget_ns, req, CACHE_OP_EVENTS, NULL,
-			  &e2) == 0)
-		return true;
-	cache_gave_up(ctx, &e2);
-	return false;
+	*events_done = cache_write(ctx, req, CACHE_OP_EVENTS);
 }
 
 void multus_report_write(struct multus_ctx *ctx, const struct plan *p)
@@ -179,10 +230,8 @@ void multus_report_write(struct multus_ctx *ctx, const struct plan *p)
 	bool status_done = false, events_done = false;
 	struct err e2 = { 0 };
 
-	if (ctx->cached && cache_usable(ctx)) {
-		status_done = cache_status(ctx, p);
-		events_done = status_done && cache_events(ctx, p);
-	}
+	if (ctx->cached && cache_usable(ctx))
+		cache_report(ctx, p, &status_done, &events_done);
 	if (status_done && events_done)
 		return;
 	if (ctx->cached && api_fallback(ctx, &e2) < 0) {

@@ -21,6 +21,7 @@ struct multus_ctx {
 	bool cached; /* ctx->pod came from the node-local cache (multus daemon) */
 	bool cache_failed; /* it did not answer once: the API from then on */
 	uint64_t cache_budget_ns; /* what is left of the bound on asking it */
+	unsigned cache_ops; /* the ops it knows (1u << enum cache_op), as its pod answer says */
 	int netns_fd; /* the pod netns, -1 when none/gone */
 	struct nl_sock *nl; /* one rtnetlink socket bound to the pod netns */
 	json_t *result; /* ADD: what to print (caller's version) */

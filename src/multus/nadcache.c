@@ -168,3 +168,42 @@ int nad_cache_get(struct nad_cache *c, struct k8s_client *api, const char *ns, c
 	*ret_nad = json_incref(en->nad);
 	return 0;
 }
+
+size_t nad_cache_unknown(struct nad_cache *c, const char *ns, const char *first,
+			 const char **names, size_t max)
+{
+	size_t n = 0;
+
+	if (max == 0)
+		return 0;
+	names[n++] = first;
+	for (size_t i = 0; i < c->n_ent && n < max; i++)
+		if (c->ent[i].state == 0 && streq(c->ent[i].ns, ns) &&
+		    !streq(c->ent[i].name, first))
+			names[n++] = c->ent[i].name;
+	return n;
+}
+
+int nad_cache_put(struct nad_cache *c, const char *ns, const char *name, json_t *nad)
+{
+	struct nad_entry *en = entry_get(c, ns, name, true, NULL);
+
+	if (!en)
+		return -ENOMEM;
+	json_decref(en->nad);
+	en->nad = json_incref(nad);
+	en->state = nad ? 1 : -ENOENT;
+	return 0;
+}
+
+int nad_cache_known(struct nad_cache *c, const char *ns, const char *name, json_t **ret_nad)
+{
+	struct nad_entry *en = entry_get(c, ns, name, false, NULL);
+
+	if (!en || en->state == 0)
+		return 0;
+	if (en->state < 0)
+		return en->state;
+	*ret_nad = json_incref(en->nad);
+	return 1;
+}

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * libFuzzer: the node-local cache protocol. Input bytes are one line as the daemon reads a
- * request and as the plugin reads an answer (to each op); whatever parses must encode again
- * to a single line that parses the same way.
+ * request and as the plugin reads an answer (to each op, the pod answer's "ops" too); whatever
+ * parses must encode again to a single line that parses the same way.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -22,7 +22,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		char *out = NULL;
 		size_t len;
 
-		if (q.op < CACHE_OP_POD || q.op > CACHE_OP_EVENTS || !q.ns)
+		if (q.op < CACHE_OP_POD || q.op > CACHE_OP_LAST || !q.ns)
+			__builtin_trap();
+		/* report: a pod's name and annotations, events (if any) at most CACHE_EVENTS_MAX */
+		if (q.op == CACHE_OP_REPORT &&
+		    (!q.name || !json_object_size(q.annotations) ||
+		     json_array_size(q.events) > CACHE_EVENTS_MAX))
 			__builtin_trap();
 		if (cache_line_encode(q.root, &out, &len) == 0) {
 			if (memchr(out, '\n', len - 1) || cache_req_parse(out, len, &q2, &e) < 0 ||
@@ -35,11 +40,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (strlen(e.msg) >= sizeof(e.msg)) {
 		__builtin_trap();
 	}
-	for (enum cache_op op = CACHE_OP_POD; op <= CACHE_OP_EVENTS; op++) {
+	for (enum cache_op op = CACHE_OP_POD; op <= CACHE_OP_LAST; op++) {
 		json_t *got = NULL;
-		int r = cache_resp_parse(line, size, op, &got, &e);
+		unsigned ops = 0;
+		int r = cache_resp_parse(line, size, op, &got, &ops, &e);
 
 		if (r == 0 && (op == CACHE_OP_POD || op == CACHE_OP_NADS) && !json_is_object(got))
+			__builtin_trap();
+		/* the ops of a pod answer: the base four at least, none past the last */
+		if (r == 0 && op == CACHE_OP_POD &&
+		    ((ops & CACHE_OPS_BASE) != CACHE_OPS_BASE || (ops >> (CACHE_OP_LAST + 1))))
 			__builtin_trap();
 		if (r < 0 && got)
 			__builtin_trap();

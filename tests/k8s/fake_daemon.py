@@ -7,7 +7,9 @@ files (--api-dir), so a test can tell "served by the cache" (no line in the API 
 requests.log) from the fallback, or it misbehaves on purpose (--mode hang, garbage, close,
 version; trickle: the right answer one byte every 20 ms; flood: 2 MiB without a newline;
 other: a pod answer that is another pod, default/other with uid 0...1; othernad: every NAD
-answered is named other). Every request line is appended to --log. Standard library only.
+answered is named other; old: a daemon that predates the "report" op, whose pod answers
+list no "ops" and which says "unknown op" to it; noreport: lists "report" but answers it
+with an error). Every request line is appended to --log. Standard library only.
 """
 
 import argparse
@@ -44,20 +46,29 @@ def trim(obj, pod):
     return {"metadata": out, "spec": spec}
 
 
+OPS = ["pod", "nads", "status", "events", "report"]
+
+
 def answer(a, req):
     op, ns = req.get("op"), req.get("namespace")
     if op == "pod":
         pod = load(a.api_dir, "pods", ns, req.get("name"))
         if not pod or (req.get("uid") and req["uid"] != pod["metadata"]["uid"]):
             return {"v": 1, "ok": False, "notFound": True}
-        return {"v": 1, "ok": True, "pod": trim(pod, True)}
+        if a.mode == "old":
+            return {"v": 1, "ok": True, "pod": trim(pod, True)}
+        return {"v": 1, "ok": True, "pod": trim(pod, True), "ops": OPS}
+    if op == "report" and a.mode == "old":
+        return {"v": 1, "ok": False, "error": "cache request: unknown op"}
+    if op == "report" and a.mode == "noreport":
+        return {"v": 1, "ok": False, "error": "out of memory"}
     if op == "nads":
         out = {}
         for n in req.get("names") or []:
             nad = load(a.api_dir, "nads", ns, n)
             out[n] = trim(nad, False) if nad else None
         return {"v": 1, "ok": True, "nads": out}
-    if op in ("status", "events"):
+    if op in ("status", "events", "report"):
         return {"v": 1, "ok": True}
     return {"v": 1, "ok": False, "error": "unknown op"}
 
@@ -121,7 +132,7 @@ def main():
     ap.add_argument("--log", required=True)
     ap.add_argument("--mode", default="serve",
                     choices=("serve", "hang", "garbage", "close", "version", "trickle",
-                             "flood", "other", "othernad"))
+                             "flood", "other", "othernad", "old", "noreport"))
     a = ap.parse_args()
     os.makedirs(os.path.dirname(a.socket), mode=0o700, exist_ok=True)
     if os.path.exists(a.socket):

@@ -135,8 +135,14 @@ static void test_too_many_names_and_too_long(void **state)
 	struct err e = { 0 };
 	size_t len;
 
-	for (int i = 0; i <= CACHE_NAMES_MAX; i++)
+	for (int i = 0; i < CACHE_NAMES_MAX; i++)
 		json_array_append_new(json_object_get(o, "names"), json_string("n"));
+	assert_int_equal(cache_line_encode(o, &line, &len), 0);
+	assert_int_equal(cache_req_parse(line, len, &q, &e), 0);
+	assert_int_equal(json_array_size(q.names), CACHE_NAMES_MAX);
+	cache_req_done(&q);
+	free(TAKE_PTR(line));
+	json_array_append_new(json_object_get(o, "names"), json_string("n"));
 	assert_int_equal(cache_line_encode(o, &line, &len), 0);
 	assert_int_equal(cache_req_parse(line, len, &q, &e), -EPROTO);
 
@@ -147,7 +153,7 @@ static void test_too_many_names_and_too_long(void **state)
 	assert_int_equal(cache_req_parse(big, CACHE_LINE_MAX + 1, &q, &e), -EMSGSIZE);
 }
 
-static int parse_resp(json_t *msg, enum cache_op op, json_t **ret)
+static int parse_resp_ops(json_t *msg, enum cache_op op, json_t **ret, unsigned *ret_ops)
 {
 	_cleanup_free_ char *line = NULL;
 	struct err e = { 0 };
@@ -156,10 +162,15 @@ static int parse_resp(json_t *msg, enum cache_op op, json_t **ret)
 
 	assert_int_equal(cache_line_encode(msg, &line, &len), 0);
 	json_decref(msg);
-	r = cache_resp_parse(line, len, op, ret, &e);
+	r = cache_resp_parse(line, len, op, ret, ret_ops, &e);
 	if (r < 0)
 		assert_true(e.msg[0]);
 	return r;
+}
+
+static int parse_resp(json_t *msg, enum cache_op op, json_t **ret)
+{
+	return parse_resp_ops(msg, op, ret, NULL);
 }
 
 /* The plugin's apiTimeoutSeconds rides along on writes: optional, bounded, writes only. */
@@ -286,6 +297,156 @@ static void test_answers(void **state)
 	json_decref(nad);
 }
 
+/* "report": the status annotations and the events in one request; events optional. */
+static void test_report(void **state)
+{
+	json_auto_t *ann = json_pack("{s:s}", "k8s.v1.cni.cncf.io/network-status", "[]");
+	json_auto_t *evs = json_pack("[{s:s},{s:s}]", "reason", "AddedInterface", "reason",
+				     "AddedInterface");
+	json_auto_t *none = json_array(), *big = json_array(), *empty = json_object();
+	struct cache_req q;
+	json_t *m;
+
+	(void)state;
+	m = cache_req_report("default", "web", "u1", ann, evs);
+	assert_int_equal(cache_req_set_timeout(m, 2500), 0);
+	roundtrip(m, &q);
+	assert_int_equal(q.op, CACHE_OP_REPORT);
+	assert_string_equal(cache_op_name(q.op), "report");
+	assert_string_equal(q.name, "web");
+	assert_string_equal(q.uid, "u1");
+	assert_true(json_equal(q.annotations, ann));
+	assert_true(json_equal(q.events, evs));
+	assert_int_equal(q.timeout_ms, 2500);
+	cache_req_done(&q);
+
+	/* No events (a plan without attachments): the member is left out, and that parses. */
+	m = cache_req_report("default", "web", "", ann, none);
+	assert_non_null(m);
+	assert_null(json_object_get(m, "events"));
+	roundtrip(m, &q);
+	assert_int_equal(q.op, CACHE_OP_REPORT);
+	assert_null(q.events);
+	cache_req_done(&q);
+	roundtrip(cache_req_report("default", "web", "", ann, NULL), &q);
+	assert_null(q.events);
+	cache_req_done(&q);
+
+	/* The builder's bounds: annotations needed, at most CACHE_EVENTS_MAX events. */
+	for (int i = 0; i <= CACHE_EVENTS_MAX; i++)
+		json_array_append_new(big, json_object());
+	assert_null(cache_req_report("default", "web", "", ann, big));
+	assert_null(cache_req_report("default", "web", "", empty, evs));
+	assert_null(cache_req_report("default", "Web", "", ann, evs));
+	json_array_remove(big, 0);
+	m = cache_req_report("default", "web", "", ann, big);
+	roundtrip(m, &q);
+	assert_int_equal(json_array_size(q.events), CACHE_EVENTS_MAX);
+	cache_req_done(&q);
+
+	/* The parser's. */
+	assert_int_equal(parse_req_text("{\"v\":1,\"op\":\"report\",\"namespace\":\"d\","
+					"\"name\":\"p\",\"events\":[{}]}",
+					&q),
+			 -EPROTO);
+	assert_int_equal(parse_req_text("{\"v\":1,\"op\":\"report\",\"namespace\":\"d\","
+					"\"name\":\"p\",\"annotations\":{\"k\":\"v\"},"
+					"\"events\":{}}",
+					&q),
+			 -EPROTO);
+	assert_int_equal(parse_req_text("{\"v\":1,\"op\":\"report\",\"namespace\":\"d\","
+					"\"name\":\"p\",\"annotations\":{\"k\":\"v\"},"
+					"\"events\":[{},2]}",
+					&q),
+			 -EPROTO);
+	assert_int_equal(parse_req_text("{\"v\":1,\"op\":\"report\",\"namespace\":\"d\","
+					"\"name\":\"p\",\"annotations\":{\"k\":\"v\"},"
+					"\"timeoutMs\":0}",
+					&q),
+			 -EPROTO);
+	assert_int_equal(parse_req_text("{\"v\":1,\"op\":\"report\",\"namespace\":\"d\","
+					"\"name\":\"p\",\"uid\":\"a b\",\"annotations\":{\"k\":"
+					"\"v\"}}",
+					&q),
+			 -EPROTO);
+	assert_int_equal(parse_req_text("{\"v\":1,\"op\":\"report\",\"namespace\":\"d\","
+					"\"name\":\"p\",\"annotations\":{\"k\":\"v\"},"
+					"\"events\":[]}",
+					&q),
+			 0);
+	assert_int_equal(json_array_size(q.events), 0);
+	cache_req_done(&q);
+	json_array_append_new(big, json_object());
+	m = json_pack("{s:i,s:s,s:s,s:s,s:O,s:O}", "v", 1, "op", "report", "namespace", "d",
+		      "name", "p", "annotations", ann, "events", big);
+	{
+		_cleanup_free_ char *line = NULL;
+		struct err e = { 0 };
+		size_t len;
+
+		assert_int_equal(cache_line_encode(m, &line, &len), 0);
+		assert_int_equal(cache_req_parse(line, len, &q, &e), -EPROTO);
+	}
+	json_decref(m);
+}
+
+/* The pod answer says which ops the daemon knows; one that does not say knows the first four. */
+static void test_answer_ops(void **state)
+{
+	json_auto_t *pod =
+	    json_pack("{s:{s:s,s:s,s:s,s:{}}}", "metadata", "namespace", "default", "name", "web",
+		      "uid", "u-1", "annotations");
+	unsigned ops = 0;
+	json_t *got = NULL, *m, *arr;
+
+	(void)state;
+	assert_int_equal(parse_resp_ops(cache_resp_pod(json_incref(pod)), CACHE_OP_POD, &got, &ops),
+			 0);
+	assert_true(json_equal(got, pod));
+	json_decref(got);
+	assert_int_equal(ops, CACHE_OPS_BASE | (1u << CACHE_OP_REPORT));
+
+	/* An older daemon: no "ops". */
+	ops = 0;
+	assert_int_equal(
+	    parse_resp_ops(cache_resp_ok("pod", json_incref(pod)), CACHE_OP_POD, &got, &ops), 0);
+	json_decref(got);
+	assert_int_equal(ops, CACHE_OPS_BASE);
+	assert_false(ops & (1u << CACHE_OP_REPORT));
+
+	/* A newer one: names this client does not know are ignored. */
+	m = cache_resp_ok("pod", json_incref(pod));
+	json_object_set_new(m, "ops", json_pack("[s,s]", "teleport", "report"));
+	assert_int_equal(parse_resp_ops(m, CACHE_OP_POD, &got, &ops), 0);
+	json_decref(got);
+	assert_int_equal(ops, CACHE_OPS_BASE | (1u << CACHE_OP_REPORT));
+
+	/* Malformed: not an array, not strings, too many. *ret_ops untouched. */
+	ops = 7;
+	got = NULL;
+	m = cache_resp_ok("pod", json_incref(pod));
+	json_object_set_new(m, "ops", json_string("report"));
+	assert_int_equal(parse_resp_ops(m, CACHE_OP_POD, &got, &ops), -EPROTO);
+	m = cache_resp_ok("pod", json_incref(pod));
+	json_object_set_new(m, "ops", json_pack("[i]", 5));
+	assert_int_equal(parse_resp_ops(m, CACHE_OP_POD, &got, &ops), -EPROTO);
+	m = cache_resp_ok("pod", json_incref(pod));
+	arr = json_array();
+	for (int i = 0; i <= CACHE_OPS_MAX; i++)
+		json_array_append_new(arr, json_string("pod"));
+	json_object_set_new(m, "ops", arr);
+	assert_int_equal(parse_resp_ops(m, CACHE_OP_POD, &got, &ops), -EPROTO);
+	assert_null(got);
+	assert_int_equal(ops, 7);
+
+	/* The answer to a report is an empty ok, as to status and events. */
+	got = (json_t *)&got;
+	assert_int_equal(parse_resp(cache_resp_ok(NULL, NULL), CACHE_OP_REPORT, &got), 0);
+	assert_null(got);
+	assert_int_equal(parse_resp(cache_resp_error("unknown op"), CACHE_OP_REPORT, &got),
+			 -EREMOTEIO);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -295,6 +456,8 @@ int main(void)
 		cmocka_unit_test(test_too_many_names_and_too_long),
 		cmocka_unit_test(test_write_timeout),
 		cmocka_unit_test(test_answers),
+		cmocka_unit_test(test_report),
+		cmocka_unit_test(test_answer_ops),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
