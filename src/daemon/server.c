@@ -397,8 +397,7 @@ static int queue_status(struct daemon *d, const struct cache_req *q)
 	snprintf(what, sizeof(what), "the network-status of pod %s/%s", q->ns, q->name);
 	if (asprintf(&path, "/api/v1/namespaces/%s/pods/%s", q->ns, q->name) < 0)
 		path = NULL;
-	return path && patch ? writer_queue(d, "PATCH", path, patch, what, q->timeout_ms)
-			     : -ENOMEM;
+	return path && patch ? writer_queue(d, "PATCH", path, patch, what, q->timeout_ms) : -ENOMEM;
 }
 
 static int queue_events(struct daemon *d, const struct cache_req *q)

@@ -11,11 +11,8 @@
 #define RV_MAX 64 /* a resourceVersion kept (etcd revisions are decimal, about 20 digits) */
 
 static const char *const op_names[] = {
-	[CACHE_OP_POD] = "pod",
-	[CACHE_OP_NADS] = "nads",
-	[CACHE_OP_STATUS] = "status",
-	[CACHE_OP_EVENTS] = "events",
-	[CACHE_OP_REPORT] = "report",
+	[CACHE_OP_POD] = "pod",	      [CACHE_OP_NADS] = "nads",	    [CACHE_OP_STATUS] = "status",
+	[CACHE_OP_EVENTS] = "events", [CACHE_OP_REPORT] = "report",
 };
 
 const char *cache_op_name(enum cache_op op)
@@ -319,8 +316,7 @@ int cache_req_set_timeout(json_t *req, long timeout_ms)
 	const char *op = member(req, "op");
 
 	if (!op || (!streq(op, "status") && !streq(op, "events") && !streq(op, "report")) ||
-	    timeout_ms < 1 ||
-	    timeout_ms > CACHE_TIMEOUT_MS_MAX)
+	    timeout_ms < 1 || timeout_ms > CACHE_TIMEOUT_MS_MAX)
 		return -EINVAL;
 	return json_object_set_new(req, "timeoutMs", json_integer(timeout_ms)) < 0 ? -ENOMEM : 0;
 }

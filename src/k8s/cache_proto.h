@@ -47,8 +47,8 @@ enum cache_op {
 	CACHE_OP_LAST = CACHE_OP_REPORT,
 };
 /* The ops every daemon of protocol version 1 knows (cache_resp_parse's *ret_ops without "ops"). */
-#define CACHE_OPS_BASE                                                              \
-	((1u << CACHE_OP_POD) | (1u << CACHE_OP_NADS) | (1u << CACHE_OP_STATUS) | \
+#define CACHE_OPS_BASE                                                                             \
+	((1u << CACHE_OP_POD) | (1u << CACHE_OP_NADS) | (1u << CACHE_OP_STATUS) |                  \
 	 (1u << CACHE_OP_EVENTS))
 #define CACHE_OPS_MAX 32 /* entries of an answer's "ops" */
 

@@ -119,8 +119,7 @@ static int cache_nads_batch(struct multus_ctx *ctx, struct nad_cache *nads, cons
 		if (nad && !json_is_null(nad) && !is_named(nad, ns, names[i], NULL))
 			return err_set(e, -EPROTO, "its answer is another NAD");
 	}
-	log_debug("%zu NAD%s of namespace %s from the node-local cache", n, n == 1 ? "" : "s",
-		  ns);
+	log_debug("%zu NAD%s of namespace %s from the node-local cache", n, n == 1 ? "" : "s", ns);
 	for (size_t i = 0; i < n; i++) {
 		json_t *nad = json_object_get(got, names[i]);
 
@@ -191,8 +190,8 @@ static bool cache_write(struct multus_ctx *ctx, json_t *req, enum cache_op op)
 	struct err e2 = { 0 };
 
 	write_timeout(ctx, req);
-	if (k8s_cache_ask(ctx->nc.daemon_socket, &ctx->cache_budget_ns, req, op, NULL, NULL,
-			  &e2) == 0)
+	if (k8s_cache_ask(ctx->nc.daemon_socket, &ctx->cache_budget_ns, req, op, NULL, NULL, &e2) ==
+	    0)
 		return true;
 	cache_gave_up(ctx, &e2);
 	return false;

@@ -169,8 +169,8 @@ int nad_cache_get(struct nad_cache *c, struct k8s_client *api, const char *ns, c
 	return 0;
 }
 
-size_t nad_cache_unknown(struct nad_cache *c, const char *ns, const char *first,
-			 const char **names, size_t max)
+size_t nad_cache_unknown(struct nad_cache *c, const char *ns, const char *first, const char **names,
+			 size_t max)
 {
 	size_t n = 0;
 

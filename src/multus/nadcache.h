@@ -26,10 +26,11 @@ int nad_cache_get(struct nad_cache *c, struct k8s_client *api, const char *ns, c
 		  json_t **ret_nad, struct err *e);
 /*
  * For one batched request: `first`, then up to max-1 other names of namespace ns that are
- * wanted and not known yet, into names[] (borrowed from c, valid as long as c). Returns how many (1 at least when max is).
+ * wanted and not known yet, into names[] (borrowed from c, valid as long as c). Returns how many (1
+ * at least when max is).
  */
-size_t nad_cache_unknown(struct nad_cache *c, const char *ns, const char *first,
-			 const char **names, size_t max);
+size_t nad_cache_unknown(struct nad_cache *c, const char *ns, const char *first, const char **names,
+			 size_t max);
 /* NAD ns/name is `nad` (a reference taken), or there is none (`nad` NULL). -ENOMEM. */
 int nad_cache_put(struct nad_cache *c, const char *ns, const char *name, json_t *nad);
 /* 1 with a new reference in *ret_nad, -ENOENT: known to be none, 0: not known yet. */

@@ -25,9 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (q.op < CACHE_OP_POD || q.op > CACHE_OP_LAST || !q.ns)
 			__builtin_trap();
 		/* report: a pod's name and annotations, events (if any) at most CACHE_EVENTS_MAX */
-		if (q.op == CACHE_OP_REPORT &&
-		    (!q.name || !json_object_size(q.annotations) ||
-		     json_array_size(q.events) > CACHE_EVENTS_MAX))
+		if (q.op == CACHE_OP_REPORT && (!q.name || !json_object_size(q.annotations) ||
+						json_array_size(q.events) > CACHE_EVENTS_MAX))
 			__builtin_trap();
 		if (cache_line_encode(q.root, &out, &len) == 0) {
 			if (memchr(out, '\n', len - 1) || cache_req_parse(out, len, &q2, &e) < 0 ||

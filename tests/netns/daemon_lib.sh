@@ -43,7 +43,7 @@ lines() { wc -l <"$R"; }
 wait_for() { i=0; while ! "$@" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done; "$@"; }
 TLS_LIBS='libcurl|libssl|libcrypto|libgnutls|libnghttp2'
 # add ID NS NAME [UID]: ADD (netns "pod", netconf $T/nc) with the loader's log, then its
-# DEL; $RC, $MS (the ADD's), $T/out.
+# DEL; $RC, $MS, $T/out and $T/err (the ADD's; the DEL's output is in $T/del.out).
 add() {
 	rm -rf "$T/ld" && mkdir "$T/ld"
 	_a="$(kargs "$2" "$3")${4:+;K8S_POD_UID=$4}"
@@ -52,7 +52,9 @@ add() {
 		CNI_PATH=$CNI_PATH_TEST LD_DEBUG=libs LD_DEBUG_OUTPUT=$T/ld/log "$MULTUS" <"$T/nc" >"$T/out" 2>"$T/err"
 	RC=$?
 	MS=$(($(now_ms) - t0))
-	multus DEL "$1" eth0 /run/netns/pod "$_a" <"$T/nc" >/dev/null 2>&1
+	# Not through lib.sh's multus(): that would put the DEL's output over the ADD's.
+	CNI_COMMAND=DEL CNI_CONTAINERID=$1 CNI_IFNAME=eth0 CNI_NETNS=/run/netns/pod CNI_ARGS=$_a \
+		CNI_PATH=$CNI_PATH_TEST "$MULTUS" <"$T/nc" >"$T/del.out" 2>&1
 }
 unmapped() { [ -n "$(ls "$T/ld")" ] && ! cat "$T"/ld/log.* | grep -Eq "calling init: .*($TLS_LIBS)"; }
 # wait_cached N: until the daemon's cache holds N pods (its counters), after the watch brought

@@ -81,7 +81,7 @@ for try in 1 2 3; do
 	[ "$RC" -eq 0 ] || break
 	[ "$(plugin_reqs "$L")" -eq 0 ] && break
 done
-check "a NAD made just before its ADD: served (net9), the daemon GETs the NAD, no plugin request (try $try of 3)" sh -c "[ $RC -eq 0 ] && jq -e '.interfaces | map(.name) | index(\"net9\")' '$T/out' >/dev/null && [ $(plugin_reqs "$L") -eq 0 ] && tail -n +$((L + 1)) '$R' | jq -se 'any(.[]; .path == \"/apis/k8s.cni.cncf.io/v1/namespaces/default/network-attachment-definitions/$NAD\" and .status == 200 and (.ua | startswith(\"multus-daemon/\")))' >/dev/null"
+check "a NAD made just before its ADD: served (net9 in the status the daemon wrote), the daemon GETs the NAD, no plugin request (try $try of 3)" wait_for sh -c "[ $RC -eq 0 ] && jq -e '.metadata.annotations[\"k8s.v1.cni.cncf.io/network-status\"] | fromjson | map(.interface) | index(\"net9\")' '$API/objects/pods/default/web2-$try.json' >/dev/null && [ $(plugin_reqs "$L") -eq 0 ] && tail -n +$((L + 1)) '$R' | jq -se 'any(.[]; .path == \"/apis/k8s.cni.cncf.io/v1/namespaces/default/network-attachment-definitions/$NAD\" and .status == 200 and (.ua | startswith(\"multus-daemon/\")))' >/dev/null"
 dreqs 0 >"$T/d1"
 check "ONE connection, h2: LISTs, WATCHes, the GET, the PATCH and the POSTs (requests.log)" sh -c "
 	grep -q '^GET /api/v1/pods h2 ' '$T/d1' && grep -q '^GET /apis/k8s.cni.cncf.io/v1/network-attachment-definitions h2 ' '$T/d1' &&
@@ -108,7 +108,7 @@ npod default web "" tke.cloud.tencent.com/networks net-a k8s.v1.cni.cncf.io/netw
 wait_pod_has web net-b@net2
 L=$(lines)
 add c2 default web
-check "after GOAWAY: the ADD is served from the cache with the new data (net2), no plugin request" sh -c "[ $RC -eq 0 ] && jq -e '.interfaces | map(.name) | index(\"net2\")' '$T/out' >/dev/null && [ $(plugin_reqs "$L") -eq 0 ]"
+check "after GOAWAY: the ADD is served from the cache with the new data (net2 in its status), no plugin request" wait_for sh -c "[ $RC -eq 0 ] && jq -e '.metadata.annotations[\"k8s.v1.cni.cncf.io/network-status\"] | fromjson | map(.interface) | index(\"net2\")' '$API/objects/pods/default/web.json' >/dev/null && [ $(plugin_reqs "$L") -eq 0 ]"
 check "after GOAWAY: its status and events written on the new connection" wait_for sh -c "
 	[ \"\$(jq -c '.metadata.annotations[\"k8s.v1.cni.cncf.io/network-status\"] | fromjson | map(.interface)' '$API/objects/pods/default/web.json')\" = '[\"eth0\",\"net2\"]' ] &&
 	tail -n +$((L + 1)) '$R' | jq -se 'map(select(.method != \"GET\")) | length == 3 and all(.[]; .conn == $CONN2 and .proto == \"h2\")'"
@@ -122,7 +122,7 @@ npod default web "" tke.cloud.tencent.com/networks net-a k8s.v1.cni.cncf.io/netw
 wait_pod_has web net-a@net3
 L=$(lines)
 add c3 default web
-check "after the drop: the ADD is served from the cache with the new data (net3), no plugin request" sh -c "[ $RC -eq 0 ] && jq -e '.interfaces | map(.name) | index(\"net3\")' '$T/out' >/dev/null && [ $(plugin_reqs "$L") -eq 0 ]"
+check "after the drop: the ADD is served from the cache with the new data (net3 in its status), no plugin request" wait_for sh -c "[ $RC -eq 0 ] && jq -e '.metadata.annotations[\"k8s.v1.cni.cncf.io/network-status\"] | fromjson | map(.interface) | index(\"net3\")' '$API/objects/pods/default/web.json' >/dev/null && [ $(plugin_reqs "$L") -eq 0 ]"
 check "after the drop: its writes on the third connection" wait_for sh -c "tail -n +$((L + 1)) '$R' | jq -se 'map(select(.method != \"GET\")) | length == 3 and all(.[]; .conn == $CONN3 and .proto == \"h2\")'"
 check "three connections so far, every one h2" sh -c "[ $(opened) -eq 3 ] && [ $(h2_opened) -eq 3 ]"
 

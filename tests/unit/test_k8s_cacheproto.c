@@ -301,8 +301,8 @@ static void test_answers(void **state)
 static void test_report(void **state)
 {
 	json_auto_t *ann = json_pack("{s:s}", "k8s.v1.cni.cncf.io/network-status", "[]");
-	json_auto_t *evs = json_pack("[{s:s},{s:s}]", "reason", "AddedInterface", "reason",
-				     "AddedInterface");
+	json_auto_t *evs =
+	    json_pack("[{s:s},{s:s}]", "reason", "AddedInterface", "reason", "AddedInterface");
 	json_auto_t *none = json_array(), *big = json_array(), *empty = json_object();
 	struct cache_req q;
 	json_t *m;
@@ -377,8 +377,8 @@ static void test_report(void **state)
 	assert_int_equal(json_array_size(q.events), 0);
 	cache_req_done(&q);
 	json_array_append_new(big, json_object());
-	m = json_pack("{s:i,s:s,s:s,s:s,s:O,s:O}", "v", 1, "op", "report", "namespace", "d",
-		      "name", "p", "annotations", ann, "events", big);
+	m = json_pack("{s:i,s:s,s:s,s:s,s:O,s:O}", "v", 1, "op", "report", "namespace", "d", "name",
+		      "p", "annotations", ann, "events", big);
 	{
 		_cleanup_free_ char *line = NULL;
 		struct err e = { 0 };
@@ -393,9 +393,8 @@ static void test_report(void **state)
 /* The pod answer says which ops the daemon knows; one that does not say knows the first four. */
 static void test_answer_ops(void **state)
 {
-	json_auto_t *pod =
-	    json_pack("{s:{s:s,s:s,s:s,s:{}}}", "metadata", "namespace", "default", "name", "web",
-		      "uid", "u-1", "annotations");
+	json_auto_t *pod = json_pack("{s:{s:s,s:s,s:s,s:{}}}", "metadata", "namespace", "default",
+				     "name", "web", "uid", "u-1", "annotations");
 	unsigned ops = 0;
 	json_t *got = NULL, *m, *arr;
 
