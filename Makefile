@@ -106,9 +106,10 @@ $(B)/libnetconf.a: $(NETCONF_OBJ)
 
 # The libraries `multus install` copies beside the binary are found through this rpath, so
 # the binary runs on a node that has none of them installed. RPATH, not RUNPATH: the loader
-# applies RPATH to the libraries' own dependencies too (libcurl's libssl, ...).
+# applies RPATH to the libraries' own dependencies too (libcurl's libssl, ...). $+, not $^:
+# the daemon's rooms again after it (what only the daemon uses of k8s, say cache_trim.o).
 $(B)/multus: $(B)/obj/main.o $(call lib_of,multus) $(call lib_of,daemon)
-	$(CC) $(ALL_LDFLAGS) -Wl,--disable-new-dtags -Wl,-rpath,'$$ORIGIN/multus.libs' -o $@ $^ $(PKG_LIBS)
+	$(CC) $(ALL_LDFLAGS) -Wl,--disable-new-dtags -Wl,-rpath,'$$ORIGIN/multus.libs' -o $@ $+ $(PKG_LIBS)
 
 # Unit tests: tests/unit/test_<room>_<what>.c links that room and the rooms below it.
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))

@@ -278,6 +278,24 @@ static void nads_answer(struct client *c)
 		answer(c, cache_resp_ok("nads", TAKE_PTR(c->nads_out)));
 }
 
+/* The i-th NAD a nads or nadkeys request asks for: its namespace and name, and the name its
+ * answer goes under (the name, or the "NS/N" key). false past the end. */
+static bool nad_asked(const struct client *c, size_t i, char ns[CACHE_NS_MAX], const char **name,
+		      const char **out)
+{
+	bool keys = c->req.op == CACHE_OP_NADKEYS;
+	const char *s = json_string_value(json_array_get(keys ? c->req.keys : c->req.names, i));
+
+	if (!s || i >= CACHE_NAMES_MAX)
+		return false;
+	*out = s;
+	if (keys)
+		return cache_nad_key_split(s, ns, name) == 0; /* checked by the parser */
+	snprintf(ns, CACHE_NS_MAX, "%s", c->req.ns);
+	*name = s;
+	return true;
+}
+
 /* A NAD the cache lacked, as the API has it (404: there is none): every client waiting for
  * that name gets it. x->ud is the "ns/name" key, the daemon's. */
 static void on_nad_fetched(struct xfer *x, int res, long status)
@@ -297,26 +315,24 @@ static void on_nad_fetched(struct xfer *x, int res, long status)
 			json_object_set(d->nads.store, key, t);
 	}
 	for (c = d->clients; c; c = next) {
-		json_t *names = c->req.names;
+		char ns[CACHE_NS_MAX], want[512];
+		const char *name, *out;
 
 		next = c->next; /* nads_answer may end the client */
 		if (c->st != C_FETCHING || !c->nads_pending)
 			continue;
-		for (size_t i = 0; i < ELEMENTSOF(c->nad_wait) && i < json_array_size(names); i++) {
-			const char *name = json_string_value(json_array_get(names, i));
-			char want[512];
-
-			if (!c->nad_wait[i] || !name)
+		for (size_t i = 0; nad_asked(c, i, ns, &name, &out); i++) {
+			if (!c->nad_wait[i])
 				continue;
-			snprintf(want, sizeof(want), "%s/%s", c->req.ns, name);
+			snprintf(want, sizeof(want), "%s/%s", ns, name);
 			if (!streq(want, key))
 				continue;
 			c->nad_wait[i] = false;
 			c->nads_pending--;
 			if (t)
-				json_object_set(c->nads_out, name, t);
+				json_object_set(c->nads_out, out, t);
 			else if (res == 0 && status == 404)
-				json_object_set_new(c->nads_out, name, json_null());
+				json_object_set_new(c->nads_out, out, json_null());
 			else
 				c->nads_failed = true;
 		}
@@ -330,8 +346,8 @@ static void on_nad_fetched(struct xfer *x, int res, long status)
  * the clients that ask for it while the GET is under way (50 pods of a burst, say). */
 static void serve_nads(struct daemon *d, struct client *c)
 {
-	json_t *v;
-	size_t i;
+	char ns[CACHE_NS_MAX];
+	const char *name, *out;
 
 	if (!d->nads.synced) {
 		answer(c, cache_resp_error("NADs not listed yet"));
@@ -345,17 +361,16 @@ static void serve_nads(struct daemon *d, struct client *c)
 		return;
 	}
 	d->served++;
-	json_array_foreach (c->req.names, i, v) {
-		const char *name = json_string_value(v);
-		json_t *nad = lookup(&d->nads, c->req.ns, name);
+	for (size_t i = 0; nad_asked(c, i, ns, &name, &out); i++) {
+		json_t *nad = lookup(&d->nads, ns, name);
 		_cleanup_free_ char *path = NULL, *key = NULL;
 		struct xfer *x;
 
 		if (nad) {
-			json_object_set(c->nads_out, name, nad);
+			json_object_set(c->nads_out, out, nad);
 			continue;
 		}
-		if (i >= ELEMENTSOF(c->nad_wait) || asprintf(&key, "%s/%s", c->req.ns, name) < 0) {
+		if (asprintf(&key, "%s/%s", ns, name) < 0) {
 			key = NULL;
 			c->nads_failed = true;
 			break;
@@ -364,7 +379,7 @@ static void serve_nads(struct daemon *d, struct client *c)
 			if (asprintf(&path,
 				     "/apis/k8s.cni.cncf.io/v1/namespaces/%s/"
 				     "network-attachment-definitions/%s",
-				     c->req.ns, name) < 0)
+				     ns, name) < 0)
 				path = NULL;
 			x = path ? xfer_start(d, "GET", path, NULL, 4u << 20, CLIENT_TIMEOUT_MS,
 					      NULL, on_nad_fetched, key)
@@ -449,6 +464,7 @@ static void got_request(struct daemon *d, struct client *c, size_t len)
 		serve_pod(d, c);
 		break;
 	case CACHE_OP_NADS:
+	case CACHE_OP_NADKEYS:
 		serve_nads(d, c);
 		break;
 	case CACHE_OP_STATUS:

@@ -8,20 +8,19 @@
 #include "util/names.h"
 
 #define UID_MAX 128
-#define RV_MAX 64 /* a resourceVersion kept (etcd revisions are decimal, about 20 digits) */
 
 static const char *const op_names[] = {
 	[CACHE_OP_POD] = "pod",	      [CACHE_OP_NADS] = "nads",	    [CACHE_OP_STATUS] = "status",
-	[CACHE_OP_EVENTS] = "events", [CACHE_OP_REPORT] = "report",
+	[CACHE_OP_EVENTS] = "events", [CACHE_OP_REPORT] = "report", [CACHE_OP_NADKEYS] = "nadkeys",
 };
+_Static_assert(ELEMENTSOF(op_names) == CACHE_OP_LAST + 1, "a name for every op");
 
 const char *cache_op_name(enum cache_op op)
 {
 	return (size_t)op < ELEMENTSOF(op_names) && op_names[op] ? op_names[op] : "?";
 }
 
-/* Kubernetes uids are UUIDs; anything printable and short is accepted ("" is "any"). */
-static bool uid_ok(const char *s)
+bool cache_uid_ok(const char *s)
 {
 	size_t n = strlen(s);
 
@@ -119,6 +118,48 @@ static int parse_timeout(struct cache_req *q, struct err *e)
 	return 0;
 }
 
+int cache_nad_key_split(const char *key, char ns[CACHE_NS_MAX], const char **ret_name)
+{
+	const char *slash = key ? strchr(key, '/') : NULL;
+	size_t n = slash ? (size_t)(slash - key) : 0;
+
+	if (!slash || n == 0 || n >= CACHE_NS_MAX || !name_is_dns1123_subdomain(slash + 1))
+		return -EINVAL;
+	memcpy(ns, key, n);
+	ns[n] = '\0';
+	if (!name_is_dns1123_label(ns))
+		return -EINVAL;
+	*ret_name = slash + 1;
+	return 0;
+}
+
+/* "names" of nads, "keys" of nadkeys: 1..CACHE_NAMES_MAX valid strings. */
+static int parse_names(struct cache_req *q, struct err *e)
+{
+	bool keys = q->op == CACHE_OP_NADKEYS;
+	json_t *arr = json_object_get(q->root, keys ? "keys" : "names"), *v;
+	char ns[CACHE_NS_MAX];
+	const char *name;
+	size_t i;
+
+	if (!json_is_array(arr) || !json_array_size(arr) || json_array_size(arr) > CACHE_NAMES_MAX)
+		return err_set(e, -EPROTO, "cache request: %s must be 1-%d names",
+			       keys ? "keys" : "names", CACHE_NAMES_MAX);
+	json_array_foreach (arr, i, v) {
+		const char *s = json_string_value(v);
+
+		if (!s ||
+		    (keys ? cache_nad_key_split(s, ns, &name) < 0 : !name_is_dns1123_subdomain(s)))
+			return err_set(e, -EPROTO, "cache request: invalid NAD %s",
+				       keys ? "key" : "name");
+	}
+	if (keys)
+		q->keys = arr;
+	else
+		q->names = arr;
+	return 0;
+}
+
 /* An array of at most CACHE_EVENTS_MAX objects, at least `min`. */
 static int parse_events(struct cache_req *q, size_t min, struct err *e)
 {
@@ -147,7 +188,7 @@ static int parse_pod_like(struct cache_req *q, struct err *e)
 		return err_set(e, -EPROTO, "cache request: invalid pod name");
 	if (!q->uid)
 		q->uid = "";
-	if (!uid_ok(q->uid))
+	if (!cache_uid_ok(q->uid))
 		return err_set(e, -EPROTO, "cache request: invalid uid");
 	if (q->op == CACHE_OP_POD)
 		return 0;
@@ -161,8 +202,6 @@ static int parse_fields(struct cache_req *q, struct err *e)
 {
 	json_t *root = q->root;
 	const char *op = member(root, "op");
-	size_t i;
-	json_t *v;
 	int r;
 
 	q->ns = member(root, "namespace");
@@ -184,15 +223,8 @@ static int parse_fields(struct cache_req *q, struct err *e)
 			r = parse_events(q, 0, e);
 		return r < 0 ? r : parse_timeout(q, e);
 	case CACHE_OP_NADS:
-		q->names = json_object_get(root, "names");
-		if (!json_is_array(q->names) || !json_array_size(q->names) ||
-		    json_array_size(q->names) > CACHE_NAMES_MAX)
-			return err_set(e, -EPROTO, "cache request: names must be 1-%d names",
-				       CACHE_NAMES_MAX);
-		json_array_foreach (q->names, i, v)
-			if (!json_is_string(v) || !name_is_dns1123_subdomain(json_string_value(v)))
-				return err_set(e, -EPROTO, "cache request: invalid NAD name");
-		return 0;
+	case CACHE_OP_NADKEYS:
+		return parse_names(q, e);
 	case CACHE_OP_EVENTS:
 		r = parse_events(q, 1, e);
 		return r < 0 ? r : parse_timeout(q, e);
@@ -236,7 +268,7 @@ static json_t *req_pod_like(const char *op, const char *ns, const char *name, co
 {
 	json_t *o;
 
-	if (!name || !name_is_dns1123_subdomain(name) || !uid_ok(uid ? uid : ""))
+	if (!name || !name_is_dns1123_subdomain(name) || !cache_uid_ok(uid ? uid : ""))
 		return NULL;
 	o = req_new(op, ns);
 	if (o && (json_object_set_new(o, "name", json_string(name)) < 0 ||
@@ -267,6 +299,31 @@ json_t *cache_req_nads(const char *ns, const char *const *names, size_t n)
 		if (!name_is_dns1123_subdomain(names[i]) ||
 		    json_array_append_new(arr, json_string(names[i])) < 0)
 			return NULL;
+	return TAKE_PTR(o);
+}
+
+json_t *cache_req_nadkeys(const char *ns, const char *const *nss, const char *const *names,
+			  size_t n)
+{
+	json_auto_t *o = NULL;
+	json_t *arr;
+
+	if (!n || n > CACHE_NAMES_MAX)
+		return NULL;
+	o = req_new("nadkeys", ns);
+	arr = json_array();
+	if (!o || json_object_set_new(o, "keys", arr) < 0)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *key = NULL;
+
+		if (!nss[i] || !name_is_dns1123_label(nss[i]) ||
+		    !name_is_dns1123_subdomain(names[i]) ||
+		    asprintf(&key, "%s/%s", nss[i], names[i]) < 0)
+			return NULL;
+		if (json_array_append_new(arr, json_string(key)) < 0)
+			return NULL;
+	}
 	return TAKE_PTR(o);
 }
 
@@ -389,7 +446,7 @@ static bool meta_ok(json_t *obj, bool need_uid)
 	const char *uid = member(md, "uid");
 
 	return json_is_object(obj) && json_is_object(md) && member(md, "namespace") &&
-	       member(md, "name") && (!need_uid || (uid && uid_ok(uid))) &&
+	       member(md, "name") && (!need_uid || (uid && cache_uid_ok(uid))) &&
 	       annotations_ok(json_object_get(md, "annotations"));
 }
 
@@ -446,6 +503,7 @@ static int parse_payload(json_t *root, enum cache_op op, json_t **ret, unsigned 
 			*ret = json_incref(o);
 		return 0;
 	case CACHE_OP_NADS:
+	case CACHE_OP_NADKEYS:
 		o = json_object_get(root, "nads");
 		if (!json_is_object(o))
 			return err_set(e, -EPROTO, "cache answer: no nads");
@@ -491,77 +549,4 @@ int cache_resp_parse(const char *line, size_t len, enum cache_op op, json_t **re
 		return err_set(e, -EREMOTEIO, "the daemon says: %s", text);
 	}
 	return parse_payload(root, op, ret, ret_ops, e);
-}
-
-/*
- * Always an object; NULL when the object's annotations are not an object of strings. Such an
- * object is not kept: the plugin then asks the API itself and fails as it does there, naming
- * what is wrong, instead of being served the object without the annotations it has.
- */
-static json_t *annotations_copy(json_t *md)
-{
-	json_t *ann = json_object_get(md, "annotations"), *out, *v;
-	const char *k;
-
-	if (ann && !json_is_null(ann) && !json_is_object(ann))
-		return NULL;
-	out = json_object();
-	if (!out)
-		return NULL;
-	json_object_foreach (ann, k, v)
-		if (!json_is_string(v) || (*k && json_object_set(out, k, v) < 0)) {
-			json_decref(out);
-			return NULL;
-		}
-	return out;
-}
-
-static json_t *trim_meta(json_t *obj, bool with_uid)
-{
-	json_t *md = json_object_get(obj, "metadata");
-	const char *ns = member(md, "namespace"), *name = member(md, "name");
-	const char *uid = member(md, "uid");
-	json_t *ann;
-
-	if (!ns || !name || (with_uid && (!uid || !uid_ok(uid))))
-		return NULL;
-	ann = annotations_copy(md);
-	if (!ann)
-		return NULL;
-	if (with_uid) {
-		/* A pod's resourceVersion too: its AddedInterface events name it, as the API
-		 * path's do (client-go's reference to the object). */
-		const char *rv = member(md, "resourceVersion");
-		json_t *out = json_pack("{s:s,s:s,s:s,s:o}", "namespace", ns, "name", name, "uid",
-					uid, "annotations", ann);
-
-		if (out && rv && strlen(rv) <= RV_MAX)
-			json_object_set_new(out, "resourceVersion", json_string(rv));
-		return out;
-	}
-	return json_pack("{s:s,s:s,s:o}", "namespace", ns, "name", name, "annotations", ann);
-}
-
-json_t *cache_trim_pod(json_t *obj)
-{
-	json_t *md = trim_meta(obj, true);
-
-	return md ? json_pack("{s:o}", "metadata", md) : NULL;
-}
-
-json_t *cache_trim_nad(json_t *obj)
-{
-	json_t *spec = json_object_get(obj, "spec"), *conf = json_object_get(spec, "config");
-	json_t *md;
-
-	/* Not kept either (see annotations_copy): a spec or config of another type. */
-	if ((spec && !json_is_null(spec) && !json_is_object(spec)) ||
-	    (conf && !json_is_null(conf) && !json_is_string(conf)))
-		return NULL;
-	md = trim_meta(obj, false);
-	if (!md)
-		return NULL;
-	if (json_is_string(conf))
-		return json_pack("{s:o,s:{s:O}}", "metadata", md, "spec", "config", conf);
-	return json_pack("{s:o,s:{}}", "metadata", md, "spec");
 }

@@ -96,34 +96,43 @@ bool multus_nad_source(const struct multus_ctx *ctx)
 }
 
 /*
- * One request for `name` and every other NAD of namespace ns the plan wants and has not got
- * yet (one per namespace, unless it wants more than CACHE_NAMES_MAX there): each answer goes
- * into the invocation's NAD cache, found or none. The whole answer is checked first: a NAD
- * named otherwise than asked, and nothing of it is used.
+ * One request for ns/name and every other NAD the plan wants and has not got yet: of every
+ * namespace where the daemon knows "nadkeys", else of namespace ns (one request per
+ * namespace); at most CACHE_NAMES_MAX in one. Each answer goes into the invocation's NAD
+ * cache, found or none. The whole answer is checked first: a NAD named otherwise than asked,
+ * and nothing of it is used.
  */
 static int cache_nads_batch(struct multus_ctx *ctx, struct nad_cache *nads, const char *ns,
 			    const char *name, struct err *e)
 {
-	const char *names[CACHE_NAMES_MAX];
-	size_t n = nad_cache_unknown(nads, ns, name, names, ELEMENTSOF(names));
-	json_auto_t *req = cache_req_nads(ns, names, n), *got = NULL;
+	bool keys = ctx->cache_ops & (1u << CACHE_OP_NADKEYS);
+	const char *nss[CACHE_NAMES_MAX], *names[CACHE_NAMES_MAX];
+	size_t n = nad_cache_unknown(nads, ns, name, keys, nss, names, ELEMENTSOF(names));
+	json_auto_t *req = keys ? cache_req_nadkeys(ctx->env.pod_namespace, nss, names, n)
+				: cache_req_nads(ns, names, n);
+	json_auto_t *got = NULL;
+	json_t *found[CACHE_NAMES_MAX];
 	int r;
 
-	r = k8s_cache_ask(ctx->nc.daemon_socket, &ctx->cache_budget_ns, req, CACHE_OP_NADS, &got,
-			  NULL, e);
+	r = k8s_cache_ask(ctx->nc.daemon_socket, &ctx->cache_budget_ns, req,
+			  keys ? CACHE_OP_NADKEYS : CACHE_OP_NADS, &got, NULL, e);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < n; i++) {
-		json_t *nad = json_object_get(got, names[i]);
+		_cleanup_free_ char *key = NULL;
 
-		if (nad && !json_is_null(nad) && !is_named(nad, ns, names[i], NULL))
+		if (keys && asprintf(&key, "%s/%s", nss[i], names[i]) < 0)
+			return err_set(e, -ENOMEM, "out of memory");
+		found[i] = json_object_get(got, keys ? key : names[i]);
+		if (json_is_null(found[i]))
+			found[i] = NULL;
+		if (found[i] && !is_named(found[i], nss[i], names[i], NULL))
 			return err_set(e, -EPROTO, "its answer is another NAD");
 	}
-	log_debug("%zu NAD%s of namespace %s from the node-local cache", n, n == 1 ? "" : "s", ns);
+	log_debug("%zu NAD%s from the node-local cache in one request (%s)", n, n == 1 ? "" : "s",
+		  keys ? "any namespace" : ns);
 	for (size_t i = 0; i < n; i++) {
-		json_t *nad = json_object_get(got, names[i]);
-
-		r = nad_cache_put(nads, ns, names[i], json_is_null(nad) ? NULL : nad);
+		r = nad_cache_put(nads, nss[i], names[i], found[i]);
 		if (r < 0)
 			return err_set(e, r, "out of memory");
 	}

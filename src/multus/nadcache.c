@@ -169,18 +169,24 @@ int nad_cache_get(struct nad_cache *c, struct k8s_client *api, const char *ns, c
 	return 0;
 }
 
-size_t nad_cache_unknown(struct nad_cache *c, const char *ns, const char *first, const char **names,
-			 size_t max)
+size_t nad_cache_unknown(struct nad_cache *c, const char *ns, const char *first, bool all_ns,
+			 const char **nss, const char **names, size_t max)
 {
 	size_t n = 0;
 
 	if (max == 0)
 		return 0;
+	nss[n] = ns;
 	names[n++] = first;
-	for (size_t i = 0; i < c->n_ent && n < max; i++)
-		if (c->ent[i].state == 0 && streq(c->ent[i].ns, ns) &&
-		    !streq(c->ent[i].name, first))
-			names[n++] = c->ent[i].name;
+	for (size_t i = 0; i < c->n_ent && n < max; i++) {
+		const struct nad_entry *en = &c->ent[i];
+
+		if (en->state != 0 || (!all_ns && !streq(en->ns, ns)) ||
+		    (streq(en->ns, ns) && streq(en->name, first)))
+			continue;
+		nss[n] = en->ns;
+		names[n++] = en->name;
+	}
 	return n;
 }
 

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #include "k8s/client.h"
 
@@ -25,12 +26,12 @@ int nad_cache_want(struct nad_cache *c, const char *ns, const char *name);
 int nad_cache_get(struct nad_cache *c, struct k8s_client *api, const char *ns, const char *name,
 		  json_t **ret_nad, struct err *e);
 /*
- * For one batched request: `first`, then up to max-1 other names of namespace ns that are
- * wanted and not known yet, into names[] (borrowed from c, valid as long as c). Returns how many (1
- * at least when max is).
+ * For one batched request: ns/first, then up to max-1 other NADs that are wanted and not
+ * known yet, of namespace ns only or (all_ns) of any, into nss[] and names[] (borrowed from c
+ * but for ns/first, valid as long as c). Returns how many (1 at least when max is).
  */
-size_t nad_cache_unknown(struct nad_cache *c, const char *ns, const char *first, const char **names,
-			 size_t max);
+size_t nad_cache_unknown(struct nad_cache *c, const char *ns, const char *first, bool all_ns,
+			 const char **nss, const char **names, size_t max);
 /* NAD ns/name is `nad` (a reference taken), or there is none (`nad` NULL). -ENOMEM. */
 int nad_cache_put(struct nad_cache *c, const char *ns, const char *name, json_t *nad);
 /* 1 with a new reference in *ret_nad, -ENOENT: known to be none, 0: not known yet. */

@@ -28,6 +28,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (q.op == CACHE_OP_REPORT && (!q.name || !json_object_size(q.annotations) ||
 						json_array_size(q.events) > CACHE_EVENTS_MAX))
 			__builtin_trap();
+		/* nadkeys: every key splits into a namespace and a name */
+		for (size_t i = 0; q.op == CACHE_OP_NADKEYS && i < json_array_size(q.keys); i++) {
+			char ns[CACHE_NS_MAX];
+			const char *name;
+
+			if (cache_nad_key_split(json_string_value(json_array_get(q.keys, i)), ns,
+						&name) < 0)
+				__builtin_trap();
+		}
 		if (cache_line_encode(q.root, &out, &len) == 0) {
 			if (memchr(out, '\n', len - 1) || cache_req_parse(out, len, &q2, &e) < 0 ||
 			    q2.op != q.op)

@@ -7,8 +7,8 @@ files (--api-dir), so a test can tell "served by the cache" (no line in the API 
 requests.log) from the fallback, or it misbehaves on purpose (--mode hang, garbage, close,
 version; trickle: the right answer one byte every 20 ms; flood: 2 MiB without a newline;
 other: a pod answer that is another pod, default/other with uid 0...1; othernad: every NAD
-answered is named other; old: a daemon that predates the "report" op, whose pod answers
-list no "ops" and which says "unknown op" to it; noreport: lists "report" but answers it
+answered is named other; old: a daemon that predates the "report" and "nadkeys" ops, whose
+pod answers list no "ops" and which says "unknown op" to them; noreport: lists "report" but answers it
 with an error). Every request line is appended to --log. Standard library only.
 """
 
@@ -46,7 +46,7 @@ def trim(obj, pod):
     return {"metadata": out, "spec": spec}
 
 
-OPS = ["pod", "nads", "status", "events", "report"]
+OPS = ["pod", "nads", "status", "events", "report", "nadkeys"]
 
 
 def answer(a, req):
@@ -58,7 +58,7 @@ def answer(a, req):
         if a.mode == "old":
             return {"v": 1, "ok": True, "pod": trim(pod, True)}
         return {"v": 1, "ok": True, "pod": trim(pod, True), "ops": OPS}
-    if op == "report" and a.mode == "old":
+    if op in ("report", "nadkeys") and a.mode == "old":
         return {"v": 1, "ok": False, "error": "cache request: unknown op"}
     if op == "report" and a.mode == "noreport":
         return {"v": 1, "ok": False, "error": "out of memory"}
@@ -67,6 +67,13 @@ def answer(a, req):
         for n in req.get("names") or []:
             nad = load(a.api_dir, "nads", ns, n)
             out[n] = trim(nad, False) if nad else None
+        return {"v": 1, "ok": True, "nads": out}
+    if op == "nadkeys":
+        out = {}
+        for k in req.get("keys") or []:
+            kns, n = k.split("/", 1)
+            nad = load(a.api_dir, "nads", kns, n)
+            out[k] = trim(nad, False) if nad else None
         return {"v": 1, "ok": True, "nads": out}
     if op in ("status", "events", "report"):
         return {"v": 1, "ok": True}

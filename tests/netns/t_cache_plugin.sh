@@ -51,8 +51,8 @@ add c1
 check "cached: ADD succeeds with eth0 and eth1" sh -c "[ $RC -eq 0 ] && jq -e '.interfaces | map(select(.sandbox)) | .[0].name == \"eth0\"' '$T/out' && ip netns exec pod ip link show eth1 >/dev/null"
 check "cached: zero API requests (requests.log is empty)" [ "$(api_reqs)" -eq 0 ]
 check "cached: libcurl and TLS libraries never mapped" sh -c "[ -n \"\$(ls '$T/ld')\" ] && ! { cat '$T'/ld/log.* | grep -Eq 'calling init: .*($TLS_LIBS)'; }"
-check "cached: the daemon was asked pod, the NADs (one request), the report (status and events)" [ "$(ops)" = "pod nads report " ]
-check "cached: the one NAD request names both networks of the namespace (local-conf is then confDir's)" sh -c "jq -c 'select(.op == \"nads\")' '$DLOG' | jq -e '.namespace == \"default\" and .names == [\"flannel-conf\",\"local-conf\"]'"
+check "cached: the daemon was asked pod, the NADs (one request), the report (status and events)" [ "$(ops)" = "pod nadkeys report " ]
+check "cached: the one NAD request names both networks (local-conf is then confDir's)" sh -c "jq -c 'select(.op == \"nadkeys\")' '$DLOG' | jq -e '.keys == [\"default/flannel-conf\",\"default/local-conf\"]'"
 check "cached: the pod request names the pod" sh -c "head -n1 '$DLOG' | jq -e '.v == 1 and .namespace == \"default\" and .name == \"web\"'"
 check "cached: the report carries network-status for both networks" sh -c "jq -c 'select(.op == \"report\")' '$DLOG' | jq -e '.annotations[\"k8s.v1.cni.cncf.io/network-status\"] | fromjson | map(.name) == [\"default/flannel-conf\",\"local-conf\"]'"
 PUID=$(python3 -c 'import uuid; print(uuid.uuid5(uuid.NAMESPACE_URL, "multus-test/pods/default/web"))')
@@ -62,8 +62,8 @@ check "cached: the pod object in the API server is untouched (the daemon writes 
 del c1
 check "DEL: succeeds without asking the daemon" sh -c "[ $RC -eq 0 ] && [ ! -s '$DLOG' ]"
 
-# A daemon that predates "report" (its pod answers list no ops): the two older requests, and
-# still no API request; one that lists "report" but fails it: the API writes them.
+# A daemon that predates "report" and "nadkeys" (its pod answers list no ops): the older
+# requests (nads of one namespace, status, events), and still no API request; one that lists "report" but fails it: the API writes them.
 fake_stop
 fake_start old
 add c-old
@@ -73,7 +73,7 @@ del c-old
 fake_stop
 fake_start noreport
 add c-norep
-check "report refused: ADD succeeds, pod and NADs from the daemon, status and events by the API" sh -c "[ $RC -eq 0 ] && [ \"\$(jq -r .op '$DLOG' | tr '\n' ' ')\" = 'pod nads report ' ] && [ \"\$(jq -r '.method' '$API/requests.log' | sort | uniq -c | tr -s ' ' | tr '\n' ';')\" = ' 1 PATCH; 2 POST;' ]"
+check "report refused: ADD succeeds, pod and NADs from the daemon, status and events by the API" sh -c "[ $RC -eq 0 ] && [ \"\$(jq -r .op '$DLOG' | tr '\n' ' ')\" = 'pod nadkeys report ' ] && [ \"\$(jq -r '.method' '$API/requests.log' | sort | uniq -c | tr -s ' ' | tr '\n' ';')\" = ' 1 PATCH; 2 POST;' ]"
 check "report refused: the fallback is logged" grep -q "node-local cache $SOCK: the daemon says: out of memory" "$T/err"
 del c-norep
 fake_stop

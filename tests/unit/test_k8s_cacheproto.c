@@ -390,6 +390,105 @@ static void test_report(void **state)
 	json_decref(m);
 }
 
+/* "nadkeys": NADs of any namespaces in one request, answered under their "NS/N" keys. */
+static void test_nadkeys(void **state)
+{
+	const char *nss[] = { "kube-system", "default", "default" };
+	const char *names[] = { "tke-bridge", "net-a", "sriov.conf" };
+	const char *bad_ns[] = { "Kube" }, *bad_name[] = { "a/b" }, *name;
+	json_auto_t *nad = json_pack("{s:{s:s,s:s,s:{}},s:{}}", "metadata", "namespace",
+				     "kube-system", "name", "tke-bridge", "annotations", "spec");
+	json_auto_t *o = NULL;
+	char ns[CACHE_NS_MAX], long_ns[80];
+	struct cache_req q;
+	json_t *got = NULL;
+
+	(void)state;
+	roundtrip(cache_req_nadkeys("default", nss, names, 3), &q);
+	assert_int_equal(q.op, CACHE_OP_NADKEYS);
+	assert_string_equal(cache_op_name(q.op), "nadkeys");
+	assert_null(q.names);
+	assert_int_equal(json_array_size(q.keys), 3);
+	assert_string_equal(json_string_value(json_array_get(q.keys, 0)), "kube-system/tke-bridge");
+	assert_string_equal(json_string_value(json_array_get(q.keys, 2)), "default/sriov.conf");
+	cache_req_done(&q);
+
+	assert_null(cache_req_nadkeys("default", nss, names, 0));
+	assert_null(cache_req_nadkeys("default", bad_ns, names, 1));
+	assert_null(cache_req_nadkeys("default", nss, bad_name, 1));
+
+	/* Splitting a key: a DNS-1123 label, '/', a DNS-1123 subdomain. */
+	assert_int_equal(cache_nad_key_split("kube-system/a.b", ns, &name), 0);
+	assert_string_equal(ns, "kube-system");
+	assert_string_equal(name, "a.b");
+	memset(long_ns, 'a', 64);
+	strcpy(long_ns + 64, "/x");
+	assert_int_equal(cache_nad_key_split(long_ns, ns, &name), -EINVAL);
+	long_ns[63] = '/';
+	long_ns[64] = '\0';
+	strcat(long_ns, "x");
+	assert_int_equal(cache_nad_key_split(long_ns, ns, &name), 0);
+	assert_int_equal(strlen(ns), 63);
+	assert_int_equal(cache_nad_key_split("noslash", ns, &name), -EINVAL);
+	assert_int_equal(cache_nad_key_split("/x", ns, &name), -EINVAL);
+	assert_int_equal(cache_nad_key_split("a/", ns, &name), -EINVAL);
+	assert_int_equal(cache_nad_key_split("a/b/c", ns, &name), -EINVAL);
+	assert_int_equal(cache_nad_key_split("a.b/c", ns, &name), -EINVAL);
+	assert_int_equal(cache_nad_key_split("A/c", ns, &name), -EINVAL);
+
+	/* The parser's bounds: 1..CACHE_NAMES_MAX keys, each a key. */
+	assert_int_equal(parse_req_text("{\"v\":1,\"op\":\"nadkeys\",\"namespace\":\"d\","
+					"\"keys\":[]}",
+					&q),
+			 -EPROTO);
+	assert_int_equal(parse_req_text("{\"v\":1,\"op\":\"nadkeys\",\"namespace\":\"d\","
+					"\"names\":[\"a\"]}",
+					&q),
+			 -EPROTO);
+	assert_int_equal(parse_req_text("{\"v\":1,\"op\":\"nadkeys\",\"namespace\":\"d\","
+					"\"keys\":[\"d/a\",\"a\"]}",
+					&q),
+			 -EPROTO);
+	assert_int_equal(parse_req_text("{\"v\":1,\"op\":\"nadkeys\",\"namespace\":\"d\","
+					"\"keys\":[\"d/a\",7]}",
+					&q),
+			 -EPROTO);
+	assert_int_equal(parse_req_text("{\"v\":1,\"op\":\"nads\",\"namespace\":\"d\","
+					"\"names\":[\"d/a\"]}",
+					&q),
+			 -EPROTO);
+	o = json_pack("{s:i,s:s,s:s,s:[]}", "v", 1, "op", "nadkeys", "namespace", "d", "keys");
+	for (int i = 0; i < CACHE_NAMES_MAX; i++)
+		json_array_append_new(json_object_get(o, "keys"), json_string("ns1/n"));
+	roundtrip(json_incref(o), &q);
+	assert_int_equal(json_array_size(q.keys), CACHE_NAMES_MAX);
+	cache_req_done(&q);
+	json_array_append_new(json_object_get(o, "keys"), json_string("ns1/n"));
+	{
+		_cleanup_free_ char *line = NULL;
+		struct err e = { 0 };
+		size_t len;
+
+		assert_int_equal(cache_line_encode(o, &line, &len), 0);
+		assert_int_equal(cache_req_parse(line, len, &q, &e), -EPROTO);
+	}
+
+	/* Its answer: "nads" keyed by "NS/N", NAD or null, read as for nads. */
+	assert_int_equal(
+	    parse_resp(cache_resp_ok("nads", json_pack("{s:O,s:n}", "kube-system/tke-bridge", nad,
+						       "default/net-a")),
+		       CACHE_OP_NADKEYS, &got),
+	    0);
+	assert_true(json_equal(json_object_get(got, "kube-system/tke-bridge"), nad));
+	assert_true(json_is_null(json_object_get(got, "default/net-a")));
+	json_decref(got);
+	got = NULL;
+	assert_int_equal(
+	    parse_resp(cache_resp_ok("nads", json_pack("{s:i}", "d/a", 1)), CACHE_OP_NADKEYS, &got),
+	    -EPROTO);
+	assert_null(got);
+}
+
 /* The pod answer says which ops the daemon knows; one that does not say knows the first four. */
 static void test_answer_ops(void **state)
 {
@@ -403,7 +502,7 @@ static void test_answer_ops(void **state)
 			 0);
 	assert_true(json_equal(got, pod));
 	json_decref(got);
-	assert_int_equal(ops, CACHE_OPS_BASE | (1u << CACHE_OP_REPORT));
+	assert_int_equal(ops, CACHE_OPS_BASE | (1u << CACHE_OP_REPORT) | (1u << CACHE_OP_NADKEYS));
 
 	/* An older daemon: no "ops". */
 	ops = 0;
@@ -456,6 +555,7 @@ int main(void)
 		cmocka_unit_test(test_write_timeout),
 		cmocka_unit_test(test_answers),
 		cmocka_unit_test(test_report),
+		cmocka_unit_test(test_nadkeys),
 		cmocka_unit_test(test_answer_ops),
 	};
 
