@@ -30,6 +30,26 @@ static bool cache_usable(const struct multus_ctx *ctx)
 	       api_configured(ctx);
 }
 
+/* One request to the daemon, counted with the wall time it took (logged at debug level). */
+static int cache_ask(struct multus_ctx *ctx, json_t *req, enum cache_op op, json_t **ret,
+		     unsigned *ret_ops, struct err *e)
+{
+	struct timespec t0, t1;
+	uint64_t ns;
+	int r;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	r = k8s_cache_ask(ctx->nc.daemon_socket, &ctx->cache_budget_ns, req, op, ret, ret_ops, e);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ns = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000ULL + (uint64_t)t1.tv_nsec -
+	     (uint64_t)t0.tv_nsec;
+	ctx->cache_asks++;
+	ctx->cache_wall_ns += ns;
+	log_debug("node-local cache: %s in %llu us", cache_op_name(op),
+		  (unsigned long long)(ns / 1000));
+	return r;
+}
+
 static void cache_gave_up(struct multus_ctx *ctx, const struct err *why)
 {
 	log_verbose("node-local cache %s: %s; asking the API server", ctx->nc.daemon_socket,
@@ -60,8 +80,7 @@ int multus_pod_read(struct multus_ctx *ctx, struct err *e)
 		struct err e2 = { 0 };
 
 		ctx->cache_budget_ns = CACHE_BOUND_NS;
-		r = k8s_cache_ask(ctx->nc.daemon_socket, &ctx->cache_budget_ns, req, CACHE_OP_POD,
-				  &pod, &ctx->cache_ops, &e2);
+		r = cache_ask(ctx, req, CACHE_OP_POD, &pod, &ctx->cache_ops, &e2);
 		if (r == 0 && !is_named(pod, ns, name, ctx->env.pod_uid)) {
 			json_decref(pod);
 			r = err_set(&e2, -EPROTO, "its answer is another pod");
@@ -114,8 +133,7 @@ static int cache_nads_batch(struct multus_ctx *ctx, struct nad_cache *nads, cons
 	json_t *found[CACHE_NAMES_MAX];
 	int r;
 
-	r = k8s_cache_ask(ctx->nc.daemon_socket, &ctx->cache_budget_ns, req,
-			  keys ? CACHE_OP_NADKEYS : CACHE_OP_NADS, &got, NULL, e);
+	r = cache_ask(ctx, req, keys ? CACHE_OP_NADKEYS : CACHE_OP_NADS, &got, NULL, e);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < n; i++) {
@@ -199,8 +217,7 @@ static bool cache_write(struct multus_ctx *ctx, json_t *req, enum cache_op op)
 	struct err e2 = { 0 };
 
 	write_timeout(ctx, req);
-	if (k8s_cache_ask(ctx->nc.daemon_socket, &ctx->cache_budget_ns, req, op, NULL, NULL, &e2) ==
-	    0)
+	if (cache_ask(ctx, req, op, NULL, NULL, &e2) == 0)
 		return true;
 	cache_gave_up(ctx, &e2);
 	return false;
@@ -240,6 +257,9 @@ void multus_report_write(struct multus_ctx *ctx, const struct plan *p)
 
 	if (ctx->cached && cache_usable(ctx))
 		cache_report(ctx, p, &status_done, &events_done);
+	if (ctx->cache_asks)
+		log_debug("node-local cache: %u requests, %llu us", ctx->cache_asks,
+			  (unsigned long long)(ctx->cache_wall_ns / 1000));
 	if (status_done && events_done)
 		return;
 	if (ctx->cached && api_fallback(ctx, &e2) < 0) {

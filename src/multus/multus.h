@@ -22,6 +22,8 @@ struct multus_ctx {
 	bool cache_failed; /* it did not answer once: the API from then on */
 	uint64_t cache_budget_ns; /* what is left of the bound on asking it */
 	unsigned cache_ops; /* the ops it knows (1u << enum cache_op), as its pod answer says */
+	unsigned cache_asks; /* requests made to it, and their wall time (for the log) */
+	uint64_t cache_wall_ns;
 	int netns_fd; /* the pod netns, -1 when none/gone */
 	struct nl_sock *nl; /* one rtnetlink socket bound to the pod netns */
 	json_t *result; /* ADD: what to print (caller's version) */
