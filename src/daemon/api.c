@@ -10,10 +10,9 @@
 #include "daemon/daemon_int.h"
 #include "k8s/curl_dl.h"
 
-static size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
+size_t xfer_feed(struct xfer *x, const char *ptr, size_t n)
 {
-	struct xfer *x = userdata;
-	size_t n = size * nmemb, start = 0;
+	size_t start = 0;
 
 	if (x->abort)
 		return 0;
@@ -59,6 +58,11 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
 		return 0;
 	}
 	return n;
+}
+
+static size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+	return xfer_feed(userdata, ptr, size * nmemb);
 }
 
 struct retired {

@@ -43,6 +43,9 @@ struct xfer *xfer_start(struct daemon *d, const char *method, const char *path, 
 			void *ud);
 /* Stops it without calling on_done. */
 void xfer_cancel(struct xfer *x);
+/* What libcurl's write callback does with `n` bytes of the reply: kept, or with on_line
+ * split into lines. Returns n, or 0 to stop the transfer (too big, aborted, no memory). */
+size_t xfer_feed(struct xfer *x, const char *ptr, size_t n);
 /* Runs what is due and calls on_done of every finished transfer. */
 void api_dispatch(struct daemon *d);
 /* d->api is replaced (after a 401): the old client is freed when its last transfer ends. */
@@ -69,6 +72,10 @@ void watch_done(struct watch *w);
  * or -1. */
 long watch_tick(struct daemon *d, struct watch *w);
 void watch_stop(struct watch *w);
+/* A watch's on_line (one event) and a LIST's on_done; x->ud is the watch (the fuzz target
+ * drives them with the API server's bytes). */
+void watch_on_line(struct xfer *x, const char *line, size_t len);
+void watch_on_list(struct xfer *x, int res, long status);
 
 /* writer.c: the queue of status PATCHes and event POSTs, each retried within its timeout_ms
  * (the plugin's apiTimeoutSeconds, or the daemon's api_timeout_ms). */

@@ -84,7 +84,7 @@ static void failed(struct watch *w, const char *how)
 	w->backoff_ms = w->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : w->backoff_ms * 2;
 }
 
-static void on_event(struct xfer *x, const char *line, size_t len)
+void watch_on_line(struct xfer *x, const char *line, size_t len)
 {
 	struct watch *w = x->ud;
 	struct daemon *d = x->d;
@@ -146,7 +146,7 @@ static void on_watch_done(struct xfer *x, int res, long status)
 		failed(w, strerror(-res));
 }
 
-static void on_list_done(struct xfer *x, int res, long status)
+void watch_on_list(struct xfer *x, int res, long status)
 {
 	struct watch *w = x->ud;
 	struct daemon *d = x->d;
@@ -215,14 +215,15 @@ long watch_tick(struct daemon *d, struct watch *w)
 		return (long)(w->retry_at - now);
 	w->retry_at = 0;
 	if (!w->synced || !w->rv[0]) {
-		w->x = xfer_start(d, "GET", w->path, NULL, LIST_MAX, 60000, NULL, on_list_done, w);
+		w->x = xfer_start(d, "GET", w->path, NULL, LIST_MAX, 60000, NULL, watch_on_list, w);
 	} else {
 		if (asprintf(
 			&path,
 			"%s%swatch=1&allowWatchBookmarks=true&resourceVersion=%s&timeoutSeconds=%d",
 			w->path, sep(w->path), w->rv, WATCH_SECONDS) < 0)
 			return -1;
-		w->x = xfer_start(d, "GET", path, NULL, EVENT_MAX, 0, on_event, on_watch_done, w);
+		w->x =
+		    xfer_start(d, "GET", path, NULL, EVENT_MAX, 0, watch_on_line, on_watch_done, w);
 		if (w->x) {
 			w->watches++;
 			w->started = now_ms();
