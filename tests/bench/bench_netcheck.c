@@ -44,7 +44,7 @@ int main(int argc, char **argv)
 		if (netcheck_before(&a, &s, &e) < 0)
 			return fprintf(stderr, "before: %s\n", e.msg), 1;
 		a.ifname = argv[2];
-		if (netcheck_after(nl, &a, &s, true, &e) < 0)
+		if (netcheck_after(nl, &a, argv[1], &s, true, &e) < 0)
 			return fprintf(stderr, "after: %s\n", e.msg), 1;
 		a.ifname = (char *)"free0";
 	}
