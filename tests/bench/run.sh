@@ -16,8 +16,11 @@
 #            the same API server): the plugin asks the daemon's socket and makes no API
 #            request. The daemon writes the status and events after the ADD: between ADD and
 #            DEL, outside the timed region, the sample waits until they have reached the API
-#            server (its requests.log, at most 2 s) and the watch events they cause have gone
-#            out (BENCH_DAEMON_GRACE, 0.05 s), so that they do not run during the DEL
+#            server (its requests.log, at most 2 s), so that they do not run during the DEL
+# Between ADD and DEL every way pauses the same BENCH_GAP (0.1 s; the daemon's way after its
+# writes are in): on this VM a DEL after an idle pause is 3 to 5 ms slower than one right
+# after the ADD (measured: the same pause before only the no-API way's DEL took its DEL from
+# 30 to 36 ms), so a pause in one way alone made that way's DEL look dearer
 # and, for the ledger (K <= 4 only, BENCH_LEDGER_K="1 4"):
 #   passthru the smallest exec'd meta plugin (tests/bench/passthru.c: stdin to the delegates,
 #            the first one's stdout back, no parsing, no store): passthru - direct is the
@@ -37,7 +40,7 @@
 #
 #   BENCH_RUNS=20 (samples per K and way)  BENCH_K="1 4 16"  BENCH_SETTLE=0.2 (seconds)
 #   BENCH_RSS_RUNS=5 (traced samples; 3 at most outside BENCH_LEDGER_K)  BENCH_LEDGER_K="1 4"
-#   BENCH_DAEMON_GRACE=0.05 (seconds)
+#   BENCH_GAP=0.1 (seconds)
 # A benchmark, not a test: run it on a quiet machine, and read the spread between two runs.
 set -eu
 MULTUS=${1:?usage: run.sh /path/to/multus}
@@ -48,7 +51,7 @@ KS=${BENCH_K:-1 4 16}
 SETTLE=${BENCH_SETTLE:-0.2}
 RSS_RUNS=${BENCH_RSS_RUNS:-5}
 LEDGER_K=${BENCH_LEDGER_K:-1 4}
-GRACE=${BENCH_DAEMON_GRACE:-0.05}
+GAP=${BENCH_GAP:-0.1}
 P=/usr/lib/cni
 if [ "${BENCH_INSIDE:-}" != 1 ]; then
 	[ "$(id -u)" -eq 0 ] || { echo "bench: needs root" >&2; exit 1; }
@@ -128,12 +131,11 @@ steps() {
 # writes: the status PATCHes and event POSTs the test API server has logged so far.
 writes() { grep -c '"method": "P[OA][ST]' "$D/api/requests.log" || true; }
 # daemon_wait BEFORE K: until the daemon's PATCH and K events after BEFORE are in (at most
-# 2 s; each miss counted in $D/res/daemon.late), then the grace for the watch events.
+# 2 s; each miss counted in $D/res/daemon.late).
 daemon_wait() {
 	i=0
 	while [ "$(writes)" -lt $(($1 + 1 + $2)) ] && [ $i -lt 200 ]; do sleep 0.01; i=$((i + 1)); done
 	[ $i -lt 200 ] || echo late >>"$D/res/daemon.late"
-	sleep "$GRACE"
 }
 # sample WAY K ID [-t]: one pod: ADD and DEL the WAY, then the netns goes and settles.
 sample() {
@@ -142,6 +144,7 @@ sample() {
 	for cmd in ADD DEL; do
 		out=$D/res/$1-$2.$(echo $cmd | tr A-Z a-z)${4:+.rss}
 		[ "$1.$cmd" != daemon.DEL ] || daemon_wait "$before" "$2"
+		[ "$cmd" != DEL ] || sleep "$GAP"
 		case $1 in
 		direct)
 			# shellcheck disable=SC2046
