@@ -323,7 +323,8 @@ int autoconf_generate(const struct install_opts *o, const char *path, json_t *pr
 	json_t *ver = json_object_get(primary, "cniVersion"),
 	       *name = json_object_get(primary, "name");
 	json_t *plugins = json_object_get(primary, "plugins"), *p;
-	json_auto_t *root = json_object(), *caps = json_object(), *m = NULL, *forced = NULL;
+	json_auto_t *root = json_object(), *caps = json_object(), *m = NULL, *forced = NULL,
+		    *given = NULL;
 	_cleanup_free_ char *kc = netconf_kubeconfig(o);
 	_cleanup_free_ char *out = NULL, *text = NULL;
 	const char *version = json_is_string(ver) ? json_string_value(ver) : NULL;
@@ -339,21 +340,22 @@ int autoconf_generate(const struct install_opts *o, const char *path, json_t *pr
 	r = check_primary(path, primary, e);
 	if (r < 0)
 		return r;
-	/* --cni-version, as upstream's: the primary speaks it, or (forced) is made to. */
-	if (o->cni_version && o->force_cni_version) {
-		forced = json_deep_copy(primary);
-		if (!forced ||
-		    json_object_set_new(forced, "cniVersion", json_string(o->cni_version)) < 0)
+	/* --cni-version, as upstream's entrypoint.sh: the netconf's (the runtime speaks it to
+	 * multus, which speaks the primary's own to it); forced, the primary's too. */
+	if (o->cni_version) {
+		if (o->force_cni_version) {
+			forced = json_deep_copy(primary);
+			if (!forced || json_object_set_new(forced, "cniVersion",
+							   json_string(o->cni_version)) < 0)
+				return err_set(e, -ENOMEM, "out of memory");
+			primary = forced;
+		}
+		given = json_string(o->cni_version);
+		if (!given)
 			return err_set(e, -ENOMEM, "out of memory");
-		primary = forced;
-		ver = json_object_get(primary, "cniVersion");
+		ver = given;
 		version = o->cni_version;
 		list = version_wants_list(version);
-	} else if (o->cni_version && !streq(version ? version : "0.1.0", o->cni_version)) {
-		return err_set(e, -EINVAL,
-			       "primary CNI config %s: cniVersion \"%.32s\", but --cni-version is "
-			       "\"%s\" (--force-cni-version makes it that)",
-			       path, version ? version : "0.1.0 (none given)", o->cni_version);
 	}
 	if (o->override_network_name && (!json_is_string(name) || !json_string_length(name)))
 		return err_set(e, -EINVAL,
