@@ -60,6 +60,8 @@ static void usage(FILE *f)
 	    "  --skip-tls-verify[=BOOL]   a kubeconfig without the CA, insecure-skip-tls-verify\n"
 	    "                             [false]\n"
 	    "  --once[=BOOL]              install and exit (auto mode: once generated) [false]\n"
+	    "  --restart-crio[=BOOL]      entrypoint.sh's; accepted, not done: CRI-O reads its\n"
+	    "                             conf dir anew by itself [false]\n"
 	    "  --interval SECONDS         how often to look at the token (and the primary), 1 to"
 	    " %d\n"
 	    "                             [60]\n"
@@ -233,6 +235,7 @@ int install_parse_args(int argc, char **argv, struct install_opts *o)
 		OPT_RENAME,
 		OPT_SKIP_WATCH,
 		OPT_SKIP_TLS,
+		OPT_RESTART_CRIO,
 	};
 	static const struct option opts[] = {
 		{ "cni-bin-dir", required_argument, NULL, 0 },
@@ -268,6 +271,7 @@ int install_parse_args(int argc, char **argv, struct install_opts *o)
 		{ "rename-conf-file", optional_argument, NULL, OPT_RENAME },
 		{ "skip-config-watch", optional_argument, NULL, OPT_SKIP_WATCH },
 		{ "skip-tls-verify", optional_argument, NULL, OPT_SKIP_TLS },
+		{ "restart-crio", optional_argument, NULL, OPT_RESTART_CRIO },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -355,6 +359,15 @@ int install_parse_args(int argc, char **argv, struct install_opts *o)
 				return -EINVAL;
 			if (!gen_flag)
 				gen_flag = name;
+			break;
+		case OPT_RESTART_CRIO:
+			/* entrypoint.sh's: `systemctl restart crio` once generated. CRI-O reads
+			 * its CNI conf dir anew by itself; said, not done. */
+			if (parse_bool(name, optarg, &b) < 0)
+				return -EINVAL;
+			if (b)
+				fprintf(stderr, "multus install: --restart-crio: not done (CRI-O "
+						"picks up the conf dir's changes by itself)\n");
 			break;
 		case 'h':
 			usage(stdout);

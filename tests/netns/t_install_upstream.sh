@@ -58,7 +58,10 @@ inst --multus-conf-file=auto --once=true --cleanup-config-on-exit=true --overrid
 check "--once=true --cleanup-config-on-exit=true --override-network-name=false ...: exit 0" sh -c \
 	"[ $RC -eq 0 ] && jq -e '.name == \"multus-cni-network\" and .namespaceIsolation == true' '$NC' || { cat '$T/o'; false; }"
 check "--skip-multus-binary-copy=false: the binary is copied" cmp "$MULTUS" "$BIN/multus"
-for a in "--once=yes" "--rename-conf-file=maybe" "--skip-tls-verify=2" "--cni-version=0.3.2" \
+inst --multus-conf-file=auto --once --restart-crio=true
+check "--restart-crio=true (entrypoint.sh's): accepted, exit 0, a note that it is not done" sh -c \
+	"[ $RC -eq 0 ] && grep -q 'restart-crio: not done' '$T/o'"
+for a in "--once=yes" "--restart-crio=perhaps" "--rename-conf-file=maybe" "--skip-tls-verify=2" "--cni-version=0.3.2" \
 	"--force-cni-version" "--multus-kubeconfig-file-host=rel/kc" "--no-such-flag"; do
 	# shellcheck disable=SC2086
 	inst --multus-conf-file=auto --once $a
