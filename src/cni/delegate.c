@@ -159,6 +159,8 @@ static int run_plugin(const char *command, json_t *pconf, const struct cni_invok
 		.stdin_buf = in,
 		.stdin_len = strlen(in),
 		.timeout_ms = inv->timeout_ms,
+		.started = inv->started,
+		.started_data = inv->started_data,
 	};
 	r = cni_exec_run(&req, &o, e);
 	if (r < 0)

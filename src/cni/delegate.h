@@ -22,6 +22,10 @@ struct cni_invoke {
 	/* Called with each plugin's stderr (may be NULL). */
 	void (*on_stderr)(void *userdata, const char *plugin, const char *text);
 	void *userdata;
+	/* May be NULL: handed to each plugin's exec as cni_exec_req.started (run before the
+	 * plugin gets its stdin; a failure fails the command before that plugin did anything). */
+	int (*started)(void *data, struct err *e);
+	void *started_data;
 };
 
 /* The version to speak with `conf` before any negotiation: its cniVersion, else 0.1.0. */

@@ -459,6 +459,16 @@ int cni_exec_run(const struct cni_exec_req *req, struct cni_exec_out *ret, struc
 	close(perr[1]);
 	so.fd = pout[0];
 	se.fd = perr[0];
+	if (req->started && (r = req->started(req->started_data, e)) < 0) {
+		kill(-pid, SIGKILL);
+		kill(pid, SIGKILL);
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		close(pin[1]);
+		close(so.fd);
+		close(se.fd);
+		return r;
+	}
 	set_nonblock(pin[1]);
 	set_nonblock(so.fd);
 	set_nonblock(se.fd);

@@ -27,6 +27,12 @@ struct cni_exec_req {
 	const char *stdin_buf;
 	size_t stdin_len;
 	long timeout_ms;
+	/* May be NULL. Called once the program runs (execve done) and before it is given any
+	 * of its stdin, so that it cannot have acted on it yet: work that must be done before
+	 * the program acts overlaps its start-up. A negative return kills it unfed, and
+	 * cni_exec_run returns that (the hook sets e). */
+	int (*started)(void *userdata, struct err *e);
+	void *started_data;
 };
 
 struct cni_exec_out {
@@ -48,6 +54,7 @@ int cni_exec_find(const char *type, const char *cni_path, const char *bin_dir, c
 		  struct err *e);
 
 /* Runs it to the end. Returns 0 when it ran (whatever its exit status), -errno when it could
- * not be started (execve's own errno included: -ENOENT, -EACCES, -ENOEXEC ...). */
+ * not be started (execve's own errno included: -ENOENT, -EACCES, -ENOEXEC ...) or when
+ * `started` failed. */
 int cni_exec_run(const struct cni_exec_req *req, struct cni_exec_out *ret, struct err *e);
 void cni_exec_out_done(struct cni_exec_out *o);

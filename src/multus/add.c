@@ -45,9 +45,33 @@ static void describe_legacy_iface(struct multus_ctx *ctx, const struct cni_invok
 			    a->ifname, a->version);
 }
 
-/* *ret_ran: whether the delegate was run at all (rollback must DEL it then). */
+/*
+ * The entry's first write, staged before the first delegate and committed (fsynced and
+ * renamed into place) once that delegate's process runs and before it is given its config:
+ * the fsync overlaps the delegate's start-up (a Go plugin's runtime takes longer than the
+ * fsync) instead of adding to the ADD, and no delegate acts before the entry is on disk.
+ */
+struct first_write {
+	struct multus_ctx *ctx;
+	struct plan *p;
+	bool failed;
+};
+
+static int first_commit(void *data, struct err *e)
+{
+	struct first_write *w = data;
+	int r = store_commit(w->ctx->nc.cni_dir, w->p, e);
+
+	if (r < 0)
+		w->failed = true;
+	return r;
+}
+
+/* *ret_ran: whether the delegate was run at all (rollback must DEL it then). w: the entry's
+ * first write while it is staged, else NULL. */
 static int run_attachment(struct multus_ctx *ctx, struct plan *p, struct attachment *a,
-			  struct link_snap *snap, bool *ret_ran, struct err *e)
+			  struct link_snap *snap, struct first_write *w, bool *ret_ran,
+			  struct err *e)
 {
 	struct cni_invoke inv;
 	_cleanup_free_ char *version = NULL;
@@ -64,11 +88,26 @@ static int run_attachment(struct multus_ctx *ctx, struct plan *p, struct attachm
 	r = multus_delegate_find(ctx, a, e);
 	if (r < 0)
 		return r;
+	/* A device-info file is something DEL must find an entry for: the entry first. */
+	if (w && a->resource_name) {
+		r = first_commit(w, e);
+		if (r < 0)
+			return r;
+	}
+	if (w) {
+		inv.started = first_commit;
+		inv.started_data = w;
+	}
 	*ret_ran = true;
 	log_verbose("ADD %s as %s (type %s, CNI %s)", a->network, a->ifname, cni_conf_type(a->conf),
 		    a->version);
 	multus_devinfo_copy(ctx, a);
 	r = cni_delegate_add(a->conf, &inv, a->version, &result, &version, e);
+	/* The entry could not be written: the delegate was killed before it got its config. */
+	if (w && w->failed) {
+		*ret_ran = false;
+		return r;
+	}
 	if (r == 0) {
 		multus_devinfo_load(a);
 		json_decref(a->result);
@@ -128,6 +167,7 @@ int multus_cmd_add(struct multus_ctx *ctx, struct err *e)
 {
 	_cleanup_plan_ struct plan *p = NULL;
 	struct link_snap snap = { 0 };
+	struct first_write w;
 	struct attachment *master;
 	int lock = -1, r;
 
@@ -164,15 +204,30 @@ int multus_cmd_add(struct multus_ctx *ctx, struct err *e)
 		r = plan_add_preexisting(p, snap.links[i].name, snap.links[i].index);
 	if (r < 0)
 		goto out;
-	/* Before any delegate runs: a crash from here on still leaves DEL what it needs, and a
-	 * full or read-only store fails the ADD here. The one fsync of the ADD. */
-	r = store_create(ctx->nc.cni_dir, p, e);
+	/* Before any delegate acts: a crash from then on still leaves DEL what it needs. A full
+	 * or read-only store fails the ADD here; the fsync, the one of the ADD, is done while
+	 * the first delegate starts (first_write). */
+	r = store_stage(ctx->nc.cni_dir, p, e);
 	if (r < 0)
 		goto out;
+	w = (struct first_write){ .ctx = ctx, .p = p };
 	for (size_t i = 0; i < p->n; i++) {
 		bool ran;
 
-		r = run_attachment(ctx, p, &p->att[i], &snap, &ran, e);
+		r = run_attachment(ctx, p, &p->att[i], &snap, i == 0 ? &w : NULL, &ran, e);
+		/* Whether or not its delegate ran: from here on the entry is in place (a
+		 * no-op when the delegate's start committed it). */
+		if (i == 0 && !w.failed) {
+			struct err e2 = { 0 };
+			int r2 = store_commit(ctx->nc.cni_dir, p, r < 0 ? &e2 : e);
+
+			if (r2 < 0 && r == 0) {
+				r = r2;
+				ran = false;
+			}
+			if (r2 < 0 && r < 0)
+				log_warning("%s", e2.msg);
+		}
 		if (r < 0) {
 			log_error("ADD failed at network %s: %s", p->att[i].network, e->msg);
 			rollback(ctx, p, ran ? i + 1 : i);

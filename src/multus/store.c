@@ -419,12 +419,85 @@ static int save(const char *dir, struct plan *p, unsigned flags, struct err *e)
 	return 0;
 }
 
-int store_create(const char *dir, struct plan *p, struct err *e)
+/* ADD's first write between store_stage and store_commit (one at a time per process). */
+static struct {
+	struct atomic_file f;
+	char *text;
+} staged = { .f = { .fd = -1 } };
+
+void store_abort(const char *dir, const struct plan *p)
 {
+	if (!atomic_staged(&staged.f))
+		return;
+	atomic_abort(&staged.f);
+	free(staged.text);
+	staged.text = NULL;
+	mark_writing(dir, p->container_id, false);
+}
+
+int store_stage(const char *dir, struct plan *p, struct err *e)
+{
+	_cleanup_free_ char *path = NULL, *text = NULL;
+	int r;
+
+	store_abort(dir, p);
+	r = entry_path(dir, p->container_id, ".json", &path, e);
+	if (r < 0)
+		return r;
+	r = ensure_dir(dir, e);
+	if (r < 0)
+		return r;
 	/* A journal of an earlier container with this id must not outrank the new entry. */
 	journal_drop(dir, p->container_id);
-	p->generation = 0;
-	return save(dir, p, ATOMIC_FSYNC, e);
+	p->generation = 1;
+	r = encode(p, &text, e);
+	if (r < 0) {
+		p->generation = 0;
+		return r;
+	}
+	mark_writing(dir, p->container_id, true);
+	r = atomic_stage(path, ".", 0600, ATOMIC_FSYNC, text, strlen(text), &staged.f);
+	if (r < 0) {
+		mark_writing(dir, p->container_id, false);
+		p->generation = 0;
+		return err_setc(e, CNI_ERR_IO, r, "cannot write store entry %s: %s", path,
+				strerror(-r));
+	}
+	staged.text = TAKE_PTR(text);
+	return 0;
+}
+
+int store_commit(const char *dir, struct plan *p, struct err *e)
+{
+	_cleanup_free_ char *path = NULL;
+	int r;
+
+	if (!atomic_staged(&staged.f))
+		return 0;
+	path = strdup(staged.f.path);
+	if (!path) {
+		store_abort(dir, p);
+		return -ENOMEM;
+	}
+	r = atomic_commit(&staged.f);
+	mark_writing(dir, p->container_id, false);
+	if (r < 0) {
+		free(staged.text);
+		staged.text = NULL;
+		p->generation = 0;
+		last_forget();
+		return err_setc(e, CNI_ERR_IO, r, "cannot write store entry %s: %s", path,
+				strerror(-r));
+	}
+	last_remember(&path, &staged.text);
+	return 0;
+}
+
+int store_create(const char *dir, struct plan *p, struct err *e)
+{
+	int r = store_stage(dir, p, e);
+
+	return r < 0 ? r : store_commit(dir, p, e);
 }
 
 int store_save(const char *dir, struct plan *p, struct err *e)

@@ -34,6 +34,13 @@ int store_parse_journal(const char *buf, size_t len, const char *id, unsigned lo
 /* The first write of an entry, fsynced (before any delegate runs); any journal goes. Each
  * write sets p->generation to the one it wrote. */
 int store_create(const char *dir, struct plan *p, struct err *e);
+/* store_create in two steps, so that the fsync overlaps the first delegate's start-up:
+ * store_stage writes the entry's temporary file (a full or read-only store fails here) and
+ * store_commit syncs it and renames it into place (the entry exists from then on; a no-op
+ * when nothing is staged); store_abort drops what is staged. */
+int store_stage(const char *dir, struct plan *p, struct err *e);
+int store_commit(const char *dir, struct plan *p, struct err *e);
+void store_abort(const char *dir, const struct plan *p);
 /* Every later one: replaced atomically, not synced (store.c says why); the journal goes. */
 int store_save(const char *dir, struct plan *p, struct err *e);
 /* ADD's progress after a delegate that is not the last: appended to the journal (no rename,

@@ -7,6 +7,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -26,3 +27,25 @@ int atomic_write_fill(const char *path, const char *tmp_prefix, mode_t mode, uns
 /* The same with `len` bytes from `buf`. */
 int atomic_write(const char *path, const char *tmp_prefix, mode_t mode, unsigned flags,
 		 const void *buf, size_t len);
+
+/*
+ * atomic_write in two steps, for a caller that has something to do while the file system
+ * makes the new file durable: atomic_stage writes the temporary file (every error a full or
+ * read-only directory gives shows here), atomic_commit syncs it as `flags` say and renames
+ * it over the target, atomic_abort removes it. Either of the two ends the staged file; both
+ * are no-ops on one that was never staged or has ended. 0 or -errno.
+ */
+struct atomic_file {
+	int fd;
+	unsigned flags;
+	char *tmp, *path;
+};
+#define ATOMIC_FILE_NULL ((struct atomic_file){ .fd = -1 })
+int atomic_stage(const char *path, const char *tmp_prefix, mode_t mode, unsigned flags,
+		 const void *buf, size_t len, struct atomic_file *ret);
+int atomic_commit(struct atomic_file *f);
+void atomic_abort(struct atomic_file *f);
+static inline bool atomic_staged(const struct atomic_file *f)
+{
+	return f->tmp != NULL;
+}

@@ -67,6 +67,20 @@ n=$(fsyncs DEL fs1)
 check "DEL succeeds" [ "$RC" -eq 0 ]
 check "DEL: no fsync (got $n)" [ "$n" -eq 0 ]
 
+# The fsync overlaps the first delegate's start-up, but no delegate gets its config before the
+# entry is on disk and in place: the first saw the first write (generation 1), the second the
+# same entry (the first's progress went to the journal).
+printf '{"cniVersion":"1.0.0","name":"w1","type":"record","inner":"bridge","bridge":"br-w1","ipam":{"type":"host-local","subnet":"10.24.0.0/24","dataDir":"%s"}}\n' "$IPAM" >"$CONF/w1.conf"
+printf '{"cniVersion":"1.0.0","name":"w2","type":"record","inner":"bridge","bridge":"br-w2","ipam":{"type":"host-local","subnet":"10.25.0.0/24","dataDir":"%s"}}\n' "$IPAM" >"$CONF/w2.conf"
+netconf m '"defaultDelegates":"w1,w2"' >"$T/ncw"
+RECORD_DIR=$T/rec RECORD_STORE=$STORE multus ADD wit1 eth0 /run/netns/s <"$T/ncw"
+check "witnessed ADD succeeds" [ "$RC" -eq 0 ]
+check "the first delegate got its config with the entry in place (generation 1)" [ "$(cat "$T/rec/eth0.ADD.bridge.entry")" = "entry 1" ]
+check "the second too" [ "$(cat "$T/rec/eth1.ADD.bridge.entry")" = "entry 1" ]
+check "no temporary file left behind" sh -c "! ls -A '$STORE' | grep -q '^\.wit1\.json\.'"
+multus DEL wit1 eth0 /run/netns/s <"$T/ncw"
+check "witnessed DEL succeeds" sh -c "[ $RC -eq 0 ] && [ ! -e '$STORE/wit1.json' ]"
+
 # ADD's progress between delegates goes to the journal (.ID.journal, appended), not to
 # renames over the entry: a 3-network ADD renames twice (the first write, the entry after the
 # last delegate) and leaves no journal; DEL renames never when all goes well.

@@ -409,6 +409,100 @@ static const char fd_script[] =
     "find /proc/$$/fd -mindepth 1 -maxdepth 1 -printf '%f %l\\n'\n"
     "exit 0";
 
+/* started hooks: one that records it ran (a marker file the plugin looks for once it has
+ * its stdin) and one that fails after recording the plugin's pid. */
+struct hook {
+	int calls;
+	int ret;
+	char *marker;
+};
+
+static int hook_started(void *data, struct err *e)
+{
+	struct hook *h = data;
+	char *m;
+
+	h->calls++;
+	if (h->ret < 0)
+		return err_set(e, h->ret, "the hook failed");
+	m = tu_write(dir, "marker", 0644, "x");
+	assert_non_null(m);
+	free(m);
+	return 0;
+}
+
+static void test_started_before_stdin(void **state)
+{
+	_cleanup_free_ char *bin = NULL;
+	struct cni_exec_req req;
+	struct cni_exec_out o = { 0 };
+	struct err e = { 0 };
+	struct hook h = { 0 };
+	char *body = NULL;
+
+	(void)state;
+	/* The plugin's first line of stdin can only arrive after the hook has returned: the
+	 * marker is there by then. */
+	assert_true(asprintf(&body,
+			     "read line\n[ -e '%s/marker' ] && echo \"marker before $line\" || "
+			     "echo \"no marker at $line\"",
+			     dir) > 0);
+	bin = script("ordered", body);
+	free(body);
+	req = req_for(bin, "stdin\n");
+	req.started = hook_started;
+	req.started_data = &h;
+	assert_int_equal(cni_exec_run(&req, &o, &e), 0);
+	assert_int_equal(h.calls, 1);
+	assert_int_equal(o.exit_code, 0);
+	assert_string_equal(o.out, "marker before stdin\n");
+	cni_exec_out_done(&o);
+}
+
+static void test_started_fails(void **state)
+{
+	_cleanup_free_ char *bin = NULL, *got = NULL, *path = NULL;
+	struct cni_exec_req req;
+	struct cni_exec_out o = { 0 };
+	struct err e = { 0 };
+	struct hook h = { .ret = -EIO };
+	char *body = NULL;
+	pid_t pid;
+	long t0;
+
+	(void)state;
+	/* The plugin writes its pid, then waits for its stdin and copies it to a file; the
+	 * failing hook kills it unfed, reaped (no zombie of ours), before it got a byte. */
+	assert_true(asprintf(&body, "echo $$ >'%s/unfed.pid'\ncat >'%s/unfed.in'\necho done", dir,
+			     dir) > 0);
+	bin = script("unfed", body);
+	free(body);
+	/* The hook runs once the plugin runs; give its shell the time to write its pid. */
+	req = req_for(bin, "config\n");
+	req.started = hook_started;
+	req.started_data = &h;
+	t0 = now_ms();
+	assert_int_equal(cni_exec_run(&req, &o, &e), -EIO);
+	assert_true(now_ms() - t0 < 2000);
+	assert_int_equal(h.calls, 1);
+	assert_has(e.msg, "the hook failed");
+	assert_null(o.out);
+	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
+	assert_int_equal(errno, ECHILD);
+	assert_true(asprintf(&path, "%s/unfed.in", dir) > 0);
+	got = tu_read(path);
+	/* Killed before or after its shell opened the file: never with the config in it. */
+	assert_true(!got || !strstr(got, "config"));
+	path[strlen(path) - 2] = '\0';
+	strcat(path, "pid");
+	free(got);
+	got = tu_read(path);
+	if (got) {
+		pid = (pid_t)strtol(got, NULL, 10);
+		assert_true(gone_within(pid, 2000));
+	}
+}
+
 enum fd_mode { FD_CLOSE_RANGE, FD_NO_CLOSE_RANGE, FD_NO_PROC };
 
 /* A seccomp filter for this process and what it execs: close_range fails with ENOSYS, as
@@ -639,6 +733,8 @@ int main(void)
 		cmocka_unit_test(test_timeout_kills_group),
 		cmocka_unit_test(test_exit_kills_group),
 		cmocka_unit_test(test_stdin_closed_early),
+		cmocka_unit_test(test_started_before_stdin),
+		cmocka_unit_test(test_started_fails),
 		cmocka_unit_test(test_fds_close_range),
 		cmocka_unit_test(test_fds_without_close_range),
 		cmocka_unit_test(test_fds_without_proc),

@@ -20,6 +20,7 @@
 
 #include "util/atomic.h"
 #include "util/fileio.h"
+#include "util/macro.h"
 
 static char *dir;
 
@@ -214,6 +215,56 @@ static void test_failure_keeps_target(void **state)
 	free(path);
 }
 
+/* atomic_stage / atomic_commit / atomic_abort: nothing of the new contents shows under the
+ * target's name until the commit; an abort leaves the target as it was and no temp file. */
+static void test_staged(void **state)
+{
+	_cleanup_free_ char *path = path_in("entry"), *sub = path_in("entry/x"), *got = NULL;
+	struct atomic_file f = ATOMIC_FILE_NULL;
+
+	(void)state;
+	assert_int_equal(atomic_commit(&f), 0); /* nothing staged: nothing done */
+	atomic_abort(&f);
+	assert_int_equal(atomic_write(path, NULL, 0600, 0, "old", 3), 0);
+	assert_int_equal(atomic_stage(path, NULL, 0600, ATOMIC_FSYNC, "new!", 4, &f), 0);
+	assert_true(atomic_staged(&f));
+	assert_int_equal(count_entries(), 2);
+	got = slurp(path);
+	assert_string_equal(got, "old");
+	free(got);
+	assert_int_equal(atomic_commit(&f), 0);
+	assert_false(atomic_staged(&f));
+	assert_int_equal(atomic_commit(&f), 0); /* ended: a second commit is a no-op */
+	got = slurp(path);
+	assert_string_equal(got, "new!");
+	free(got);
+	assert_int_equal(count_entries(), 1);
+
+	assert_int_equal(atomic_stage(path, NULL, 0600, 0, "never", 5, &f), 0);
+	atomic_abort(&f);
+	assert_false(atomic_staged(&f));
+	got = slurp(path);
+	assert_string_equal(got, "new!");
+	free(got);
+	got = NULL;
+	assert_int_equal(count_entries(), 1);
+
+	/* A commit that cannot rename (the target became a directory): an error, and the
+	 * temporary file goes. */
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(atomic_stage(path, NULL, 0600, 0, "x", 1, &f), 0);
+	assert_int_equal(mkdir(path, 0700), 0);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	assert_true(atomic_commit(&f) < 0);
+	assert_false(atomic_staged(&f));
+	assert_int_equal(count_entries(), 1);
+	assert_int_equal(rmdir(sub), 0);
+	assert_int_equal(rmdir(path), 0);
+	/* A stage that cannot create its file: an error, nothing staged. */
+	assert_int_equal(atomic_stage(sub, NULL, 0600, 0, "x", 1, &f), -ENOENT);
+	assert_false(atomic_staged(&f));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,6 +272,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mode_despite_umask, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_temporary_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failure_keeps_target, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_staged, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
