@@ -26,7 +26,8 @@ daemon_start() {
 	DPID=$!
 	i=0
 	while ! { grep -q "watch pods: listed" "$DOUT" && grep -q "watch nads: listed" "$DOUT"; } && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
-	grep -q "watch nads: listed" "$DOUT"
+	# Not listed: what the daemon said instead goes into the check's output.
+	grep -q "watch nads: listed" "$DOUT" || { tail -n 15 "$DOUT"; return 1; }
 }
 daemon_stop() { [ -n "$DPID" ] && kill "$DPID" 2>/dev/null; wait "$DPID" 2>/dev/null; DRC=$?; DPID=; }
 # counter NAME: the daemon's counter as it logs them on SIGUSR1.
