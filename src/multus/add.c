@@ -221,11 +221,10 @@ int multus_cmd_add(struct multus_ctx *ctx, struct err *e)
 			struct err e2 = { 0 };
 			int r2 = store_commit(ctx->nc.cni_dir, p, r < 0 ? &e2 : e);
 
-			if (r2 < 0 && r == 0) {
+			/* (Its delegate, if it ran, is rolled back as after any failure.) */
+			if (r2 < 0 && r == 0)
 				r = r2;
-				ran = false;
-			}
-			if (r2 < 0 && r < 0)
+			else if (r2 < 0)
 				log_warning("%s", e2.msg);
 		}
 		if (r < 0) {
@@ -263,6 +262,9 @@ int multus_cmd_add(struct multus_ctx *ctx, struct err *e)
 	return 0;
 out:
 	link_snap_done(&snap);
+	/* Staged and never committed (no delegate started): nothing of it stays. */
+	if (p)
+		store_abort(ctx->nc.cni_dir, p);
 	if (lock >= 0) {
 		/* A clean rollback removed the entry: the lock file can go too. */
 		struct plan *left = NULL;

@@ -493,9 +493,9 @@ static void test_started_fails(void **state)
 	got = tu_read(path);
 	/* Killed before or after its shell opened the file: never with the config in it. */
 	assert_true(!got || !strstr(got, "config"));
-	path[strlen(path) - 2] = '\0';
-	strcat(path, "pid");
+	free(path);
 	free(got);
+	assert_true(asprintf(&path, "%s/unfed.pid", dir) > 0);
 	got = tu_read(path);
 	if (got) {
 		pid = (pid_t)strtol(got, NULL, 10);
