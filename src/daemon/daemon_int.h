@@ -94,6 +94,9 @@ unsigned server_fds(struct daemon *d, void *fds, unsigned max);
 long server_tick(struct daemon *d, void *fds, unsigned n);
 /* The watch added or changed a pod: a client waiting for it may be answered. */
 void server_pod_seen(struct daemon *d, const char *key);
+/* podnads.c: the NADs to send with the answer to pod request q about `pod` ("NS/N" -> NAD),
+ * or NULL (the NADs not listed yet, ENOMEM). */
+json_t *server_pod_nads(struct daemon *d, const struct cache_req *q, json_t *pod);
 void server_close_all(struct daemon *d);
 
 struct client;

@@ -217,7 +217,7 @@ static void on_pod_fetched(struct xfer *x, int res, long status)
 	if (!pod_matches(t, c->req.uid))
 		answer(c, cache_resp_not_found());
 	else
-		answer(c, cache_resp_pod(json_incref(t)));
+		answer(c, cache_resp_pod_nads(json_incref(t), server_pod_nads(d, &c->req, t)));
 }
 
 static void fetch_pod(struct daemon *d, struct client *c)
@@ -242,7 +242,7 @@ static void serve_pod(struct daemon *d, struct client *c)
 
 	if (pod_matches(pod, c->req.uid)) {
 		d->served++;
-		answer(c, cache_resp_pod(json_incref(pod)));
+		answer(c, cache_resp_pod_nads(json_incref(pod), server_pod_nads(d, &c->req, pod)));
 		return;
 	}
 	if (pod)

@@ -193,7 +193,7 @@ static int recv_line(int fd, const struct bound *b, char **ret, size_t *ret_len)
 }
 
 static int ask(const char *path, const struct bound *b, json_t *req, enum cache_op op, json_t **ret,
-	       unsigned *ret_ops, struct err *e)
+	       json_t **ret_nads, unsigned *ret_ops, struct err *e)
 {
 	_cleanup_free_ char *out = NULL, *in = NULL;
 	_cleanup_close_ int fd = -1;
@@ -229,11 +229,13 @@ static int ask(const char *path, const struct bound *b, json_t *req, enum cache_
 	if (r < 0)
 		return err_set(e, r == -EMSGSIZE ? -EPROTO : r, "%s: %s", path,
 			       r == -EPROTO ? "connection closed without an answer" : strerror(-r));
+	if (op == CACHE_OP_POD)
+		return cache_resp_parse_pod(in, in_len, ret, ret_nads, ret_ops, e);
 	return cache_resp_parse(in, in_len, op, ret, ret_ops, e);
 }
 
-int k8s_cache_ask(const char *path, uint64_t *budget_ns, json_t *req, enum cache_op op,
-		  json_t **ret, unsigned *ret_ops, struct err *e)
+static int ask_bounded(const char *path, uint64_t *budget_ns, json_t *req, enum cache_op op,
+		       json_t **ret, json_t **ret_nads, unsigned *ret_ops, struct err *e)
 {
 	struct bound b;
 	uint64_t spent;
@@ -242,8 +244,20 @@ int k8s_cache_ask(const char *path, uint64_t *budget_ns, json_t *req, enum cache
 	if (*budget_ns == 0)
 		return err_set(e, -ETIMEDOUT, "%s: no time left", path);
 	bound_start(&b, *budget_ns);
-	r = ask(path, &b, req, op, ret, ret_ops, e);
+	r = ask(path, &b, req, op, ret, ret_nads, ret_ops, e);
 	spent = bound_spent(&b, now_ns());
 	*budget_ns = spent >= *budget_ns ? 0 : *budget_ns - spent;
 	return r;
+}
+
+int k8s_cache_ask(const char *path, uint64_t *budget_ns, json_t *req, enum cache_op op,
+		  json_t **ret, unsigned *ret_ops, struct err *e)
+{
+	return ask_bounded(path, budget_ns, req, op, ret, NULL, ret_ops, e);
+}
+
+int k8s_cache_ask_pod(const char *path, uint64_t *budget_ns, json_t *req, json_t **ret,
+		      json_t **ret_nads, unsigned *ret_ops, struct err *e)
+{
+	return ask_bounded(path, budget_ns, req, CACHE_OP_POD, ret, ret_nads, ret_ops, e);
 }

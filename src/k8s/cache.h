@@ -23,3 +23,6 @@
  */
 int k8s_cache_ask(const char *path, uint64_t *budget_ns, json_t *req, enum cache_op op,
 		  json_t **ret, unsigned *ret_ops, struct err *e);
+/* A pod request: also the NADs the answer carries (cache_resp_parse_pod's *ret_nads). */
+int k8s_cache_ask_pod(const char *path, uint64_t *budget_ns, json_t *req, json_t **ret,
+		      json_t **ret_nads, unsigned *ret_ops, struct err *e);

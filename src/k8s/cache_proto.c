@@ -2,9 +2,11 @@
 /* The node-local cache protocol's codec (cache_proto.h has the grammar). */
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "k8s/cache_proto.h"
+#include "k8s/cache_proto_int.h"
 #include "util/names.h"
 
 #define UID_MAX 128
@@ -32,7 +34,7 @@ bool cache_uid_ok(const char *s)
 	return true;
 }
 
-static bool annotations_ok(json_t *a)
+bool cache_annotations_ok(json_t *a)
 {
 	const char *k;
 	json_t *v;
@@ -46,7 +48,7 @@ static bool annotations_ok(json_t *a)
 }
 
 /* A string member that must be there. */
-static const char *member(json_t *o, const char *key)
+const char *cache_member(json_t *o, const char *key)
 {
 	return json_string_value(json_object_get(o, key));
 }
@@ -179,11 +181,35 @@ static int parse_events(struct cache_req *q, size_t min, struct err *e)
 	return 0;
 }
 
+/* A pod request's optional "nadkeys" (0..CACHE_NAMES_MAX keys) and "multusNamespace". */
+static int parse_prefetch(struct cache_req *q, struct err *e)
+{
+	json_t *arr = json_object_get(q->root, "nadkeys"), *mns, *v;
+	char ns[CACHE_NS_MAX];
+	const char *name;
+	size_t i;
+
+	mns = json_object_get(q->root, "multusNamespace");
+	if (mns && (!json_is_string(mns) || !name_is_dns1123_label(json_string_value(mns))))
+		return err_set(e, -EPROTO, "cache request: invalid multusNamespace");
+	q->multus_ns = mns ? json_string_value(mns) : NULL;
+	if (!arr)
+		return 0;
+	if (!json_is_array(arr) || json_array_size(arr) > CACHE_NAMES_MAX)
+		return err_set(e, -EPROTO, "cache request: nadkeys must be 0-%d keys",
+			       CACHE_NAMES_MAX);
+	json_array_foreach (arr, i, v)
+		if (!json_is_string(v) || cache_nad_key_split(json_string_value(v), ns, &name) < 0)
+			return err_set(e, -EPROTO, "cache request: invalid NAD key");
+	q->keys = arr;
+	return 0;
+}
+
 /* pod, status and report: a pod's name and uid; status and report: its annotations. */
 static int parse_pod_like(struct cache_req *q, struct err *e)
 {
-	q->name = member(q->root, "name");
-	q->uid = member(q->root, "uid");
+	q->name = cache_member(q->root, "name");
+	q->uid = cache_member(q->root, "uid");
 	if (!q->name || !name_is_dns1123_subdomain(q->name))
 		return err_set(e, -EPROTO, "cache request: invalid pod name");
 	if (!q->uid)
@@ -191,9 +217,9 @@ static int parse_pod_like(struct cache_req *q, struct err *e)
 	if (!cache_uid_ok(q->uid))
 		return err_set(e, -EPROTO, "cache request: invalid uid");
 	if (q->op == CACHE_OP_POD)
-		return 0;
+		return parse_prefetch(q, e);
 	q->annotations = json_object_get(q->root, "annotations");
-	if (!annotations_ok(q->annotations) || !json_object_size(q->annotations))
+	if (!cache_annotations_ok(q->annotations) || !json_object_size(q->annotations))
 		return err_set(e, -EPROTO, "cache request: invalid annotations");
 	return 0;
 }
@@ -201,10 +227,10 @@ static int parse_pod_like(struct cache_req *q, struct err *e)
 static int parse_fields(struct cache_req *q, struct err *e)
 {
 	json_t *root = q->root;
-	const char *op = member(root, "op");
+	const char *op = cache_member(root, "op");
 	int r;
 
-	q->ns = member(root, "namespace");
+	q->ns = cache_member(root, "namespace");
 	if (!op)
 		return err_set(e, -EPROTO, "cache request: no op");
 	if (!q->ns || !name_is_dns1123_label(q->ns))
@@ -257,127 +283,6 @@ void cache_req_done(struct cache_req *r)
 	*r = (struct cache_req){ 0 };
 }
 
-static json_t *req_new(const char *op, const char *ns)
-{
-	if (!ns || !name_is_dns1123_label(ns))
-		return NULL;
-	return json_pack("{s:i,s:s,s:s}", "v", CACHE_PROTO_VERSION, "op", op, "namespace", ns);
-}
-
-static json_t *req_pod_like(const char *op, const char *ns, const char *name, const char *uid)
-{
-	json_t *o;
-
-	if (!name || !name_is_dns1123_subdomain(name) || !cache_uid_ok(uid ? uid : ""))
-		return NULL;
-	o = req_new(op, ns);
-	if (o && (json_object_set_new(o, "name", json_string(name)) < 0 ||
-		  json_object_set_new(o, "uid", json_string(uid ? uid : "")) < 0)) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
-}
-
-json_t *cache_req_pod(const char *ns, const char *name, const char *uid)
-{
-	return req_pod_like("pod", ns, name, uid);
-}
-
-json_t *cache_req_nads(const char *ns, const char *const *names, size_t n)
-{
-	json_auto_t *o = NULL;
-	json_t *arr;
-
-	if (!n || n > CACHE_NAMES_MAX)
-		return NULL;
-	o = req_new("nads", ns);
-	arr = json_array();
-	if (!o || json_object_set_new(o, "names", arr) < 0)
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		if (!name_is_dns1123_subdomain(names[i]) ||
-		    json_array_append_new(arr, json_string(names[i])) < 0)
-			return NULL;
-	return TAKE_PTR(o);
-}
-
-json_t *cache_req_nadkeys(const char *ns, const char *const *nss, const char *const *names,
-			  size_t n)
-{
-	json_auto_t *o = NULL;
-	json_t *arr;
-
-	if (!n || n > CACHE_NAMES_MAX)
-		return NULL;
-	o = req_new("nadkeys", ns);
-	arr = json_array();
-	if (!o || json_object_set_new(o, "keys", arr) < 0)
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		_cleanup_free_ char *key = NULL;
-
-		if (!nss[i] || !name_is_dns1123_label(nss[i]) ||
-		    !name_is_dns1123_subdomain(names[i]) ||
-		    asprintf(&key, "%s/%s", nss[i], names[i]) < 0)
-			return NULL;
-		if (json_array_append_new(arr, json_string(key)) < 0)
-			return NULL;
-	}
-	return TAKE_PTR(o);
-}
-
-json_t *cache_req_status(const char *ns, const char *name, const char *uid, json_t *annotations)
-{
-	json_auto_t *o = NULL;
-
-	if (!annotations_ok(annotations))
-		return NULL;
-	o = req_pod_like("status", ns, name, uid);
-	if (!o || json_object_set(o, "annotations", annotations) < 0)
-		return NULL;
-	return TAKE_PTR(o);
-}
-
-json_t *cache_req_events(const char *ns, json_t *events)
-{
-	json_auto_t *o = NULL;
-
-	if (!json_is_array(events) || !json_array_size(events) ||
-	    json_array_size(events) > CACHE_EVENTS_MAX)
-		return NULL;
-	o = req_new("events", ns);
-	if (!o || json_object_set(o, "events", events) < 0)
-		return NULL;
-	return TAKE_PTR(o);
-}
-
-json_t *cache_req_report(const char *ns, const char *name, const char *uid, json_t *annotations,
-			 json_t *events)
-{
-	json_auto_t *o = NULL;
-
-	if (!annotations_ok(annotations) || !json_object_size(annotations) ||
-	    (events && (!json_is_array(events) || json_array_size(events) > CACHE_EVENTS_MAX)))
-		return NULL;
-	o = req_pod_like("report", ns, name, uid);
-	if (!o || json_object_set(o, "annotations", annotations) < 0)
-		return NULL;
-	if (events && json_array_size(events) && json_object_set(o, "events", events) < 0)
-		return NULL;
-	return TAKE_PTR(o);
-}
-
-int cache_req_set_timeout(json_t *req, long timeout_ms)
-{
-	const char *op = member(req, "op");
-
-	if (!op || (!streq(op, "status") && !streq(op, "events") && !streq(op, "report")) ||
-	    timeout_ms < 1 || timeout_ms > CACHE_TIMEOUT_MS_MAX)
-		return -EINVAL;
-	return json_object_set_new(req, "timeoutMs", json_integer(timeout_ms)) < 0 ? -ENOMEM : 0;
-}
-
 int cache_line_encode(json_t *msg, char **ret, size_t *ret_len)
 {
 	char *text = json_dumps(msg, JSON_COMPACT);
@@ -428,6 +333,18 @@ json_t *cache_resp_pod(json_t *pod)
 	return TAKE_PTR(o);
 }
 
+json_t *cache_resp_pod_nads(json_t *pod, json_t *nads)
+{
+	json_auto_t *n = nads;
+	json_t *o = cache_resp_pod(pod);
+
+	if (o && n && json_object_size(n) && json_object_set(o, "nads", n) < 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 json_t *cache_resp_not_found(void)
 {
 	return json_pack("{s:i,s:b,s:b}", "v", CACHE_PROTO_VERSION, "ok", 0, "notFound", 1);
@@ -443,11 +360,11 @@ json_t *cache_resp_error(const char *text)
 static bool meta_ok(json_t *obj, bool need_uid)
 {
 	json_t *md = json_object_get(obj, "metadata");
-	const char *uid = member(md, "uid");
+	const char *uid = cache_member(md, "uid");
 
-	return json_is_object(obj) && json_is_object(md) && member(md, "namespace") &&
-	       member(md, "name") && (!need_uid || (uid && cache_uid_ok(uid))) &&
-	       annotations_ok(json_object_get(md, "annotations"));
+	return json_is_object(obj) && json_is_object(md) && cache_member(md, "namespace") &&
+	       cache_member(md, "name") && (!need_uid || (uid && cache_uid_ok(uid))) &&
+	       cache_annotations_ok(json_object_get(md, "annotations"));
 }
 
 static bool nad_ok(json_t *nad)
@@ -484,8 +401,30 @@ out:
 	return 0;
 }
 
-static int parse_payload(json_t *root, enum cache_op op, json_t **ret, unsigned *ret_ops,
-			 struct err *e)
+/* A pod answer's "nads": absent, or an object of "NS/N" -> NAD. */
+static int parse_pod_nads(json_t *root, json_t **ret_nads, struct err *e)
+{
+	json_t *o = json_object_get(root, "nads"), *v;
+	char ns[CACHE_NS_MAX];
+	const char *key, *name;
+
+	if (!o) {
+		if (ret_nads)
+			*ret_nads = NULL;
+		return 0;
+	}
+	if (!json_is_object(o) || json_object_size(o) > CACHE_NAMES_MAX * 2)
+		return err_set(e, -EPROTO, "cache answer: malformed nads");
+	json_object_foreach (o, key, v)
+		if (cache_nad_key_split(key, ns, &name) < 0 || !nad_ok(v))
+			return err_set(e, -EPROTO, "cache answer: malformed NAD");
+	if (ret_nads)
+		*ret_nads = json_incref(o);
+	return 0;
+}
+
+static int parse_payload(json_t *root, enum cache_op op, json_t **ret, json_t **ret_nads,
+			 unsigned *ret_ops, struct err *e)
 {
 	const char *name;
 	json_t *v, *o;
@@ -497,6 +436,8 @@ static int parse_payload(json_t *root, enum cache_op op, json_t **ret, unsigned 
 		if (!meta_ok(o, true))
 			return err_set(e, -EPROTO, "cache answer: malformed pod");
 		r = parse_ops(root, ret_ops, e);
+		if (r == 0)
+			r = parse_pod_nads(root, ret_nads, e);
 		if (r < 0)
 			return r;
 		if (ret)
@@ -523,8 +464,8 @@ static int parse_payload(json_t *root, enum cache_op op, json_t **ret, unsigned 
 	return err_set(e, -EINVAL, "cache answer: unknown op");
 }
 
-int cache_resp_parse(const char *line, size_t len, enum cache_op op, json_t **ret,
-		     unsigned *ret_ops, struct err *e)
+static int resp_parse(const char *line, size_t len, enum cache_op op, json_t **ret,
+		      json_t **ret_nads, unsigned *ret_ops, struct err *e)
 {
 	json_auto_t *root = NULL;
 	json_t *ok;
@@ -540,7 +481,7 @@ int cache_resp_parse(const char *line, size_t len, enum cache_op op, json_t **re
 	if (!json_is_boolean(ok))
 		return err_set(e, -EPROTO, "cache answer: no ok");
 	if (json_is_false(ok)) {
-		const char *why = member(root, "error");
+		const char *why = cache_member(root, "error");
 		char text[200];
 
 		if (json_is_true(json_object_get(root, "notFound")))
@@ -548,5 +489,24 @@ int cache_resp_parse(const char *line, size_t len, enum cache_op op, json_t **re
 		printable(text, sizeof(text), why ? why : "no reason given");
 		return err_set(e, -EREMOTEIO, "the daemon says: %s", text);
 	}
-	return parse_payload(root, op, ret, ret_ops, e);
+	return parse_payload(root, op, ret, ret_nads, ret_ops, e);
+}
+
+int cache_resp_parse(const char *line, size_t len, enum cache_op op, json_t **ret,
+		     unsigned *ret_ops, struct err *e)
+{
+	return resp_parse(line, len, op, ret, NULL, ret_ops, e);
+}
+
+int cache_resp_parse_pod(const char *line, size_t len, json_t **ret, json_t **ret_nads,
+			 unsigned *ret_ops, struct err *e)
+{
+	json_t *nads = NULL;
+	int r = resp_parse(line, len, CACHE_OP_POD, ret, &nads, ret_ops, e);
+
+	if (r == 0 && ret_nads)
+		*ret_nads = nads;
+	else
+		json_decref(nads);
+	return r;
 }

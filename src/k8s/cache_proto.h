@@ -6,6 +6,8 @@
  *
  * Requests, all with "v": 1 and "op":
  *   {"op":"pod","namespace":NS,"name":N,"uid":U}         (uid may be "")
+ *       optional "nadkeys":["NS2/N",...] (0..CACHE_NAMES_MAX) and "multusNamespace":NS3: NADs
+ *       to send with the pod if the cache has them (a daemon that predates these ignores them)
  *   {"op":"nads","namespace":NS,"names":[N,...]}        (1..CACHE_NAMES_MAX names)
  *   {"op":"nadkeys","namespace":NS,"keys":["NS2/N",...]} (1..CACHE_NAMES_MAX NADs of any
  *                                          namespaces; NS is the pod's, for the log only)
@@ -18,6 +20,10 @@
  * --api-timeout-seconds (a daemon that predates the field ignores it, as any unknown member).
  * Answers: {"v":1,"ok":true,...} with, per op,
  *   pod:    "pod": {"metadata":{"namespace","name","uid","annotations"}}, and "ops": [OP,...]
+ *           and, when the cache has any, "nads": {"NS2/N": NAD, ...}: of those the request's
+ *           "nadkeys" names and of those the pod's network annotations name (a name alone in
+ *           the pod's namespace; v1.multus-cni.io/default-network's in multusNamespace); a NAD
+ *           the cache lacks is left out, for a nadkeys request to settle
  *           the ops this daemon knows (a daemon that predates "report" and "nadkeys" says
  *           none: the client then uses only pod, nads, status and events; it never sends an
  *           op not listed there but those four)
@@ -64,7 +70,9 @@ struct cache_req {
 	enum cache_op op;
 	const char *ns, *name, *uid; /* name, uid: pod and status */
 	json_t *names; /* nads: array of DNS-1123 subdomain strings */
-	json_t *keys; /* nadkeys: array of "NS/N" strings (cache_nad_key_split) */
+	json_t *keys; /* nadkeys: array of "NS/N" strings (cache_nad_key_split); pod: its
+		       * "nadkeys" or NULL */
+	const char *multus_ns; /* pod: "multusNamespace" or NULL */
 	json_t *annotations; /* status, report: object of string values */
 	json_t *events; /* events: array of objects; report: the same or NULL */
 	long timeout_ms; /* status, events, report: "timeoutMs", 0 when not given */
@@ -88,6 +96,10 @@ json_t *cache_req_events(const char *ns, json_t *events);
 /* NAD nss[i]/names[i] for each i < n, in one request. */
 json_t *cache_req_nadkeys(const char *ns, const char *const *nss, const char *const *names,
 			  size_t n);
+/* Adds to a pod request the NADs nss[i]/names[i] (i < n, n may be 0) and the multusNamespace
+ * (may be NULL) for the daemon to send along: -EINVAL for an invalid one. */
+int cache_req_pod_prefetch(json_t *req, const char *multus_ns, const char *const *nss,
+			   const char *const *names, size_t n);
 /* `events` may be NULL or empty (none: the member is left out). */
 json_t *cache_req_report(const char *ns, const char *name, const char *uid, json_t *annotations,
 			 json_t *events);
@@ -107,6 +119,8 @@ int cache_line_encode(json_t *msg, char **ret, size_t *ret_len);
 json_t *cache_resp_ok(const char *key, json_t *payload);
 /* The pod answer, with the "ops" of this daemon (all of enum cache_op). */
 json_t *cache_resp_pod(json_t *pod);
+/* The same with "nads" ("NS/N" -> NAD; stolen; NULL or empty: left out). */
+json_t *cache_resp_pod_nads(json_t *pod, json_t *nads);
 json_t *cache_resp_not_found(void);
 json_t *cache_resp_error(const char *text);
 
@@ -121,6 +135,10 @@ json_t *cache_resp_error(const char *text);
  */
 int cache_resp_parse(const char *line, size_t len, enum cache_op op, json_t **ret,
 		     unsigned *ret_ops, struct err *e);
+/* A pod answer with its "nads" too: *ret_nads the "NS/N" -> NAD object, or NULL when there is
+ * none (-EPROTO for a malformed one, as for a nadkeys answer). */
+int cache_resp_parse_pod(const char *line, size_t len, json_t **ret, json_t **ret_nads,
+			 unsigned *ret_ops, struct err *e);
 
 /*
  * What the cache keeps of an API object (cache_trim.c): the pod's namespace, name, uid and

@@ -7,8 +7,10 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
+#include "k8s/annotations.h"
 #include "k8s/cache.h"
 #include "multus/api.h"
 #include "multus/cache.h"
@@ -30,23 +32,29 @@ static bool cache_usable(const struct multus_ctx *ctx)
 	       api_configured(ctx);
 }
 
-/* One request to the daemon, counted with the wall time it took (logged at debug level). */
+/* A request to the daemon, counted with the wall time it took (logged at debug level). */
+static void count_ask(struct multus_ctx *ctx, enum cache_op op, const struct timespec *t0,
+		      const struct timespec *t1)
+{
+	uint64_t ns = (uint64_t)(t1->tv_sec - t0->tv_sec) * 1000000000ULL + (uint64_t)t1->tv_nsec -
+		      (uint64_t)t0->tv_nsec;
+
+	ctx->cache_asks++;
+	ctx->cache_wall_ns += ns;
+	log_debug("node-local cache: %s in %llu us", cache_op_name(op),
+		  (unsigned long long)(ns / 1000));
+}
+
 static int cache_ask(struct multus_ctx *ctx, json_t *req, enum cache_op op, json_t **ret,
 		     unsigned *ret_ops, struct err *e)
 {
 	struct timespec t0, t1;
-	uint64_t ns;
 	int r;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	r = k8s_cache_ask(ctx->nc.daemon_socket, &ctx->cache_budget_ns, req, op, ret, ret_ops, e);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	ns = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000ULL + (uint64_t)t1.tv_nsec -
-	     (uint64_t)t0.tv_nsec;
-	ctx->cache_asks++;
-	ctx->cache_wall_ns += ns;
-	log_debug("node-local cache: %s in %llu us", cache_op_name(op),
-		  (unsigned long long)(ns / 1000));
+	count_ask(ctx, op, &t0, &t1);
 	return r;
 }
 
@@ -69,6 +77,52 @@ static bool is_named(json_t *obj, const char *ns, const char *name, const char *
 	       (!uid || !uid[0] || (muid && streq(muid, uid)));
 }
 
+/* The netconf's networks that may be NADs (in multusNamespace unless named with one), for the
+ * daemon to send with the pod: nss/names point into *ret_sels, to be freed. */
+static size_t netconf_nads(const struct multus_ctx *ctx, struct k8s_net_sel **ret_sels,
+			   size_t *ret_n, const char **nss, const char **names, size_t max)
+{
+	const char *texts[2] = { ctx->nc.default_delegates, ctx->nc.cluster_network };
+	struct k8s_net_sel *all = NULL;
+	size_t n_all = 0, k = 0;
+	json_t *v;
+	size_t i;
+
+	*ret_sels = NULL;
+	*ret_n = 0;
+	for (size_t t = 0; t < ELEMENTSOF(texts) + json_array_size(ctx->nc.default_networks); t++) {
+		const char *text;
+		struct k8s_net_sel *sels = NULL, *grown;
+		size_t n = 0;
+
+		if (t < ELEMENTSOF(texts))
+			text = texts[t];
+		else {
+			v = json_array_get(ctx->nc.default_networks, t - ELEMENTSOF(texts));
+			text = json_string_value(v);
+		}
+		/* A path or anything else that is no network selection: not a NAD. */
+		if (!text || !text[0] || k8s_netsel_parse(text, &sels, &n, NULL) < 0)
+			continue;
+		grown = realloc(all, (n_all + n) * sizeof(*all));
+		if (!grown) {
+			k8s_netsel_free(sels, n);
+			break;
+		}
+		all = grown;
+		memcpy(all + n_all, sels, n * sizeof(*sels));
+		n_all += n;
+		free(sels); /* its strings are all's now */
+	}
+	for (i = 0; i < n_all && k < max; i++) {
+		nss[k] = all[i].namespace ? all[i].namespace : ctx->nc.multus_namespace;
+		names[k++] = all[i].name;
+	}
+	*ret_sels = all;
+	*ret_n = n_all;
+	return k;
+}
+
 int multus_pod_read(struct multus_ctx *ctx, struct err *e)
 {
 	const char *ns = ctx->env.pod_namespace, *name = ctx->env.pod_name;
@@ -76,11 +130,30 @@ int multus_pod_read(struct multus_ctx *ctx, struct err *e)
 
 	if (cache_usable(ctx)) {
 		json_auto_t *req = cache_req_pod(ns, name, ctx->env.pod_uid);
-		json_t *pod = NULL;
+		const char *nss[CACHE_NAMES_MAX], *names[CACHE_NAMES_MAX];
+		struct k8s_net_sel *sels = NULL;
+		size_t n_sels = 0, n;
+		json_t *pod = NULL, *nads = NULL;
 		struct err e2 = { 0 };
+		struct timespec t0, t1;
 
+		/* The NADs the netconf names come with the pod, and those the pod's annotations
+		 * name (the daemon reads them): one request fewer. Best effort: a request
+		 * without them is what an older plugin sends. */
+		n = netconf_nads(ctx, &sels, &n_sels, nss, names, ELEMENTSOF(names));
+		if (req && cache_req_pod_prefetch(req, ctx->nc.multus_namespace, nss, names, n) < 0)
+			(void)cache_req_pod_prefetch(req, NULL, NULL, NULL, 0);
+		k8s_netsel_free(sels, n_sels);
 		ctx->cache_budget_ns = CACHE_BOUND_NS;
-		r = cache_ask(ctx, req, CACHE_OP_POD, &pod, &ctx->cache_ops, &e2);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		r = k8s_cache_ask_pod(ctx->nc.daemon_socket, &ctx->cache_budget_ns, req, &pod,
+				      &nads, &ctx->cache_ops, &e2);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		count_ask(ctx, CACHE_OP_POD, &t0, &t1);
+		if (r == 0) {
+			json_decref(ctx->cache_nads);
+			ctx->cache_nads = nads;
+		}
 		if (r == 0 && !is_named(pod, ns, name, ctx->env.pod_uid)) {
 			json_decref(pod);
 			r = err_set(&e2, -EPROTO, "its answer is another pod");
@@ -157,6 +230,43 @@ static int cache_nads_batch(struct multus_ctx *ctx, struct nad_cache *nads, cons
 	return 0;
 }
 
+/* The NADs the pod answer carried, into the invocation's NAD cache (once). One named otherwise
+ * than its key: a confused daemon, nothing of it is used. */
+static int prefetched_put(struct multus_ctx *ctx, struct nad_cache *nads, struct err *e)
+{
+	json_auto_t *got = TAKE_PTR(ctx->cache_nads);
+	const char *key;
+	size_t n = 0;
+	json_t *v;
+
+	json_object_foreach (got, key, v) {
+		char ns[CACHE_NS_MAX];
+		const char *name;
+
+		if (cache_nad_key_split(key, ns, &name) < 0 || !is_named(v, ns, name, NULL))
+			return err_set(e, -EPROTO, "its answer is another NAD");
+	}
+	json_object_foreach (got, key, v) {
+		char ns[CACHE_NS_MAX];
+		const char *name;
+		json_t *have = NULL;
+		int r;
+
+		(void)cache_nad_key_split(key, ns, &name);
+		r = nad_cache_known(nads, ns, name, &have);
+		json_decref(have);
+		if (r != 0)
+			continue;
+		r = nad_cache_put(nads, ns, name, v);
+		if (r < 0)
+			return err_set(e, r, "out of memory");
+		n++;
+	}
+	if (n)
+		log_debug("%zu NAD%s from the node-local cache with the pod", n, n == 1 ? "" : "s");
+	return 0;
+}
+
 int multus_nad_get(struct multus_ctx *ctx, struct nad_cache *nads, const char *ns, const char *name,
 		   json_t **ret_nad, struct err *e)
 {
@@ -165,7 +275,9 @@ int multus_nad_get(struct multus_ctx *ctx, struct nad_cache *nads, const char *n
 	if (ctx->cached && cache_usable(ctx)) {
 		struct err e2 = { 0 };
 
-		r = nad_cache_known(nads, ns, name, ret_nad);
+		r = prefetched_put(ctx, nads, &e2);
+		if (r == 0)
+			r = nad_cache_known(nads, ns, name, ret_nad);
 		if (r == 0)
 			r = cache_nads_batch(ctx, nads, ns, name, &e2);
 		if (r == 0)

@@ -20,6 +20,8 @@ void multus_ctx_done(struct multus_ctx *ctx)
 	ctx->api = NULL;
 	json_decref(ctx->pod);
 	ctx->pod = NULL;
+	json_decref(ctx->cache_nads);
+	ctx->cache_nads = NULL;
 	json_decref(ctx->result);
 	ctx->result = NULL;
 	multus_netconf_done(&ctx->nc);

@@ -22,6 +22,7 @@ struct multus_ctx {
 	bool cache_failed; /* it did not answer once: the API from then on */
 	uint64_t cache_budget_ns; /* what is left of the bound on asking it */
 	unsigned cache_ops; /* the ops it knows (1u << enum cache_op), as its pod answer says */
+	json_t *cache_nads; /* NADs its pod answer carried ("NS/N" -> NAD), until put to use */
 	unsigned cache_asks; /* requests made to it, and their wall time (for the log) */
 	uint64_t cache_wall_ns;
 	int netns_fd; /* the pod netns, -1 when none/gone */

@@ -28,8 +28,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (q.op == CACHE_OP_REPORT && (!q.name || !json_object_size(q.annotations) ||
 						json_array_size(q.events) > CACHE_EVENTS_MAX))
 			__builtin_trap();
-		/* nadkeys: every key splits into a namespace and a name */
-		for (size_t i = 0; q.op == CACHE_OP_NADKEYS && i < json_array_size(q.keys); i++) {
+		/* nadkeys, and a pod request's: every key splits into a namespace and a name */
+		for (size_t i = 0; (q.op == CACHE_OP_NADKEYS || q.op == CACHE_OP_POD) &&
+				   i < json_array_size(q.keys);
+		     i++) {
 			char ns[CACHE_NS_MAX];
 			const char *name;
 
@@ -65,6 +67,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if ((unsigned char)*p < 0x20)
 				__builtin_trap();
 		json_decref(got);
+	}
+	/* A pod answer's NADs: an object whose keys split, beside an object pod; nothing on
+	 * failure. */
+	{
+		json_t *pod = NULL, *nads = NULL, *v;
+		const char *key;
+		int r = cache_resp_parse_pod(line, size, &pod, &nads, NULL, &e);
+
+		if ((r < 0 && (pod || nads)) || (r == 0 && !json_is_object(pod)) ||
+		    (nads && !json_is_object(nads)))
+			__builtin_trap();
+		json_object_foreach (nads, key, v) {
+			char ns[CACHE_NS_MAX];
+			const char *name;
+
+			if (cache_nad_key_split(key, ns, &name) < 0 || !json_is_object(v))
+				__builtin_trap();
+		}
+		json_decref(pod);
+		json_decref(nads);
 	}
 	return 0;
 }

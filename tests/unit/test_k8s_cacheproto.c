@@ -545,6 +545,85 @@ static void test_answer_ops(void **state)
 			 -EREMOTEIO);
 }
 
+/* A pod request may name NADs to send along, and the pod answer carry them ("NS/N" -> NAD); an
+ * older client's request and an older daemon's answer have neither. */
+static void test_pod_prefetch(void **state)
+{
+	const char *nss[] = { "kube-system", "default" }, *names[] = { "flannel", "net-a" };
+	const char *bad_ns[] = { "Bad_NS" }, *one[] = { "x" };
+	json_auto_t *pod = json_pack("{s:{s:s,s:s,s:s,s:{}}}", "metadata", "namespace", "default",
+				     "name", "web", "uid", "u-1", "annotations");
+	json_auto_t *nad =
+	    json_pack("{s:{s:s,s:s,s:{}},s:{s:s}}", "metadata", "namespace", "default", "name",
+		      "net-a", "annotations", "spec", "config", "{}");
+	_cleanup_free_ char *line = NULL;
+	json_t *m, *got = NULL, *nads = NULL;
+	struct cache_req q;
+	struct err e = { 0 };
+	size_t len;
+
+	(void)state;
+	m = cache_req_pod("default", "web", "");
+	assert_int_equal(cache_req_pod_prefetch(m, "kube-system", nss, names, 2), 0);
+	roundtrip(m, &q);
+	assert_int_equal(q.op, CACHE_OP_POD);
+	assert_string_equal(q.multus_ns, "kube-system");
+	assert_int_equal(json_array_size(q.keys), 2);
+	assert_string_equal(json_string_value(json_array_get(q.keys, 0)), "kube-system/flannel");
+	assert_string_equal(json_string_value(json_array_get(q.keys, 1)), "default/net-a");
+	cache_req_done(&q);
+	/* Without them: as before. */
+	roundtrip(cache_req_pod("default", "web", ""), &q);
+	assert_null(q.keys);
+	assert_null(q.multus_ns);
+	cache_req_done(&q);
+	m = cache_req_pod("default", "web", "");
+	assert_int_equal(cache_req_pod_prefetch(m, NULL, bad_ns, one, 1), -EINVAL);
+	json_decref(m);
+	assert_int_equal(parse_req_text("{\"v\":1,\"op\":\"pod\",\"namespace\":\"d\",\"name\":"
+					"\"w\",\"nadkeys\":[\"no-slash\"]}",
+					&q),
+			 -EPROTO);
+	assert_int_equal(parse_req_text("{\"v\":1,\"op\":\"pod\",\"namespace\":\"d\",\"name\":"
+					"\"w\",\"multusNamespace\":\"A B\"}",
+					&q),
+			 -EPROTO);
+
+	/* The answer: the NADs come out beside the pod. */
+	m = cache_resp_pod_nads(json_incref(pod), json_pack("{s:O}", "default/net-a", nad));
+	assert_int_equal(cache_line_encode(m, &line, &len), 0);
+	json_decref(m);
+	assert_int_equal(cache_resp_parse_pod(line, len, &got, &nads, NULL, &e), 0);
+	assert_true(json_equal(got, pod));
+	assert_true(json_equal(json_object_get(nads, "default/net-a"), nad));
+	json_decref(got);
+	json_decref(nads);
+	free(line);
+	line = NULL;
+	/* None to send: no member, and NULL out. */
+	m = cache_resp_pod_nads(json_incref(pod), json_object());
+	assert_null(json_object_get(m, "nads"));
+	assert_int_equal(cache_line_encode(m, &line, &len), 0);
+	json_decref(m);
+	nads = json_true();
+	assert_int_equal(cache_resp_parse_pod(line, len, &got, &nads, NULL, &e), 0);
+	assert_null(nads);
+	json_decref(got);
+	free(line);
+	line = NULL;
+	/* A malformed one, or a key that is none: the whole answer is refused. */
+	m = cache_resp_pod_nads(json_incref(pod), json_pack("{s:i}", "default/net-a", 1));
+	assert_int_equal(cache_line_encode(m, &line, &len), 0);
+	json_decref(m);
+	assert_int_equal(cache_resp_parse_pod(line, len, &got, &nads, NULL, &e), -EPROTO);
+	free(line);
+	line = NULL;
+	m = cache_resp_pod_nads(json_incref(pod), json_pack("{s:O}", "net-a", nad));
+	assert_int_equal(cache_line_encode(m, &line, &len), 0);
+	json_decref(m);
+	assert_int_equal(cache_resp_parse_pod(line, len, &got, &nads, NULL, &e), -EPROTO);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -557,6 +636,7 @@ int main(void)
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_nadkeys),
 		cmocka_unit_test(test_answer_ops),
+		cmocka_unit_test(test_pod_prefetch),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
