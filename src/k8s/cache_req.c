@@ -41,6 +41,11 @@ int cache_req_pod_prefetch(json_t *req, const char *multus_ns, const char *const
 
 	if (!req || n > CACHE_NAMES_MAX || (multus_ns && !name_is_dns1123_label(multus_ns)))
 		return -EINVAL;
+	/* All checked first: an invalid one leaves the request as it was. */
+	for (size_t i = 0; i < n; i++)
+		if (!nss[i] || !names[i] || !name_is_dns1123_label(nss[i]) ||
+		    !name_is_dns1123_subdomain(names[i]))
+			return -EINVAL;
 	if (multus_ns && json_object_set_new(req, "multusNamespace", json_string(multus_ns)) < 0)
 		return -ENOMEM;
 	if (!n)
@@ -52,9 +57,6 @@ int cache_req_pod_prefetch(json_t *req, const char *multus_ns, const char *const
 		char *key = NULL;
 		int r;
 
-		if (!nss[i] || !names[i] || !name_is_dns1123_label(nss[i]) ||
-		    !name_is_dns1123_subdomain(names[i]))
-			return -EINVAL;
 		if (asprintf(&key, "%s/%s", nss[i], names[i]) < 0)
 			return -ENOMEM;
 		r = json_array_append_new(arr, json_string(key));

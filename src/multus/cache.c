@@ -141,8 +141,8 @@ int multus_pod_read(struct multus_ctx *ctx, struct err *e)
 		 * name (the daemon reads them): one request fewer. Best effort: a request
 		 * without them is what an older plugin sends. */
 		n = netconf_nads(ctx, &sels, &n_sels, nss, names, ELEMENTSOF(names));
-		if (req && cache_req_pod_prefetch(req, ctx->nc.multus_namespace, nss, names, n) < 0)
-			(void)cache_req_pod_prefetch(req, NULL, NULL, NULL, 0);
+		if (req)
+			(void)cache_req_pod_prefetch(req, ctx->nc.multus_namespace, nss, names, n);
 		k8s_netsel_free(sels, n_sels);
 		ctx->cache_budget_ns = CACHE_BOUND_NS;
 		clock_gettime(CLOCK_MONOTONIC, &t0);

@@ -578,7 +578,9 @@ static void test_pod_prefetch(void **state)
 	assert_null(q.multus_ns);
 	cache_req_done(&q);
 	m = cache_req_pod("default", "web", "");
-	assert_int_equal(cache_req_pod_prefetch(m, NULL, bad_ns, one, 1), -EINVAL);
+	assert_int_equal(cache_req_pod_prefetch(m, "kube-system", bad_ns, one, 1), -EINVAL);
+	assert_null(json_object_get(m, "nadkeys")); /* left as it was */
+	assert_null(json_object_get(m, "multusNamespace"));
 	json_decref(m);
 	assert_int_equal(parse_req_text("{\"v\":1,\"op\":\"pod\",\"namespace\":\"d\",\"name\":"
 					"\"w\",\"nadkeys\":[\"no-slash\"]}",
