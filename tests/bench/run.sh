@@ -42,6 +42,15 @@
 #   BENCH_RUNS=20 (samples per K and way)  BENCH_K="1 4 16"  BENCH_SETTLE=0.2 (seconds)
 #   BENCH_RSS_RUNS=5 (traced samples; 3 at most outside BENCH_LEDGER_K)  BENCH_LEDGER_K="1 4"
 #   BENCH_GAP=0.1 (seconds)  BENCH_API_NICE=19 (the test API server's niceness)
+#   BENCH_STORE=disk: the store (cniDir) of the multus ways on the file system of /tmp, as a
+#     node's /var/lib/cni/multus is on its root; BENCH_STORE=journal: on an ext4 made with
+#     mkfs.ext4's defaults (a journal) in a file in /tmp, mounted through a loop device in this
+#     script's own mount namespace. This VM's root ext4 has no journal and is mounted with
+#     discard, so that each freed block is discarded at once, in the unlink or rename that
+#     frees it (0.5 to 0.6 ms each here); on a journaled ext4 the discard waits for the commit
+#     (a C loop: rename over an entry 0.49 -> 0.15 ms, unlink 0.61 -> 0.14 ms; but that
+#     image's fsync, 2.1 ms against 0.9 through the loop device, no longer hides behind the
+#     first delegate's start-up, and end to end the two did not differ in 50 samples)
 # A benchmark, not a test: run it on a quiet machine, and read the spread between two runs.
 set -eu
 MULTUS=${1:?usage: run.sh /path/to/multus}
@@ -66,7 +75,14 @@ ip link set lo up
 D=$(mktemp -d /tmp/multus-bench.XXXXXX)
 APIPID=
 DPID=
-trap '[ -z "$DPID" ] || kill "$DPID" 2>/dev/null; [ -z "$APIPID" ] || kill "$APIPID" 2>/dev/null; umount "$D/tmpfs" "$D/api" 2>/dev/null; rm -rf "$D"' EXIT
+# Each step may fail (a mount not made yet): the rest still runs, and $D goes.
+cleanup() {
+	[ -z "$DPID" ] || kill "$DPID" 2>/dev/null || :
+	[ -z "$APIPID" ] || kill "$APIPID" 2>/dev/null || :
+	for m in tmpfs api jstore; do umount "$D/$m" 2>/dev/null || :; done
+	rm -rf "$D"
+}
+trap cleanup EXIT
 mkdir -p "$D/conf" "$D/ipam" "$D/res" "$D/api" "$D/tmpfs"
 # multus/tmpfs's cniDir; this mount namespace is the script's own.
 mount -t tmpfs -o mode=0700 tmpfs "$D/tmpfs"
@@ -75,6 +91,18 @@ mount -t tmpfs -o mode=0700 tmpfs "$D/tmpfs"
 # before the next DEL's own (the store entry's unlink), 3 to 4 ms of it in the API ways.
 mount -t tmpfs tmpfs "$D/api"
 mkdir -p "$D/api/objects/pods/default"
+STORE=$D/store
+case ${BENCH_STORE:-disk} in
+disk) ;;
+journal)
+	truncate -s 256M "$D/store.img"
+	mkfs.ext4 -q -F "$D/store.img"
+	mkdir -p "$D/jstore"
+	mount -o loop "$D/store.img" "$D/jstore" ||
+		{ echo "bench: BENCH_STORE=journal needs a loop device" >&2; exit 1; }
+	STORE=$D/jstore/store ;;
+*) echo "bench: BENCH_STORE is disk or journal" >&2; exit 1 ;;
+esac
 CNIRUN=$B/bench/cnirun
 PASSTHRU=$B/bench/passthru
 export CNI_PATH=$P
@@ -100,7 +128,7 @@ for i in $(seq 1 16); do
 done
 mconf() { # FILE CONFDIR EXTRA_MEMBERS [CNIDIR]
 	printf '{"cniVersion":"1.0.0","name":"m","type":"multus","confDir":"%s","cniDir":"%s","binDir":"%s",%s}\n' \
-		"$2" "${4:-$D/store}" "$P" "$3" >"$1"
+		"$2" "${4:-$STORE}" "$P" "$3" >"$1"
 }
 mkdir -p "$D/empty"
 for K in $KS; do
@@ -173,7 +201,18 @@ sample() {
 	sleep "$SETTLE"
 }
 
+# fsdesc DIR: the file system DIR is on, and whether an ext4 there has a journal (jbd2).
+fsdesc() {
+	src=$(findmnt -no SOURCE -T "$1")
+	j=""
+	if [ "$(findmnt -no FSTYPE -T "$1")" = ext4 ]; then
+		j=", no journal"
+		[ ! -e "/proc/fs/jbd2/$(basename "$src")-8" ] || j=", journal"
+	fi
+	echo "$(findmnt -no FSTYPE -T "$1") ($(findmnt -no OPTIONS -T "$1")$j)"
+}
 echo "bench: $RUNS samples per K and way, K in $KS, settle ${SETTLE}s; $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "bench: the store (BENCH_STORE=${BENCH_STORE:-disk}) on $(fsdesc "$(dirname "$STORE")")"
 # ways K: the ways sampled at K (the ledger's two only at the K of BENCH_LEDGER_K).
 ways() {
 	case " $LEDGER_K " in
@@ -201,7 +240,7 @@ done
 [ ! -e "$D/res/daemon.late" ] ||
 	echo "bench: warning: $(wc -l <"$D/res/daemon.late") daemon samples went on to DEL before the daemon's writes were in (2 s)"
 /usr/bin/python3 - "$D/res" "$KS" "$LEDGER_K" <<'EOF'
-import os, statistics as st, sys
+import os, random, statistics as st, sys
 d, ks = sys.argv[1], [int(k) for k in sys.argv[2].split()]
 lks = [k for k in ks if str(k) in sys.argv[3].split()]
 def col(name, i):
@@ -226,6 +265,25 @@ for k in ks:
             over[(w, k, op)] = mv - dv
             row += [mv, mv - dv, mv / dv]
         print("bench: %-4d %-8s %9.2f | %9.2f %9.2f %7.3f | %11.2f %9.2f %7.3f | %13.2f %9.2f %7.3f" % (k, op.upper(), dv, *row))
+# The same overheads as medians of per-run differences (a run's samples are seconds apart),
+# each with a 95% bootstrap interval of that median: what the samples say the overhead is,
+# for comparing it with a target.
+rng = random.Random(1)
+def ci(v, n=2000):
+    if len(v) < 5:
+        return float("nan"), float("nan")
+    m = sorted(st.median(rng.choices(v, k=len(v))) for _ in range(n))
+    return m[int(0.025 * n)] / 1000, m[int(0.975 * n) - 1] / 1000
+print("bench: ADD+DEL overhead over direct, median of per-run differences [95% bootstrap interval], ms")
+for k in ks:
+    dv = [x + y for x, y in zip(col("direct-%d.add" % k, 0), col("direct-%d.del" % k, 0))]
+    parts = []
+    for w, label in ways:
+        mv = [x + y for x, y in zip(col("%s-%d.add" % (w, k), 0), col("%s-%d.del" % (w, k), 0))]
+        pd = [x - y for x, y in zip(mv, dv)]
+        lo, hi = ci(pd)
+        parts.append("%s %.2f [%.2f, %.2f]" % (label, med(pd), lo, hi))
+    print("bench:   K=%-3d %s" % (k, "; ".join(parts)))
 if len(ks) > 1:
     k0 = ks[0]
     for w, label in ways:
